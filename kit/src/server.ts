@@ -1,0 +1,127 @@
+/**
+ * Subgraph bootstrap: buildSubgraphSchema + ApolloServer with masked errors, and an HTTP
+ * listener (express) that serves /graphql and /health. `createSubgraph` never listens, so
+ * contract tests can call `server.executeOperation` directly.
+ */
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { readFileSync } from 'node:fs';
+import express from 'express';
+import { ApolloServer, type ApolloServerPlugin, type BaseContext } from '@apollo/server';
+import { ApolloServerPluginInlineTraceDisabled } from '@apollo/server/plugin/disabled';
+import { expressMiddleware } from '@as-integrations/express5';
+import { buildSubgraphSchema } from '@apollo/subgraph';
+import { parse } from 'graphql';
+import { maskError } from './errors.ts';
+import type { Logger } from './logger.ts';
+
+export interface SubgraphOptions<C extends BaseContext> {
+  name: string;
+  /** Path to the subgraph's schema.graphql (the source of truth). */
+  schemaPath: string;
+  /** The merged resolver map (codegen-typed per subgraph). */
+  resolvers: object;
+  logger: Logger;
+  plugins?: ApolloServerPlugin<C>[];
+}
+
+/** Builds the subgraph's ApolloServer (not started, not listening). */
+export function createSubgraph<C extends BaseContext>(opts: SubgraphOptions<C>): ApolloServer<C> {
+  const typeDefs = parse(readFileSync(opts.schemaPath, 'utf8'));
+  return new ApolloServer<C>({
+    schema: buildSubgraphSchema({ typeDefs, resolvers: opts.resolvers as Parameters<typeof buildSubgraphSchema>[0] extends infer A ? A extends { resolvers?: infer R } ? R : never : never }),
+    includeStacktraceInErrorResponses: false,
+    formatError: (formatted, error) => maskError(formatted, error, (e) => opts.logger.error({ err: e }, 'masked error')),
+    // No Apollo Studio here: federated traces would only add bytes to every subgraph response.
+    plugins: [ApolloServerPluginInlineTraceDisabled(), ...(opts.plugins ?? [])],
+  });
+}
+
+export interface Listening {
+  url: string;
+  port: number;
+  stop: () => Promise<void>;
+}
+
+/** Starts the server and listens on host:port (port 0 picks a free one). */
+export async function listenSubgraph<C extends BaseContext>(
+  server: ApolloServer<C>,
+  opts: { host: string; port: number; name: string; context: (req: express.Request) => Promise<C>; health?: () => Promise<Record<string, unknown>> },
+): Promise<Listening> {
+  await server.start();
+  const app = express();
+  app.disable('x-powered-by');
+  app.get('/health', async (_req, res) => {
+    try {
+      const extra = opts.health ? await opts.health() : {};
+      res.json({ status: 'ok', service: opts.name, ...extra });
+    } catch {
+      res.status(503).json({ status: 'degraded', service: opts.name });
+    }
+  });
+  app.use('/graphql', express.json({ limit: '5mb' }), expressMiddleware(server, { context: async ({ req }) => opts.context(req) }));
+  return listenApp(app, opts.host, opts.port, '/graphql', async () => {
+    await server.stop();
+  });
+}
+
+/** Listens with an express app and returns a stop that closes sockets and then `onStop`. */
+export async function listenApp(app: express.Express, host: string, port: number, path: string, onStop: () => Promise<void>): Promise<Listening> {
+  const httpServer = http.createServer(app);
+  // Keep-alive sockets from the gateway would hold close() open forever; track and end them.
+  httpServer.keepAliveTimeout = 5_000;
+  await new Promise<void>((resolve, reject) => {
+    httpServer.once('error', reject);
+    httpServer.listen(port, host, () => resolve());
+  });
+  const actual = (httpServer.address() as AddressInfo).port;
+  return {
+    url: `http://${host}:${actual}${path}`,
+    port: actual,
+    stop: async () => {
+      await new Promise<void>((resolve) => {
+        httpServer.close(() => resolve());
+        httpServer.closeAllConnections();
+      });
+      await onStop();
+    },
+  };
+}
+
+/**
+ * Everything a subgraph's server.ts needs: `createServer` (for contract tests through
+ * executeOperation) and `start` (listen on a port), both over one backend object.
+ */
+export function defineSubgraph<B, C extends BaseContext>(def: {
+  name: string;
+  schemaPath: string;
+  resolvers: object;
+  createContext: (backend: B) => C;
+  health?: (backend: B) => Promise<Record<string, unknown>>;
+}) {
+  const createServer = (backend: B, logger: Logger) => {
+    const server = createSubgraph<C>({ name: def.name, schemaPath: def.schemaPath, resolvers: def.resolvers, logger });
+    return { server, context: async () => def.createContext(backend) };
+  };
+  const start = async (backend: B, opts: { host: string; port: number; logger: Logger }): Promise<Listening> => {
+    const { server, context } = createServer(backend, opts.logger);
+    return listenSubgraph(server, {
+      host: opts.host,
+      port: opts.port,
+      name: def.name,
+      context,
+      ...(def.health ? { health: () => def.health!(backend) } : {}),
+    });
+  };
+  return { createServer, start };
+}
+
+/** Runs a started service until SIGINT/SIGTERM, then stops it cleanly. */
+export function runUntilSignal(listening: Listening, logger: Logger, what: string): void {
+  logger.info({ url: listening.url }, `${what} ready`);
+  for (const sig of ['SIGINT', 'SIGTERM'] as const) {
+    process.once(sig, () => {
+      void listening.stop().then(() => process.exit(0));
+    });
+  }
+}

@@ -1,0 +1,14 @@
+import { connectionOf } from '@mlops/kit';
+import type { ReleaseTargetResolvers } from '../__generated__/resolvers-types.ts';
+
+export const ReleaseTarget: ReleaseTargetResolvers = {
+  // The serving platform does not own targets; it answers for any id the gateway sends.
+  __resolveReference: (ref) => ({ id: ref.id }),
+  currentDeployments: async (t, _a, ctx) =>
+    (await ctx.loaders.byTarget.load(t.id)).filter((d) => d.until === null).sort((a, b) => b.trafficPercent - a.trafficPercent),
+  deploymentHistory: async (t, { first, after }, ctx) => connectionOf(`DeploymentHistory:${t.id}`, await ctx.loaders.byTarget.load(t.id), { first, after }),
+  deploymentsAt: async (t, { at }, ctx) => {
+    const when = Date.parse(at);
+    return (await ctx.loaders.byTarget.load(t.id)).filter((d) => Date.parse(d.since) <= when && (d.until === null || Date.parse(d.until) > when));
+  },
+};

@@ -1,0 +1,82 @@
+/** The built-in monitoring platform: deterministic health and series over the plant scenario. */
+import { healthOf, pageOf, seriesValue, type PageRequest } from '@mlops/kit';
+import type { Deployment, Scenario } from '@mlops/kit/scenario';
+import { worstHealth } from '../health-status.ts';
+import type { AlertFilterInput, AlertModel, HealthModel, MonitoringConnector, SeriesMetricName } from './types.ts';
+
+export class BuiltinMonitoringConnector implements MonitoringConnector {
+  readonly platform = 'monitoring';
+  private readonly anchor: string;
+  private readonly deployments: Map<string, Deployment>;
+  private readonly servingByTarget = new Map<string, Deployment>();
+  private readonly servingByModel = new Map<string, Deployment[]>();
+  private readonly alerts: AlertModel[];
+
+  constructor(scenario: Scenario) {
+    this.anchor = scenario.options.anchor;
+    this.deployments = scenario.index.deployment;
+    for (const d of scenario.deployments) {
+      if (d.until !== null) continue;
+      const cur = this.servingByTarget.get(d.targetId);
+      if (!cur || d.trafficPercent > cur.trafficPercent) this.servingByTarget.set(d.targetId, d);
+      const list = this.servingByModel.get(d.modelVersionId) ?? [];
+      list.push(d);
+      this.servingByModel.set(d.modelVersionId, list);
+    }
+    this.alerts = scenario.alerts.map((a) => ({ ...a })).sort((a, b) => b.openedAt.localeCompare(a.openedAt) || a.id.localeCompare(b.id));
+  }
+
+  async now() {
+    return this.anchor;
+  }
+
+  private health(d: Deployment | undefined): HealthModel | null {
+    if (!d) return null;
+    const { deploymentId: _id, ...h } = healthOf(d, this.anchor);
+    return h;
+  }
+
+  async healthOfDeployments(ids: readonly string[]) {
+    return ids.map((id) => this.health(this.deployments.get(id)));
+  }
+
+  async healthOfTargets(ids: readonly string[]) {
+    return ids.map((id) => this.health(this.servingByTarget.get(id)));
+  }
+
+  async healthOfModelVersions(ids: readonly string[]) {
+    return ids.map((id) => worstHealth((this.servingByModel.get(id) ?? []).map((d) => this.health(d)!)));
+  }
+
+  async series(deploymentId: string, metric: SeriesMetricName, fromIso: string, toIso: string, stepSeconds: number) {
+    const d = this.deployments.get(deploymentId);
+    if (!d) return null;
+    const from = Date.parse(fromIso);
+    const to = Date.parse(toIso);
+    const start = Math.max(from, Date.parse(d.since));
+    const end = Math.min(to, d.until ? Date.parse(d.until) : Date.parse(this.anchor));
+    const points: { at: string; value: number }[] = [];
+    for (let t = start; t <= end; t += stepSeconds * 1000) {
+      points.push({ at: new Date(t).toISOString(), value: seriesValue(d, metric, t, this.anchor) });
+    }
+    return { metric, from: fromIso, to: toIso, stepSeconds, points };
+  }
+
+  async alertsByDeployments(ids: readonly string[]) {
+    return ids.map((id) => this.alerts.filter((a) => a.deploymentId === id));
+  }
+
+  async alertsByTargets(ids: readonly string[]) {
+    const wanted = new Set(ids);
+    const by = new Map<string, AlertModel[]>();
+    for (const a of this.alerts) if (wanted.has(a.targetId)) by.set(a.targetId, [...(by.get(a.targetId) ?? []), a]);
+    return ids.map((id) => by.get(id) ?? []);
+  }
+
+  async listAlerts(f: AlertFilterInput, page: PageRequest) {
+    const rows = this.alerts.filter(
+      (a) => (!f.severity || a.severity === f.severity) && (f.openOnly === false || a.resolvedAt === null) && (!f.targetId || a.targetId === f.targetId),
+    );
+    return pageOf(rows, page);
+  }
+}

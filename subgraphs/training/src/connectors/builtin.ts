@@ -1,0 +1,66 @@
+/** The built-in training platform: an in-process registry over the plant scenario. */
+import { byKeys, groupedByKeys, pageOf, type Page, type PageRequest } from '@mlops/kit';
+import type { Scenario } from '@mlops/kit/scenario';
+import type { ModelVersionFilterInput, ModelVersionModel, TrainingConnector, TrainingRunFilterInput, TrainingRunModel } from './types.ts';
+
+export class BuiltinTrainingConnector implements TrainingConnector {
+  readonly platform = 'training';
+  private readonly versions: ModelVersionModel[];
+  private readonly runs: TrainingRunModel[];
+  private readonly versionById: Map<string, ModelVersionModel>;
+  private readonly runById: Map<string, TrainingRunModel>;
+
+  constructor(scenario: Scenario) {
+    this.versions = scenario.modelVersions
+      .map((m) => ({
+        id: m.id,
+        name: m.name,
+        version: m.version,
+        createdAt: m.createdAt,
+        description: m.description,
+        aliases: m.aliases,
+        tags: m.tags,
+        runId: m.runId,
+        metrics: m.metrics,
+      }))
+      .sort((a, b) => b.createdAt.localeCompare(a.createdAt) || a.id.localeCompare(b.id));
+    this.runs = scenario.runs
+      .map((r) => ({ ...r }))
+      .sort((a, b) => b.startTime.localeCompare(a.startTime) || a.id.localeCompare(b.id));
+    this.versionById = new Map(this.versions.map((v) => [v.id, v]));
+    this.runById = new Map(this.runs.map((r) => [r.id, r]));
+  }
+
+  async getModelVersions(ids: readonly string[]) {
+    return ids.map((id) => this.versionById.get(id) ?? null);
+  }
+
+  async getRuns(ids: readonly string[]) {
+    return byKeys(ids, ids.map((id) => this.runById.get(id)).filter((r): r is TrainingRunModel => !!r), (r) => r.id);
+  }
+
+  async modelVersionsByRuns(runIds: readonly string[]) {
+    const wanted = new Set(runIds);
+    return groupedByKeys(runIds, this.versions.filter((v) => v.runId !== null && wanted.has(v.runId)), (v) => v.runId!);
+  }
+
+  async listModelVersions(filter: ModelVersionFilterInput, page: PageRequest): Promise<Page<ModelVersionModel>> {
+    const rows = this.versions.filter(
+      (v) =>
+        (!filter.name || v.name === filter.name) &&
+        (!filter.alias || v.aliases.includes(filter.alias)) &&
+        (!filter.tag || v.tags[filter.tag.key] === filter.tag.value),
+    );
+    return pageOf(rows, page);
+  }
+
+  async listRuns(filter: TrainingRunFilterInput, page: PageRequest): Promise<Page<TrainingRunModel>> {
+    const rows = this.runs.filter(
+      (r) =>
+        (!filter.experiment || r.experiment === filter.experiment) &&
+        (!filter.modelName || r.modelName === filter.modelName) &&
+        (!filter.status || r.status === filter.status),
+    );
+    return pageOf(rows, page);
+  }
+}

@@ -1,0 +1,67 @@
+/**
+ * The training platform interface (experiment tracking + model registry). Shaped so MLflow
+ * can implement it: runs and registered model versions, batch get by ids, paged listing with
+ * a backend resume token, and typed ConnectorErrors for platform failures.
+ */
+import type { Page, PageRequest } from '@mlops/kit';
+
+export type RunStatus = 'RUNNING' | 'FINISHED' | 'FAILED';
+
+export interface TrainingRunModel {
+  id: string;
+  experiment: string;
+  modelName: string;
+  status: RunStatus;
+  user: string;
+  startTime: string;
+  endTime: string | null;
+  codeVersion: string;
+  params: Record<string, string>;
+  metrics: Record<string, number>;
+  /** Dataset version ids the run logged as inputs. */
+  inputs: string[];
+}
+
+export interface ModelVersionModel {
+  id: string;
+  name: string;
+  version: number;
+  createdAt: string;
+  description: string | null;
+  aliases: string[];
+  tags: Record<string, string>;
+  runId: string | null;
+  /** Training metrics of the source run, as the registry reports them. */
+  metrics: Record<string, number>;
+}
+
+export interface ModelVersionFilterInput {
+  name?: string | null;
+  alias?: string | null;
+  tag?: { key: string; value: string } | null;
+}
+
+export interface TrainingRunFilterInput {
+  experiment?: string | null;
+  modelName?: string | null;
+  status?: RunStatus | null;
+}
+
+export interface TrainingConnector {
+  readonly platform: string;
+  /** In key order; null for an unknown id. */
+  getModelVersions(ids: readonly string[]): Promise<(ModelVersionModel | null)[]>;
+  /** In key order; null for an unknown id. */
+  getRuns(ids: readonly string[]): Promise<(TrainingRunModel | null)[]>;
+  /** Model versions registered from each run, in key order. */
+  modelVersionsByRuns(runIds: readonly string[]): Promise<ModelVersionModel[][]>;
+  /** Newest first. */
+  listModelVersions(filter: ModelVersionFilterInput, page: PageRequest): Promise<Page<ModelVersionModel>>;
+  /** Newest first. */
+  listRuns(filter: TrainingRunFilterInput, page: PageRequest): Promise<Page<TrainingRunModel>>;
+}
+
+/** A reference to an entity another subgraph owns: only its key. */
+export interface EntityRef {
+  id: string;
+}
