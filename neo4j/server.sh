@@ -330,45 +330,42 @@ cmd_start() {
     fi
 
     log "starting neo4j (bolt 127.0.0.1:$bolt, http 127.0.0.1:$http, heap $heap, pagecache $pagecache, run dir $run) ..."
-    local t_start=$SECONDS
-    # `neo4j start` spawns the server JVM detached and writes run/neo4j.pid.
-    # Its output goes to a file so the server never holds our stdout/stderr open.
-    "$install/bin/neo4j" start </dev/null >"$run/logs/bootloader.log" 2>&1 || {
-      print_logs "$run"
-      die "neo4j start failed"
-    }
+    local t_start=$SECONDS start_rc=0
+    rm -f "$run/run/neo4j.pid" "$run/logs/neo4j.log" "$run/logs/debug.log" "$run/logs/bootloader.log"
+    # `neo4j start` spawns the server JVM detached, writes run/neo4j.pid and waits
+    # until the server has got going (or failed). Its output goes to a file so the
+    # server never holds our stdout/stderr open.
+    "$install/bin/neo4j" start </dev/null >"$run/logs/bootloader.log" 2>&1 || start_rc=$?
     pid="$(cat "$run/run/neo4j.pid" 2>/dev/null || true)"
-    [[ -n "$pid" ]] || { print_logs "$run"; die "neo4j start wrote no pid file"; }
 
     started=0
-    while (( SECONDS - t_start < timeout )); do
-      if ! pid_alive "$pid"; then
-        break
-      fi
-      if tcp_open "$bolt" && query_ok "$http" "$password"; then
-        started=1
-        break
-      fi
-      sleep 0.5
-    done
+    if [[ "$start_rc" == "0" && -n "$pid" ]]; then
+      while (( SECONDS - t_start < timeout )); do
+        pid_alive "$pid" || break
+        if tcp_open "$bolt" && query_ok "$http" "$password"; then
+          started=1
+          break
+        fi
+        sleep 0.5
+      done
+    fi
     if [[ "$started" == "1" ]]; then
       log "ready after $((SECONDS - t_start))s (provision check ${t_prov}s)"
       break
     fi
-    if pid_alive "$pid"; then
+    if [[ "$start_rc" == "0" ]] && pid_alive "$pid"; then
       print_logs "$run"
       die "neo4j did not become ready within ${timeout}s (see logs above)"
     fi
-    # Died: retry with new ports only if it lost a port race.
-    if [[ -z "${NEO4J_BOLT_PORT:-}${NEO4J_HTTP_PORT:-}" ]] &&
-       grep -qsiE 'address already in use|BindException' "$run/logs/neo4j.log" "$run/logs/debug.log" &&
-       (( attempt < 3 )); then
+    # Failed or died. Retry with new ports only if it lost a port race.
+    pid_is_ours "$pid" "$run" && kill_and_wait "$pid" 10 || true
+    if [[ -z "${NEO4J_BOLT_PORT:-}${NEO4J_HTTP_PORT:-}" ]] && (( attempt < 3 )) &&
+       grep -qsiE 'address already in use|PortBindException' "$run/logs/neo4j.log" "$run/logs/debug.log"; then
       log "port clash, retrying with other ports"
-      rm -f "$run/run/neo4j.pid"
       continue
     fi
     print_logs "$run"
-    die "neo4j exited during startup (see logs above)"
+    die "neo4j failed to start (exit $start_rc; see logs above)"
   done
 
   local lines

@@ -4,7 +4,8 @@
  * subgraph's host and port). Counts requests per subgraph for tests and the bench.
  */
 import { RemoteGraphQLDataSource } from '@apollo/gateway';
-import { appError } from '@mlops/kit';
+import type { GraphQLError } from 'graphql';
+import { appError, ERROR_CODES, type ErrorCode } from '@mlops/kit';
 
 export interface SubgraphRequestCounter {
   byService: Map<string, number>;
@@ -29,7 +30,18 @@ export class GatewayDataSource extends RemoteGraphQLDataSource {
     this.counter.byService.set(this.serviceName, (this.counter.byService.get(this.serviceName) ?? 0) + 1);
   }
 
-  override didEncounterError(): void {
+  override didEncounterError(error: Error, _request: unknown, response?: unknown): void {
+    // A subgraph that answered with a GraphQL error body (e.g. 400 for an invalid literal)
+    // is the client's problem: pass its message and code on, but never the raw response.
+    const body = response ? (error as GraphQLError).extensions?.response : undefined;
+    const first = (body as { body?: { errors?: { message?: unknown; extensions?: { code?: unknown } }[] } } | undefined)?.body?.errors?.[0];
+    const code = first?.extensions?.code;
+    if (first && typeof first.message === 'string' && typeof code === 'string') {
+      // The gateway's schema passed the query, so a subgraph's validation failure is about a
+      // value the gateway cannot check (a custom scalar literal): the client's input.
+      if (code === 'GRAPHQL_VALIDATION_FAILED') throw appError('BAD_USER_INPUT', first.message, { serviceName: this.serviceName });
+      if (code in ERROR_CODES) throw appError(code as ErrorCode, first.message, { serviceName: this.serviceName });
+    }
     throw appError('SUBGRAPH_UNAVAILABLE', `The ${this.serviceName} subgraph is unavailable; fields it provides are null`, {
       serviceName: this.serviceName,
     });

@@ -1,0 +1,39 @@
+import { describe, expect, it } from 'vitest';
+import { createLogger, getScenario, instrument } from '@mlops/kit';
+import { entitiesQuery, execute } from '@mlops/kit/testing';
+import { MemoryLineageStore } from './store/memory.ts';
+import { lineage } from './server.ts';
+
+const scenario = getScenario();
+const store = instrument(MemoryLineageStore.fromScenario(scenario));
+const { server, context } = lineage.createServer(store, createLogger('t', 'silent'));
+const run = async (q: string, v?: Record<string, unknown>) => execute(server, await context(), q, v);
+
+describe('lineage subgraph contract', () => {
+  it('resolves ReleaseTarget representations in one batch, with their project', async () => {
+    const ts = scenario.targets.slice(100, 160);
+    store.calls.reset();
+    const res = await run(entitiesQuery('ReleaseTarget', 'id name line project { id owners }'), {
+      r: [...ts.map((t) => ({ __typename: 'ReleaseTarget', id: t.id })), { __typename: 'ReleaseTarget', id: 'nope' }],
+    });
+    expect(res.data!._entities.slice(0, 60).map((e: any) => e.id)).toEqual(ts.map((t) => t.id));
+    expect(res.data!._entities[60]).toBeNull();
+    expect(store.calls.byMethod.get('getTargets')).toBe(1);
+    expect(store.calls.byMethod.get('getProjects')).toBe(1);
+  });
+
+  it('resolves Project representations with paged, filtered targets', async () => {
+    const res = await run(entitiesQuery('Project', 'id releaseTargets(filter: { line: "line-3" }, first: 500) { totalCount nodes { line } }'), {
+      r: [{ __typename: 'Project', id: 'pump-anomaly' }],
+    });
+    const expected = scenario.targets.filter((t) => t.projectId === 'pump-anomaly' && t.line === 'line-3');
+    expect(res.data!._entities[0].releaseTargets.totalCount).toBe(expected.length);
+    expect(expected.length).toBeGreaterThan(0);
+  });
+
+  it('lists projects and filters targets by search across projects', async () => {
+    const res = await run(`{ projects { totalCount nodes { id } } releaseTargets(filter: { search: "MOTOR-01" }, first: 500) { totalCount } }`);
+    expect(res.data!.projects.totalCount).toBe(3);
+    expect(res.data!.releaseTargets.totalCount).toBe(scenario.targets.filter((t) => t.id.includes('motor-01')).length);
+  });
+});

@@ -1,0 +1,114 @@
+/**
+ * Failure behaviour through the gateway: a subgraph down, and bad input. Errors must name the
+ * failed part or the bad argument, and never leak hosts, ports or stack traces.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startStack, type Stack } from '../helpers/start-stack.ts';
+
+const QUERY = `query($p: ID!) {
+  releaseTargets(projectId: $p, first: 5) {
+    nodes {
+      id name
+      currentDeployments { id trafficPercent modelVersion { id metric(key: "f1") } health { status drift } }
+      health { status }
+    }
+  }
+}`;
+
+const leaks = (body: unknown) => {
+  const text = JSON.stringify(body);
+  return /127\.0\.0\.1|localhost|ECONNREFUSED|stacktrace|at [A-Za-z]+ \(/.test(text);
+};
+
+describe('bad input', () => {
+  let stack: Stack;
+  beforeAll(async () => {
+    stack = await startStack();
+  });
+  afterAll(async () => stack?.stop());
+
+  it('unknown ids give null, not a crash', async () => {
+    const res = await stack.query(`{
+      modelVersion(id: "no-such-model/1") { id }
+      releaseTarget(id: "plant-z/line-0/none") { id }
+      datasetVersion(id: "nope@sha256:0") { id }
+      deployment(id: "nope#1") { id }
+      trainingRun(id: "0000") { id }
+    }`);
+    expect(res.errors).toBeUndefined();
+    expect(res.data).toEqual({ modelVersion: null, releaseTarget: null, datasetVersion: null, deployment: null, trainingRun: null });
+  });
+
+  it.each([
+    ['first: -1', 'first: -1', 'first'],
+    ['first: 10000', 'first: 10000', 'first'],
+    ['a forged cursor', 'after: "Zm9yZ2VkfDk5OQ"', 'after'],
+    ['a garbage cursor', 'after: "%%%"', 'after'],
+  ])('%s gives BAD_USER_INPUT naming the argument', async (_name, arg, argument) => {
+    const res = await stack.query(`{ releaseTargets(projectId: "pump-anomaly", ${arg}) { totalCount nodes { id } } }`);
+    expect(res.data).toBeNull();
+    expect(res.errors).toHaveLength(1);
+    expect(res.errors![0]!.extensions!.code).toBe('BAD_USER_INPUT');
+    expect(res.errors![0]!.message).toContain(argument);
+    expect(leaks(res)).toBe(false);
+  });
+
+  it('a cursor from another list is rejected', async () => {
+    const a = await stack.query(`{ releaseTargets(projectId: "pump-anomaly", first: 1) { pageInfo { endCursor } } }`);
+    const cursor = a.data.releaseTargets.pageInfo.endCursor;
+    const res = await stack.query(`{ modelVersions(first: 1, after: "${cursor}") { nodes { id } } }`);
+    expect(res.errors![0]!.extensions!.code).toBe('BAD_USER_INPUT');
+  });
+
+  it('a bad DateTime and a bad compare list are BAD_USER_INPUT', async () => {
+    const t = stack.scenario.targets[0]!.id;
+    const r1 = await stack.query(`{ releaseTarget(id: "${t}") { deploymentsAt(at: "yesterday") { id } } }`);
+    expect(r1.errors![0]!.extensions!.code).toBe('BAD_USER_INPUT');
+    expect(r1.errors![0]!.message).toContain('DateTime');
+    const r2 = await stack.query(`{ compareModelVersions(ids: ["a/1"]) { metrics { key } } }`);
+    expect(r2.errors![0]!.extensions!.code).toBe('BAD_USER_INPUT');
+    expect(r2.errors![0]!.message).toContain('ids');
+  });
+
+  it('a query over the depth or cost limit is refused before it reaches a subgraph', async () => {
+    stack.resetCounts();
+    let q = 'id';
+    for (let i = 0; i < 10; i++) q = `modelVersion { run { modelVersions { ${q} } } }`;
+    const res = await stack.query(`{ deployment(id: "x") { ${q} } }`);
+    expect(res.errors?.[0]?.message).toMatch(/depth|cost/i);
+    expect(res.errors?.[0]?.extensions?.code).toBe('GRAPHQL_VALIDATION_FAILED');
+    expect(stack.gateway.subgraphRequests.byService.size).toBe(0);
+  });
+});
+
+describe('a subgraph down', () => {
+  let stack: Stack;
+  beforeAll(async () => {
+    stack = await startStack();
+  });
+  afterAll(async () => stack?.stop());
+
+  it('answers every field the others own, with an error naming monitoring, and null health', async () => {
+    const before = await stack.query(QUERY, { p: 'pump-anomaly' });
+    expect(before.errors).toBeUndefined();
+    await stack.stopSubgraph('monitoring');
+    const res = await stack.query(QUERY, { p: 'pump-anomaly' });
+    expect(res.errors?.length).toBeGreaterThan(0);
+    for (const e of res.errors!) {
+      expect(e.extensions!.code).toBe('SUBGRAPH_UNAVAILABLE');
+      expect(e.extensions!.serviceName).toBe('monitoring');
+      expect(e.message).toContain('monitoring');
+    }
+    expect(leaks(res)).toBe(false);
+    const nodes = res.data.releaseTargets.nodes;
+    expect(nodes.map((n: any) => n.id)).toEqual(before.data.releaseTargets.nodes.map((n: any) => n.id));
+    for (const [i, n] of nodes.entries()) {
+      const was = before.data.releaseTargets.nodes[i];
+      expect(n.health).toBeNull();
+      expect(n.currentDeployments.map((d: any) => [d.id, d.trafficPercent, d.modelVersion])).toEqual(
+        was.currentDeployments.map((d: any) => [d.id, d.trafficPercent, d.modelVersion]),
+      );
+      for (const d of n.currentDeployments) expect(d.health).toBeNull();
+    }
+  });
+});
