@@ -286,6 +286,9 @@ cmd_start() {
   local timeout="${NEO4J_START_TIMEOUT:-90}"
 
   export NEO4J_HOME="$install" NEO4J_CONF="$run/conf"
+  # The bootloader lets JAVA_OPTS / HEAP_SIZE replace the JVM flags and memory
+  # settings from neo4j.conf; don't let a stray value from the caller's env do that.
+  unset JAVA_OPTS HEAP_SIZE
 
   local attempt bolt http pid started
   for attempt in 1 2 3; do
