@@ -16,26 +16,26 @@ const common = {
 
 const mappers: Record<string, Record<string, string>> = {
   training: {
-    ModelVersion: '../connectors/types.ts#ModelVersionModel',
-    TrainingRun: '../connectors/types.ts#TrainingRunModel',
-    DatasetVersion: '../connectors/types.ts#EntityRef',
+    ModelVersion: '@mlops/connectors/training#ModelVersionModel',
+    TrainingRun: '@mlops/connectors/training#TrainingRunModel',
+    DatasetVersion: '@mlops/connectors/training#EntityRef',
   },
   catalog: {
-    Dataset: '../connectors/types.ts#DatasetModel',
-    DatasetVersion: '../connectors/types.ts#DatasetVersionModel',
+    Dataset: '@mlops/connectors/catalog#DatasetModel',
+    DatasetVersion: '@mlops/connectors/catalog#DatasetVersionModel',
   },
   inference: {
-    Deployment: '../connectors/types.ts#DeploymentModel',
-    ReleaseTarget: '../connectors/types.ts#EntityRef',
-    ModelVersion: '../connectors/types.ts#EntityRef',
+    Deployment: '@mlops/connectors/inference#DeploymentModel',
+    ReleaseTarget: '@mlops/connectors/inference#EntityRef',
+    ModelVersion: '@mlops/connectors/inference#EntityRef',
   },
   monitoring: {
-    Deployment: '../connectors/types.ts#EntityRef',
-    ReleaseTarget: '../connectors/types.ts#EntityRef',
-    ModelVersion: '../connectors/types.ts#EntityRef',
-    Alert: '../connectors/types.ts#AlertModel',
-    Health: '../connectors/types.ts#HealthModel',
-    MetricSeries: '../connectors/types.ts#SeriesModel',
+    Deployment: '@mlops/connectors/monitoring#EntityRef',
+    ReleaseTarget: '@mlops/connectors/monitoring#EntityRef',
+    ModelVersion: '@mlops/connectors/monitoring#EntityRef',
+    Alert: '@mlops/connectors/monitoring#AlertModel',
+    Health: '@mlops/connectors/monitoring#HealthModel',
+    MetricSeries: '@mlops/connectors/monitoring#SeriesModel',
   },
   lineage: {
     Project: '../store/types.ts#ProjectModel',

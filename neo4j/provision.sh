@@ -131,7 +131,7 @@ H="$STAGE/home"
 mkdir -p "$H/bin" "$H/conf" "$H/plugins" "$H/cypher-shell"
 fetch org.neo4j neo4j "$H/lib"
 fetch org.neo4j cypher-shell "$H/cypher-shell/lib"
-[[ -n "$(ls "$H/lib"/neo4j-"$NEO4J_VERSION".jar 2>/dev/null)" ]] || die "org.neo4j:neo4j jar missing after download."
+[[ -f "$H/lib/neo4j-$NEO4J_VERSION.jar" ]] || die "org.neo4j:neo4j jar missing after download."
 
 # ---------------------------------------------------------------- launchers
 # Same shape as the launchers in the official tarball: a tiny JVM running the

@@ -274,7 +274,7 @@ cmd_start() {
     if [[ "$ok" != "1" ]]; then
       local p
       p="$(cat "$run/run/neo4j.pid" 2>/dev/null || true)"
-      pid_is_ours "$p" "$run" && kill_and_wait "$p" 5 || true
+      if pid_is_ours "$p" "$run"; then kill_and_wait "$p" 5 || true; fi
       remove_run_dir "$run"
     fi
   }
@@ -361,7 +361,7 @@ cmd_start() {
       die "neo4j did not become ready within ${timeout}s (see logs above)"
     fi
     # Failed or died. Retry with new ports only if it lost a port race.
-    pid_is_ours "$pid" "$run" && kill_and_wait "$pid" 10 || true
+    if pid_is_ours "$pid" "$run"; then kill_and_wait "$pid" 10 || true; fi
     if [[ -z "${NEO4J_BOLT_PORT:-}${NEO4J_HTTP_PORT:-}" ]] && (( attempt < 3 )) &&
        grep -qsiE 'address already in use|PortBindException' "$run/logs/neo4j.log" "$run/logs/debug.log"; then
       log "port clash, retrying with other ports"

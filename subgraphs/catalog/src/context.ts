@@ -1,7 +1,7 @@
 /** Per-request context: fresh DataLoaders over the catalog connector. */
 import type DataLoader from 'dataloader';
 import { loader } from '@mlops/kit';
-import type { CatalogConnector, DatasetModel, DatasetVersionModel } from './connectors/types.ts';
+import type { CatalogConnector, DatasetModel, DatasetVersionModel } from '@mlops/connectors/catalog';
 
 export interface Context {
   connector: CatalogConnector;

@@ -1,7 +1,7 @@
 /** Entry point: parse env, build the connector, listen until a signal. */
 import { createLogger, getScenario } from '@mlops/kit';
 import { runUntilSignal } from '@mlops/kit/server';
-import { BuiltinCatalogConnector } from './connectors/builtin.ts';
+import { BuiltinCatalogConnector } from '@mlops/connectors/catalog';
 import { env } from './env.ts';
 import { catalog } from './server.ts';
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { createLogger, getScenario, instrument } from '@mlops/kit';
 import { entitiesQuery, execute } from '@mlops/kit/testing';
-import { BuiltinCatalogConnector } from './connectors/builtin.ts';
+import { BuiltinCatalogConnector } from '@mlops/connectors/catalog';
 import { catalog } from './server.ts';
 
 const scenario = getScenario();

@@ -2,7 +2,7 @@
 import { fileURLToPath } from 'node:url';
 import { defineSubgraph } from '@mlops/kit/server';
 import { createContext, type Context } from './context.ts';
-import type { CatalogConnector } from './connectors/types.ts';
+import type { CatalogConnector } from '@mlops/connectors/catalog';
 import { resolvers } from './resolvers/index.ts';
 
 export const catalog = defineSubgraph<CatalogConnector, Context>({

@@ -1,7 +1,7 @@
 /** Per-request context: fresh DataLoaders over the serving platform connector. */
 import type DataLoader from 'dataloader';
 import { loader } from '@mlops/kit';
-import type { DeploymentModel, InferenceConnector } from './connectors/types.ts';
+import type { DeploymentModel, InferenceConnector } from '@mlops/connectors/inference';
 
 export interface Context {
   connector: InferenceConnector;

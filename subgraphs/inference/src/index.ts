@@ -1,7 +1,7 @@
 /** Entry point: parse env, build the connector, listen until a signal. */
 import { createLogger, getScenario } from '@mlops/kit';
 import { runUntilSignal } from '@mlops/kit/server';
-import { BuiltinInferenceConnector } from './connectors/builtin.ts';
+import { BuiltinInferenceConnector } from '@mlops/connectors/inference';
 import { env } from './env.ts';
 import { inference } from './server.ts';
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { createLogger, getScenario, instrument } from '@mlops/kit';
 import { entitiesQuery, execute } from '@mlops/kit/testing';
-import { BuiltinInferenceConnector } from './connectors/builtin.ts';
+import { BuiltinInferenceConnector } from '@mlops/connectors/inference';
 import { inference } from './server.ts';
 
 const scenario = getScenario();

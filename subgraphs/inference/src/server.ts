@@ -2,7 +2,7 @@
 import { fileURLToPath } from 'node:url';
 import { defineSubgraph } from '@mlops/kit/server';
 import { createContext, type Context } from './context.ts';
-import type { InferenceConnector } from './connectors/types.ts';
+import type { InferenceConnector } from '@mlops/connectors/inference';
 import { resolvers } from './resolvers/index.ts';
 
 export const inference = defineSubgraph<InferenceConnector, Context>({

@@ -1,7 +1,7 @@
 /** Per-request context: fresh DataLoaders over the monitoring connector. */
 import type DataLoader from 'dataloader';
 import { loader } from '@mlops/kit';
-import type { AlertModel, HealthModel, MonitoringConnector } from './connectors/types.ts';
+import type { AlertModel, HealthModel, MonitoringConnector } from '@mlops/connectors/monitoring';
 
 export interface Context {
   connector: MonitoringConnector;

@@ -1,7 +1,7 @@
 /** Entry point: parse env, build the connector, listen until a signal. */
 import { createLogger, getScenario } from '@mlops/kit';
 import { runUntilSignal } from '@mlops/kit/server';
-import { BuiltinMonitoringConnector } from './connectors/builtin.ts';
+import { BuiltinMonitoringConnector } from '@mlops/connectors/monitoring';
 import { env } from './env.ts';
 import { monitoring } from './server.ts';
 

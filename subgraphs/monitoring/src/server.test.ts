@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { createLogger, getScenario, healthOf, instrument } from '@mlops/kit';
 import { entitiesQuery, execute } from '@mlops/kit/testing';
-import { BuiltinMonitoringConnector } from './connectors/builtin.ts';
+import { BuiltinMonitoringConnector } from '@mlops/connectors/monitoring';
 import { monitoring } from './server.ts';
-import { statusOf } from './health-status.ts';
+import { statusOf } from '@mlops/connectors/monitoring';
 
 const scenario = getScenario();
 const connector = instrument(new BuiltinMonitoringConnector(scenario));

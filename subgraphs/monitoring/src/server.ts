@@ -2,7 +2,7 @@
 import { fileURLToPath } from 'node:url';
 import { defineSubgraph } from '@mlops/kit/server';
 import { createContext, type Context } from './context.ts';
-import type { MonitoringConnector } from './connectors/types.ts';
+import type { MonitoringConnector } from '@mlops/connectors/monitoring';
 import { resolvers } from './resolvers/index.ts';
 
 export const monitoring = defineSubgraph<MonitoringConnector, Context>({

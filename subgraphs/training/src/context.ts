@@ -1,7 +1,7 @@
 /** Per-request context: fresh DataLoaders over the connector, so batching never leaks across requests. */
 import type DataLoader from 'dataloader';
 import { loader } from '@mlops/kit';
-import type { ModelVersionModel, TrainingConnector, TrainingRunModel } from './connectors/types.ts';
+import type { ModelVersionModel, TrainingConnector, TrainingRunModel } from '@mlops/connectors/training';
 
 export interface Context {
   connector: TrainingConnector;

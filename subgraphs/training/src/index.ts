@@ -1,7 +1,7 @@
 /** Entry point: parse env, build the connector, listen until a signal. */
 import { createLogger, getScenario } from '@mlops/kit';
 import { runUntilSignal } from '@mlops/kit/server';
-import { BuiltinTrainingConnector } from './connectors/builtin.ts';
+import { BuiltinTrainingConnector } from '@mlops/connectors/training';
 import { env } from './env.ts';
 import { training } from './server.ts';
 

@@ -1,7 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { createLogger, getScenario, instrument } from '@mlops/kit';
 import { entitiesQuery, execute } from '@mlops/kit/testing';
-import { BuiltinTrainingConnector } from './connectors/builtin.ts';
+import { BuiltinTrainingConnector } from '@mlops/connectors/training';
 import { training } from './server.ts';
 
 const scenario = getScenario();

@@ -2,7 +2,7 @@
 import { fileURLToPath } from 'node:url';
 import { defineSubgraph } from '@mlops/kit/server';
 import { createContext, type Context } from './context.ts';
-import type { TrainingConnector } from './connectors/types.ts';
+import type { TrainingConnector } from '@mlops/connectors/training';
 import { resolvers } from './resolvers/index.ts';
 
 export const training = defineSubgraph<TrainingConnector, Context>({

@@ -1,6 +1,6 @@
 import { badInput } from '@mlops/kit';
 import type { DeploymentResolvers } from '../__generated__/resolvers-types.ts';
-import type { SeriesMetricName } from '../connectors/types.ts';
+import type { SeriesMetricName } from '@mlops/connectors/monitoring';
 
 const MAX_POINTS = 1000;
 const METRIC: Record<string, SeriesMetricName> = {

@@ -1,4 +1,4 @@
-import { statusOf } from '../health-status.ts';
+import { statusOf } from '@mlops/connectors/monitoring';
 import type { HealthResolvers, MetricSeriesResolvers, SeriesMetric } from '../__generated__/resolvers-types.ts';
 
 export const Health: HealthResolvers = {

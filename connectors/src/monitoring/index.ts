@@ -1,2 +1,3 @@
 export * from './types.ts';
+export * from './health-status.ts';
 export { BuiltinMonitoringConnector } from './builtin.ts';

@@ -2,7 +2,7 @@
  * Health status thresholds, in one place so every entity (deployment, target, model version)
  * is judged the same way. Drift above 0.33 is the plant's critical limit for retraining.
  */
-import type { HealthModel } from './connectors/types.ts';
+import type { HealthModel } from './types.ts';
 
 export type HealthStatus = 'HEALTHY' | 'DEGRADED' | 'CRITICAL' | 'UNKNOWN';
 

@@ -1,7 +1,7 @@
 /** The built-in monitoring platform: deterministic health and series over the plant scenario. */
 import { healthOf, pageOf, seriesValue, type PageRequest } from '@mlops/kit';
 import type { Deployment, Scenario } from '@mlops/kit/scenario';
-import { worstHealth } from '../health-status.ts';
+import { worstHealth } from './health-status.ts';
 import type { AlertFilterInput, AlertModel, HealthModel, MonitoringConnector, SeriesMetricName } from './types.ts';
 
 export class BuiltinMonitoringConnector implements MonitoringConnector {
