@@ -40,6 +40,23 @@ const mappers: Record<string, Record<string, string>> = {
   lineage: {
     Project: '../store/types.ts#ProjectModel',
     ReleaseTarget: '../store/types.ts#ReleaseTargetModel',
+    ModelVersion: '../store/types.ts#EntityRef',
+    DatasetVersion: '../store/types.ts#EntityRef',
+    TrainingRun: '../store/types.ts#EntityRef',
+    TrainedOnEntry: '../store/types.ts#TrainedOnEntry as TrainedOnEntryModel',
+    DeploymentSpan: '../store/types.ts#DeploymentSpan as DeploymentSpanModel',
+    ReuseEntry: '../store/types.ts#ReuseEntry as ReuseEntryModel',
+    ImpactTarget: '../store/types.ts#ImpactTarget as ImpactTargetModel',
+    DerivedModel: '../store/types.ts#DerivedModel as DerivedModelModel',
+    PendingRelease: '../store/types.ts#PendingRelease as PendingReleaseModel',
+    ProjectImpact: '../store/types.ts#ProjectImpactModel',
+    DeprecationImpact: '../store/types.ts#DeprecationImpactModel',
+    DatasetUsage: '../store/types.ts#DatasetUsageModel',
+    DatasetTargetCount: '../store/types.ts#TargetDatasetCount',
+    LineageGraph: '../store/types.ts#LineageGraphModel',
+    LineageNode: '../store/types.ts#LineageNode as LineageNodeModel',
+    LineageEdge: '../store/types.ts#LineageEdge as LineageEdgeModel',
+    PlatformFreshness: '../store/types.ts#Freshness',
   },
 };
 

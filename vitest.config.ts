@@ -6,6 +6,7 @@ export default defineConfig({
     // Two cores: files run in parallel in forks, tests inside a file run in order.
     pool: 'forks',
     poolOptions: { forks: { maxForks: 2, minForks: 1 } },
+    globalSetup: ['test/helpers/neo4j-global-setup.ts'],
     testTimeout: 60_000,
     hookTimeout: 180_000,
   },

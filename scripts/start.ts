@@ -1,108 +1,86 @@
 /**
- * `npm start`: runs every subgraph (4001–4005) and the gateway (4000) as separate processes,
- * waits for each /health, prints the URLs, and stops them all on Ctrl-C (or if one dies).
- * Ports and scenario size come from the same env vars the services read.
+ * `npm start`: the whole system in one process: built-in platforms seeded with the plant
+ * scenario, five subgraphs (4001–4005), the gateway (4000). The lineage graph lives in Neo4j
+ * when NEO4J_URI is set, else in a local Neo4j provisioned from Maven Central (needs Java 17
+ * and mvn), else in memory. Ctrl-C stops everything (and the local Neo4j).
  */
-import { spawn, type ChildProcess } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
-import { dirname, join } from 'node:path';
+import { spawnSync } from 'node:child_process';
+import { createLogger } from '@mlops/kit';
+import { parseEnv, port, scenarioEnv, z } from '@mlops/kit/env';
+import { startEmbedded } from './embedded.ts';
 
-const root = join(dirname(fileURLToPath(import.meta.url)), '..');
-const tsx = join(root, 'node_modules', '.bin', 'tsx');
+const env = parseEnv(
+  'start',
+  z.object({
+    ...scenarioEnv,
+    BASE_PORT: port(4000),
+    LINEAGE_STORE: z.enum(['auto', 'neo4j', 'memory']).default('auto'),
+    NEO4J_URI: z.string().optional(),
+    NEO4J_USER: z.string().default('neo4j'),
+    NEO4J_PASSWORD: z.string().default(''),
+    NEO4J_DATABASE: z.string().default('neo4j'),
+    SYNC_INTERVAL_MS: z.coerce.number().int().min(0).default(30_000),
+  }),
+);
+const logger = createLogger('start', env.LOG_LEVEL);
 
-interface Service {
-  name: string;
-  dir: string;
-  port: number;
-  env?: Record<string, string>;
-}
+const has = (cmd: string, args: string[]) => spawnSync(cmd, args, { stdio: 'ignore' }).status === 0;
 
-const base = Number(process.env.BASE_PORT ?? 4000);
-const host = process.env.HOST ?? '127.0.0.1';
-const subgraphs: Service[] = ['training', 'catalog', 'inference', 'monitoring', 'lineage'].map((name, i) => ({
-  name,
-  dir: `subgraphs/${name}`,
-  port: base + i + 1,
-}));
-const gateway: Service = {
-  name: 'gateway',
-  dir: 'gateway',
-  port: base,
-  env: Object.fromEntries(subgraphs.map((s) => [`${s.name.toUpperCase()}_URL`, `http://${host}:${s.port}/graphql`])),
-};
-
-const children: ChildProcess[] = [];
-let stopping = false;
-
-function launch(s: Service): ChildProcess {
-  const child = spawn(tsx, ['src/index.ts'], {
-    cwd: join(root, s.dir),
-    env: { ...process.env, PORT: String(s.port), HOST: host, ...s.env },
-    stdio: ['ignore', 'inherit', 'inherit'],
-  });
-  child.on('exit', (code, signal) => {
-    if (!stopping) {
-      process.stderr.write(`${s.name} exited (${signal ?? code}); stopping everything\n`);
-      void stopAll(1);
-    }
-  });
-  children.push(child);
-  return child;
-}
-
-async function waitHealthy(s: Service, timeoutMs = 60_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    try {
-      const res = await fetch(`http://${host}:${s.port}/health`);
-      if (res.ok) return;
-    } catch {
-      // not listening yet
-    }
-    await new Promise((r) => setTimeout(r, 200));
+async function lineageDatabase(): Promise<{ neo4j: { uri: string; user: string; password: string; database: string } | null; stop: () => Promise<void> }> {
+  const none = { neo4j: null, stop: async () => {} };
+  if (env.LINEAGE_STORE === 'memory') return none;
+  if (env.NEO4J_URI) return { neo4j: { uri: env.NEO4J_URI, user: env.NEO4J_USER, password: env.NEO4J_PASSWORD, database: env.NEO4J_DATABASE }, stop: async () => {} };
+  if (!has('java', ['-version']) || !has('mvn', ['-v'])) {
+    if (env.LINEAGE_STORE === 'neo4j') throw new Error('LINEAGE_STORE=neo4j but neither NEO4J_URI is set nor java and mvn are available to provision one');
+    logger.warn('no NEO4J_URI and no java/mvn to provision Neo4j: the lineage graph lives in memory');
+    return none;
   }
-  throw new Error(`${s.name} did not become healthy on port ${s.port} within ${timeoutMs / 1000}s`);
+  logger.info('provisioning a local Neo4j Community 5.26 (first run downloads it with mvn)…');
+  // @ts-expect-error plain JS module with JSDoc types
+  const { startLocalNeo4j } = await import('../neo4j/local-server.mjs');
+  try {
+    const neo = await startLocalNeo4j({ log: (l: string) => logger.debug(l) });
+    logger.info({ uri: neo.uri }, 'local Neo4j ready');
+    return { neo4j: { uri: neo.uri, user: neo.user, password: neo.password, database: 'neo4j' }, stop: () => neo.stop() };
+  } catch (e) {
+    if (env.LINEAGE_STORE === 'neo4j') throw e;
+    logger.warn({ err: (e as Error).message }, 'could not start a local Neo4j: the lineage graph lives in memory');
+    return none;
+  }
 }
 
-async function stopAll(code: number): Promise<never> {
+const db = await lineageDatabase();
+const system = await startEmbedded({
+  targets: env.SCENARIO_TARGETS,
+  seed: env.SCENARIO_SEED,
+  host: env.HOST,
+  basePort: env.BASE_PORT,
+  neo4j: db.neo4j,
+  syncIntervalMs: env.SYNC_INTERVAL_MS,
+  logger,
+});
+
+let stopping = false;
+const stop = async () => {
+  if (stopping) return;
   stopping = true;
-  await Promise.all(
-    children.map(
-      (c) =>
-        new Promise<void>((resolve) => {
-          if (c.exitCode !== null || c.signalCode !== null) return resolve();
-          const kill = setTimeout(() => c.kill('SIGKILL'), 5_000);
-          c.once('exit', () => {
-            clearTimeout(kill);
-            resolve();
-          });
-          c.kill('SIGTERM');
-        }),
-    ),
-  );
-  process.exit(code);
-}
+  await system.stop();
+  await db.stop();
+  process.exit(0);
+};
+process.once('SIGINT', () => void stop());
+process.once('SIGTERM', () => void stop());
 
-process.once('SIGINT', () => void stopAll(0));
-process.once('SIGTERM', () => void stopAll(0));
-
-try {
-  for (const s of subgraphs) launch(s);
-  await Promise.all(subgraphs.map((s) => waitHealthy(s)));
-  launch(gateway);
-  await waitHealthy(gateway);
-} catch (e) {
-  process.stderr.write(`${(e as Error).message}\n`);
-  await stopAll(1);
-}
-
-const lines = [
-  '',
-  'MLOps traceability gateway is up:',
-  `  GraphQL   http://${host}:${gateway.port}/graphql`,
-  `  GraphiQL  http://${host}:${gateway.port}/graphiql`,
-  ...subgraphs.map((s) => `  ${s.name.padEnd(9)} http://${host}:${s.port}/graphql`),
-  'Press Ctrl-C to stop.',
-  '',
-];
-process.stdout.write(lines.join('\n'));
+const base = `http://${env.HOST}`;
+process.stdout.write(
+  [
+    '',
+    'MLOps traceability gateway is up:',
+    `  GraphQL    ${system.gateway.url}`,
+    `  GraphiQL   ${base}:${system.gateway.port}/graphiql`,
+    ...Object.entries(system.subgraphs).map(([name, l]) => `  ${name.padEnd(10)} ${l.url}`),
+    `  lineage graph: ${db.neo4j ? `Neo4j at ${db.neo4j.uri}` : 'in memory'}; push events to ${base}:${system.subgraphs.lineage.port}/events`,
+    'Press Ctrl-C to stop.',
+    '',
+  ].join('\n'),
+);

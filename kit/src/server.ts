@@ -46,11 +46,19 @@ export interface Listening {
 /** Starts the server and listens on host:port (port 0 picks a free one). */
 export async function listenSubgraph<C extends BaseContext>(
   server: ApolloServer<C>,
-  opts: { host: string; port: number; name: string; context: (req: express.Request) => Promise<C>; health?: () => Promise<Record<string, unknown>> },
+  opts: {
+    host: string;
+    port: number;
+    name: string;
+    context: (req: express.Request) => Promise<C>;
+    health?: () => Promise<Record<string, unknown>>;
+    routes?: (app: express.Express) => void;
+  },
 ): Promise<Listening> {
   await server.start();
   const app = express();
   app.disable('x-powered-by');
+  opts.routes?.(app);
   app.get('/health', async (_req, res) => {
     try {
       const extra = opts.health ? await opts.health() : {};
@@ -67,6 +75,11 @@ export async function listenSubgraph<C extends BaseContext>(
 
 /** Listens with an express app and returns a stop that closes sockets and then `onStop`. */
 export async function listenApp(app: express.Express, host: string, port: number, path: string, onStop: () => Promise<void>): Promise<Listening> {
+  // Express's default error page carries a stack trace; answer with a short JSON error instead.
+  app.use((err: { status?: number; type?: string }, _req: express.Request, res: express.Response, _next: express.NextFunction) => {
+    const status = typeof err?.status === 'number' && err.status >= 400 && err.status < 500 ? err.status : 500;
+    res.status(status).json({ error: err?.type === 'entity.parse.failed' ? 'request body is not valid JSON' : status === 500 ? 'internal error' : 'bad request' });
+  });
   const httpServer = http.createServer(app);
   // Keep-alive sockets from the gateway would hold close() open forever; track and end them.
   httpServer.keepAliveTimeout = 5_000;
@@ -98,6 +111,8 @@ export function defineSubgraph<B, C extends BaseContext>(def: {
   resolvers: object;
   createContext: (backend: B) => C;
   health?: (backend: B) => Promise<Record<string, unknown>>;
+  /** Extra HTTP routes beside /graphql (e.g. the lineage push endpoint). */
+  routes?: (app: express.Express, backend: B, logger: Logger) => void;
 }) {
   const createServer = (backend: B, logger: Logger) => {
     const server = createSubgraph<C>({ name: def.name, schemaPath: def.schemaPath, resolvers: def.resolvers, logger });
@@ -111,6 +126,7 @@ export function defineSubgraph<B, C extends BaseContext>(def: {
       name: def.name,
       context,
       ...(def.health ? { health: () => def.health!(backend) } : {}),
+      ...(def.routes ? { routes: (app: express.Express) => def.routes!(app, backend, opts.logger) } : {}),
     });
   };
   return { createServer, start };

@@ -9,6 +9,7 @@ export class BuiltinCatalogConnector implements CatalogConnector {
   private readonly datasetById: Map<string, DatasetModel>;
   private readonly versionById: Map<string, DatasetVersionModel>;
   private readonly versionsByDataset: Map<string, DatasetVersionModel[]>;
+  private byChange: DatasetVersionModel[] | undefined;
 
   constructor(scenario: Scenario) {
     this.datasets = scenario.datasets.map((d) => ({ ...d })).sort((a, b) => a.name.localeCompare(b.name));
@@ -41,6 +42,11 @@ export class BuiltinCatalogConnector implements CatalogConnector {
 
   async listVersions(datasetId: string, page: PageRequest) {
     return pageOf(this.versionsByDataset.get(datasetId) ?? [], page);
+  }
+
+  async changedDatasetVersions(since: string | null, page: PageRequest) {
+    this.byChange ??= [...this.versionById.values()].sort((a, b) => a.createdAt.localeCompare(b.createdAt) || a.id.localeCompare(b.id));
+    return pageOf(since === null ? this.byChange : this.byChange.filter((v) => v.createdAt >= since), page);
   }
 
   async latestVersions(datasetIds: readonly string[]) {

@@ -43,6 +43,8 @@ export interface CatalogConnector {
   listDatasets(filter: DatasetFilterInput, page: PageRequest): Promise<Page<DatasetModel>>;
   /** Versions of one dataset, newest first. */
   listVersions(datasetId: string, page: PageRequest): Promise<Page<DatasetVersionModel>>;
+  /** Versions created at or after `since` (all when null), oldest first: the sync's feed. */
+  changedDatasetVersions(since: string | null, page: PageRequest): Promise<Page<DatasetVersionModel>>;
   /** The newest version of each dataset, in key order. */
   latestVersions(datasetIds: readonly string[]): Promise<(DatasetVersionModel | null)[]>;
 }

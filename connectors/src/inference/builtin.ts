@@ -1,7 +1,7 @@
 /** The built-in serving platform: an in-process deployment registry over the plant scenario. */
-import { pageOf, type PageRequest } from '@mlops/kit';
+import { badInput, pageOf, type PageRequest } from '@mlops/kit';
 import type { Scenario } from '@mlops/kit/scenario';
-import type { DeploymentFilterInput, DeploymentModel, InferenceConnector } from './types.ts';
+import type { DeployRequest, DeploymentFilterInput, DeploymentModel, InferenceConnector, TargetModel } from './types.ts';
 
 const newestFirst = (a: DeploymentModel, b: DeploymentModel) => b.since.localeCompare(a.since) || b.id.localeCompare(a.id);
 
@@ -11,14 +11,20 @@ export class BuiltinInferenceConnector implements InferenceConnector {
   private readonly byId: Map<string, DeploymentModel>;
   private readonly byTarget = new Map<string, DeploymentModel[]>();
   private readonly byModel = new Map<string, DeploymentModel[]>();
+  private readonly targets: TargetModel[];
+  private readonly clock: () => string;
 
-  constructor(scenario: Scenario) {
-    this.all = scenario.deployments.map((d) => ({ ...d })).sort(newestFirst);
+  constructor(scenario: Scenario, clock: () => string = () => new Date().toISOString()) {
+    this.clock = clock;
+    this.all = scenario.deployments.map((d) => ({ ...d, updatedAt: d.until ?? d.since })).sort(newestFirst);
     this.byId = new Map(this.all.map((d) => [d.id, d]));
     for (const d of this.all) {
       push(this.byTarget, d.targetId, d);
       push(this.byModel, d.modelVersionId, d);
     }
+    this.targets = scenario.targets
+      .map((t) => ({ id: t.id, name: t.machine, projectId: t.projectId, plant: t.plant, line: t.line, environment: t.environment, updatedAt: t.createdAt }))
+      .sort((a, b) => a.updatedAt.localeCompare(b.updatedAt) || a.id.localeCompare(b.id));
   }
 
   async getDeployments(ids: readonly string[]) {
@@ -43,6 +49,57 @@ export class BuiltinInferenceConnector implements InferenceConnector {
         (!f.targetId || d.targetId === f.targetId),
     );
     return pageOf(rows, page);
+  }
+
+  async changedDeployments(since: string | null, page: PageRequest) {
+    const rows = this.all.filter((d) => since === null || d.updatedAt >= since).sort((a, b) => a.updatedAt.localeCompare(b.updatedAt) || a.id.localeCompare(b.id));
+    return pageOf(rows, page);
+  }
+
+  async changedTargets(since: string | null, page: PageRequest) {
+    return pageOf(since === null ? this.targets : this.targets.filter((t) => t.updatedAt >= since), page);
+  }
+
+  async deploy(req: DeployRequest): Promise<DeploymentModel[]> {
+    const history = this.byTarget.get(req.targetId);
+    if (!history && !this.targets.some((t) => t.id === req.targetId)) throw badInput('targetId', `unknown release target ${JSON.stringify(req.targetId)}`);
+    const at = req.at ?? this.clock();
+    const serving = (history ?? []).filter((d) => d.until === null);
+    const share = req.strategy === 'CANARY' ? (req.trafficPercent ?? 10) : 100;
+    if (!Number.isInteger(share) || share < 1 || share > 100) throw badInput('trafficPercent', `must be 1–100, got ${share}`);
+    if (req.strategy !== 'CANARY' && serving.length === 1 && serving[0]!.modelVersionId === req.modelVersionId && serving[0]!.trafficPercent === 100) {
+      return serving;
+    }
+    if (req.strategy === 'CANARY' && serving.some((d) => d.modelVersionId === req.modelVersionId && d.trafficPercent === share)) return serving;
+    const close = (d: DeploymentModel, state: DeploymentModel['state']) => {
+      d.until = at;
+      d.state = state;
+      d.updatedAt = at;
+    };
+    const endpoint = serving[0]?.endpoint ?? `https://serving.example/v1/models/${encodeURIComponent(req.targetId)}:predict`;
+    const open = (modelVersionId: string, trafficPercent: number, state: DeploymentModel['state'], strategy: DeploymentModel['strategy']) => {
+      const seq = (history?.length ?? 0) + 1;
+      const d: DeploymentModel = { id: `${req.targetId}#${seq}`, targetId: req.targetId, modelVersionId, trafficPercent, state, strategy, since: at, until: null, endpoint, updatedAt: at };
+      this.all.unshift(d);
+      this.byId.set(d.id, d);
+      const list = this.byTarget.get(req.targetId) ?? [];
+      list.unshift(d);
+      this.byTarget.set(req.targetId, list);
+      const ml = this.byModel.get(modelVersionId) ?? [];
+      ml.unshift(d);
+      this.byModel.set(modelVersionId, ml);
+      return d;
+    };
+    if (req.strategy === 'CANARY') {
+      const champion = serving.find((d) => d.state !== 'CANARY') ?? serving[0];
+      for (const d of serving) close(d, 'RETIRED');
+      if (champion) open(champion.modelVersionId, 100 - share, 'ACTIVE', 'CANARY');
+      open(req.modelVersionId, share, 'CANARY', 'CANARY');
+    } else {
+      for (const d of serving) close(d, req.strategy === 'ROLLBACK' && d.modelVersionId !== req.modelVersionId ? 'ROLLED_BACK' : 'RETIRED');
+      open(req.modelVersionId, 100, 'ACTIVE', req.strategy);
+    }
+    return (this.byTarget.get(req.targetId) ?? []).filter((d) => d.until === null);
   }
 }
 

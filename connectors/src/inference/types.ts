@@ -19,6 +19,28 @@ export interface DeploymentModel {
   since: string;
   until: string | null;
   endpoint: string;
+  /** Last change (start, or end when it ended); the sync's watermark. */
+  updatedAt: string;
+}
+
+/** A release target as the serving platform knows it: one endpoint per machine, with labels. */
+export interface TargetModel {
+  id: string;
+  name: string;
+  projectId: string;
+  plant: string;
+  line: string;
+  environment: string;
+  updatedAt: string;
+}
+
+export interface DeployRequest {
+  targetId: string;
+  modelVersionId: string;
+  /** HOT_SWAP replaces what serves; CANARY adds the version at `trafficPercent` beside the champion. */
+  strategy: 'HOT_SWAP' | 'CANARY' | 'PROMOTION' | 'ROLLBACK';
+  trafficPercent?: number;
+  at?: string;
 }
 
 export interface DeploymentFilterInput {
@@ -40,6 +62,15 @@ export interface InferenceConnector {
   deploymentsByTargets(targetIds: readonly string[]): Promise<DeploymentModel[][]>;
   /** Every deployment of each model version, newest first, in key order. */
   deploymentsByModelVersions(modelVersionIds: readonly string[]): Promise<DeploymentModel[][]>;
+  /** Deployments changed at or after `since` (all when null), oldest change first: the sync's feed. */
+  changedDeployments(since: string | null, page: PageRequest): Promise<Page<DeploymentModel>>;
+  /** Targets registered or relabelled at or after `since` (all when null), oldest first. */
+  changedTargets(since: string | null, page: PageRequest): Promise<Page<TargetModel>>;
+  /**
+   * Changes what serves a target and returns the target's deployments serving afterwards.
+   * Idempotent: deploying what already serves with the same share changes nothing.
+   */
+  deploy(req: DeployRequest): Promise<DeploymentModel[]>;
   /** Newest first. */
   listDeployments(filter: DeploymentFilterInput, page: PageRequest): Promise<Page<DeploymentModel>>;
 }

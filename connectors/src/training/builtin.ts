@@ -9,6 +9,7 @@ export class BuiltinTrainingConnector implements TrainingConnector {
   private readonly runs: TrainingRunModel[];
   private readonly versionById: Map<string, ModelVersionModel>;
   private readonly runById: Map<string, TrainingRunModel>;
+  private byChange: ModelVersionModel[] | undefined;
 
   constructor(scenario: Scenario) {
     this.versions = scenario.modelVersions
@@ -22,6 +23,8 @@ export class BuiltinTrainingConnector implements TrainingConnector {
         tags: m.tags,
         runId: m.runId,
         metrics: m.metrics,
+        derivedFrom: m.derivedFrom,
+        updatedAt: m.createdAt,
       }))
       .sort((a, b) => b.createdAt.localeCompare(a.createdAt) || a.id.localeCompare(b.id));
     this.runs = scenario.runs
@@ -52,6 +55,11 @@ export class BuiltinTrainingConnector implements TrainingConnector {
         (!filter.tag || v.tags[filter.tag.key] === filter.tag.value),
     );
     return pageOf(rows, page);
+  }
+
+  async changedModelVersions(since: string | null, page: PageRequest): Promise<Page<ModelVersionModel>> {
+    this.byChange ??= [...this.versions].sort((a, b) => a.updatedAt.localeCompare(b.updatedAt) || a.id.localeCompare(b.id));
+    return pageOf(since === null ? this.byChange : this.byChange.filter((v) => v.updatedAt >= since), page);
   }
 
   async listRuns(filter: TrainingRunFilterInput, page: PageRequest): Promise<Page<TrainingRunModel>> {

@@ -33,6 +33,10 @@ export interface ModelVersionModel {
   runId: string | null;
   /** Training metrics of the source run, as the registry reports them. */
   metrics: Record<string, number>;
+  /** The version this one was fine-tuned from (MLflow: the `derived_from` tag), if any. */
+  derivedFrom: string | null;
+  /** Last change in the registry; the sync's watermark. */
+  updatedAt: string;
 }
 
 export interface ModelVersionFilterInput {
@@ -57,6 +61,8 @@ export interface TrainingConnector {
   modelVersionsByRuns(runIds: readonly string[]): Promise<ModelVersionModel[][]>;
   /** Newest first. */
   listModelVersions(filter: ModelVersionFilterInput, page: PageRequest): Promise<Page<ModelVersionModel>>;
+  /** Versions changed at or after `since` (all when null), oldest change first: the sync's feed. */
+  changedModelVersions(since: string | null, page: PageRequest): Promise<Page<ModelVersionModel>>;
   /** Newest first. */
   listRuns(filter: TrainingRunFilterInput, page: PageRequest): Promise<Page<TrainingRunModel>>;
 }

@@ -6,5 +6,10 @@ export const env = parseEnv(
   z.object({
     ...scenarioEnv,
     PORT: port(4005),
+    NEO4J_URI: z.string().regex(/^(neo4j|bolt)(\+s|\+ssc)?:\/\//, 'must be a neo4j:// or bolt:// URI').optional(),
+    NEO4J_USER: z.string().default('neo4j'),
+    NEO4J_PASSWORD: z.string().default(''),
+    NEO4J_DATABASE: z.string().default('neo4j'),
+    SYNC_INTERVAL_MS: z.coerce.number().int().min(0).default(30_000),
   }),
 );

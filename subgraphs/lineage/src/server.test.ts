@@ -5,7 +5,7 @@ import { MemoryLineageStore } from './store/memory.ts';
 import { lineage } from './server.ts';
 
 const scenario = getScenario();
-const store = instrument(MemoryLineageStore.fromScenario(scenario));
+const store = instrument(await MemoryLineageStore.fromScenario(scenario));
 const { server, context } = lineage.createServer(store, createLogger('t', 'silent'));
 const run = async (q: string, v?: Record<string, unknown>) => execute(server, await context(), q, v);
 

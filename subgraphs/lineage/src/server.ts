@@ -1,6 +1,8 @@
 /** The lineage subgraph: schema, resolvers and per-request context over a lineage store. */
 import { fileURLToPath } from 'node:url';
+import express from 'express';
 import { defineSubgraph } from '@mlops/kit/server';
+import { applyEvents } from './events.ts';
 import { createContext, type Context } from './context.ts';
 import type { LineageStore } from './store/types.ts';
 import { resolvers } from './resolvers/index.ts';
@@ -11,4 +13,16 @@ export const lineage = defineSubgraph<LineageStore, Context>({
   resolvers,
   createContext,
   health: async (store) => ({ store: store.kind }),
+  routes: (app, store, logger) => {
+    app.post('/events', express.json({ limit: '5mb' }), async (req, res) => {
+      try {
+        const result = await applyEvents(store, req.body);
+        res.status(result.status).json(result.body);
+      } catch (e) {
+        logger.error({ err: e }, 'push events failed');
+        const unavailable = (e as { extensions?: { code?: string } }).extensions?.code === 'LINEAGE_STORE_UNAVAILABLE';
+        res.status(503).json({ error: unavailable ? 'lineage store unavailable' : 'internal error', accepted: 0 });
+      }
+    });
+  },
 });

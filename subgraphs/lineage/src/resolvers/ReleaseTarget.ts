@@ -8,4 +8,5 @@ export const ReleaseTarget: ReleaseTargetResolvers = {
     if (!p) throw appError('NOT_FOUND', `project ${JSON.stringify(t.projectId)} of target ${JSON.stringify(t.id)} is missing`);
     return p;
   },
+  servedAt: (t, { at }, ctx) => ctx.loaders.servedAt(at ?? null).load(t.id),
 };

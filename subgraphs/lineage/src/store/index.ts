@@ -1,2 +1,3 @@
 export * from './types.ts';
 export { MemoryLineageStore } from './memory.ts';
+export { Neo4jLineageStore, loadMigrations } from './neo4j.ts';

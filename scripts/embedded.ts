@@ -1,0 +1,107 @@
+/**
+ * The embedded system: built-in platforms (seeded with the plant scenario) shared in one
+ * process by the five subgraphs, each on its own port, and the gateway in front. Used by
+ * `npm start`, the integration tests and the bench. The lineage graph lives in Neo4j when a
+ * connection is given, otherwise in the in-memory store.
+ */
+import { createLogger, getScenario, instrument, type Instrumented, type Logger } from '@mlops/kit';
+import type { Listening } from '@mlops/kit/server';
+import type { Scenario } from '@mlops/kit/scenario';
+import { BuiltinCatalogConnector } from '@mlops/connectors/catalog';
+import { BuiltinInferenceConnector } from '@mlops/connectors/inference';
+import { BuiltinMonitoringConnector } from '@mlops/connectors/monitoring';
+import { BuiltinTrainingConnector } from '@mlops/connectors/training';
+import { startGateway, type RunningGateway } from '@mlops/gateway';
+import { catalog } from '@mlops/subgraph-catalog';
+import { inference } from '@mlops/subgraph-inference';
+import { lineage, startSyncLoop, type SyncLoop } from '@mlops/subgraph-lineage';
+import { MemoryLineageStore, Neo4jLineageStore, type LineageStore } from '@mlops/subgraph-lineage/store';
+import { monitoring } from '@mlops/subgraph-monitoring';
+import { training } from '@mlops/subgraph-training';
+
+export type SubgraphName = 'training' | 'catalog' | 'inference' | 'monitoring' | 'lineage';
+export const SUBGRAPH_NAMES: SubgraphName[] = ['training', 'catalog', 'inference', 'monitoring', 'lineage'];
+
+export interface EmbeddedOptions {
+  targets?: number;
+  seed?: number;
+  host?: string;
+  /** Gateway port; subgraphs take the next five. 0: every service on any free port. */
+  basePort?: number;
+  neo4j?: { uri: string; user: string; password: string; database?: string } | null;
+  /** Background sync period; 0 disables the loop (tests call `sync()` themselves). */
+  syncIntervalMs?: number;
+  logger?: Logger;
+}
+
+export interface Embedded {
+  scenario: Scenario;
+  gateway: RunningGateway;
+  subgraphs: Record<SubgraphName, Listening>;
+  connectors: {
+    training: Instrumented<BuiltinTrainingConnector>;
+    catalog: Instrumented<BuiltinCatalogConnector>;
+    inference: Instrumented<BuiltinInferenceConnector>;
+    monitoring: Instrumented<BuiltinMonitoringConnector>;
+    lineage: Instrumented<LineageStore>;
+  };
+  store: LineageStore;
+  sync: SyncLoop;
+  stopSubgraph(name: SubgraphName): Promise<void>;
+  stop(): Promise<void>;
+}
+
+export async function startEmbedded(opts: EmbeddedOptions = {}): Promise<Embedded> {
+  const scenario = getScenario({ targets: opts.targets ?? 300, seed: opts.seed ?? 42 });
+  const logger = opts.logger ?? createLogger('embedded', 'silent');
+  const host = opts.host ?? '127.0.0.1';
+  const port = (i: number) => (opts.basePort ? opts.basePort + i : 0);
+  // The built-in serving platform's clock: real time, so a rollout made now sorts after history.
+  const store: LineageStore = opts.neo4j
+    ? new Neo4jLineageStore({ database: 'neo4j', ...opts.neo4j }, logger.child({ service: 'lineage-store' }))
+    : new MemoryLineageStore();
+  const connectors = {
+    training: instrument(new BuiltinTrainingConnector(scenario)),
+    catalog: instrument(new BuiltinCatalogConnector(scenario)),
+    inference: instrument(new BuiltinInferenceConnector(scenario)),
+    monitoring: instrument(new BuiltinMonitoringConnector(scenario)),
+    lineage: instrument(store),
+  };
+  const projects = async () => scenario.projects.map((p) => ({ id: p.id, name: p.name, description: p.description, plant: p.plant, owners: p.owners }));
+  const sync = startSyncLoop(connectors.lineage, { training: connectors.training, catalog: connectors.catalog, inference: connectors.inference, projects }, logger, opts.syncIntervalMs ?? 0);
+  await sync.runOnce();
+  const sub = (name: SubgraphName) => ({ host, port: port(SUBGRAPH_NAMES.indexOf(name) + 1), logger: logger.child({ service: name }) });
+  const subgraphs: Record<SubgraphName, Listening> = {
+    training: await training.start(connectors.training, sub('training')),
+    catalog: await catalog.start(connectors.catalog, sub('catalog')),
+    inference: await inference.start(connectors.inference, sub('inference')),
+    monitoring: await monitoring.start(connectors.monitoring, sub('monitoring')),
+    lineage: await lineage.start(connectors.lineage, sub('lineage')),
+  };
+  const gateway = await startGateway({
+    host,
+    port: port(0),
+    logger: logger.child({ service: 'gateway' }),
+    urls: Object.fromEntries(Object.entries(subgraphs).map(([name, l]) => [name, l.url])),
+  });
+  const stopped = new Set<string>();
+  return {
+    scenario,
+    gateway,
+    subgraphs,
+    connectors,
+    store,
+    sync,
+    async stopSubgraph(name) {
+      if (stopped.has(name)) return;
+      stopped.add(name);
+      await subgraphs[name].stop();
+    },
+    async stop() {
+      sync.stop();
+      await gateway.stop();
+      for (const [name, l] of Object.entries(subgraphs)) if (!stopped.has(name)) await l.stop();
+      await store.close();
+    },
+  };
+}

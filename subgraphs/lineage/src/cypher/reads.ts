@@ -1,0 +1,299 @@
+/**
+ * Read queries for the lineage questions. Pure builders: every value is a parameter; the
+ * variable-length bounds are allow-listed integers and the relationship types of a lineage
+ * step come from a fixed table per direction.
+ */
+import { bound, cy, type Query } from './query.ts';
+
+/** Live at an instant, or live now when $at is null. Used for every DEPLOYED_TO filter. */
+const live = (r: string) => `(($at IS NULL AND ${r}.to IS NULL) OR ($at IS NOT NULL AND ${r}.from <= $at AND (${r}.to IS NULL OR ${r}.to > $at)))`;
+const liveNow = (r: string) => `${r}.to IS NULL`;
+const targetMap = 't{.id, .name, .projectId, .plant, .line, .environment}';
+
+export const MAX_HOPS = 6;
+
+export const projectsByIds = (ids: readonly string[]): Query => ({
+  cypher: cy`
+    UNWIND $ids AS id
+    MATCH (p:Project {id: id}) WHERE p.name IS NOT NULL
+    RETURN p{.id, .name, .description, .plant, .owners} AS p`,
+  params: { ids },
+});
+
+export const listProjects = (skip: number, limit: number): Query => ({
+  cypher: cy`
+    MATCH (p:Project) WHERE p.name IS NOT NULL
+    WITH p ORDER BY p.name, p.id
+    WITH collect(p{.id, .name, .description, .plant, .owners}) AS all
+    RETURN size(all) AS total, all[$skip..($skip + $limit)] AS items`,
+  params: { skip, limit },
+});
+
+export const targetsByIds = (ids: readonly string[]): Query => ({
+  cypher: cy`
+    UNWIND $ids AS id
+    MATCH (t:ReleaseTarget {id: id}) WHERE t.name IS NOT NULL
+    RETURN ${targetMap} AS t`,
+  params: { ids },
+});
+
+export interface TargetFilterParams {
+  projectId: string | null;
+  line: string | null;
+  plant: string | null;
+  search: string | null;
+}
+
+const targetWhere = `t.name IS NOT NULL AND ($projectId IS NULL OR t.projectId = $projectId) AND ($line IS NULL OR t.line = $line)
+    AND ($plant IS NULL OR t.plant = $plant) AND ($search IS NULL OR toLower(t.id) CONTAINS $search)`;
+
+export const listTargets = (f: TargetFilterParams, skip: number, limit: number): Query => ({
+  cypher: cy`
+    MATCH (t:ReleaseTarget) WHERE ${targetWhere}
+    WITH t ORDER BY t.id
+    WITH collect(${targetMap}) AS all
+    RETURN size(all) AS total, all[$skip..($skip + $limit)] AS items`,
+  params: { ...f, search: f.search?.toLowerCase() ?? null, skip, limit },
+});
+
+export const trainedOn = (ids: readonly string[], depth: number): Query => ({
+  cypher: cy`
+    UNWIND $ids AS mid
+    MATCH (:ModelVersion {id: mid})<-[:PRODUCED]-(r:TrainingRun)-[:CONSUMED]->(d0:DatasetVersion)
+    MATCH p = (d0)-[:DERIVED_FROM*0..${bound(depth, 0, MAX_HOPS, 'depth')}]->(d:DatasetVersion)
+    WITH mid, d.id AS dv, length(p) AS depth, r.id AS run
+    ORDER BY depth, run
+    WITH mid, dv, collect({depth: depth, run: run})[0] AS best
+    RETURN mid, dv AS datasetVersionId, best.depth AS depth, best.run AS runId
+    ORDER BY mid, depth, datasetVersionId`,
+  params: { ids },
+});
+
+const spanReturn = `r.deploymentId AS deploymentId, m.id AS modelVersionId, t.id AS targetId, r.from AS from, r.to AS to,
+    r.trafficPercent AS trafficPercent, r.state AS state`;
+
+export const deployedTo = (ids: readonly string[], at: string | null): Query => ({
+  cypher: cy`
+    UNWIND $ids AS key
+    MATCH (m:ModelVersion {id: key})-[r:DEPLOYED_TO]->(t:ReleaseTarget)
+    WHERE ${live('r')}
+    RETURN key, ${spanReturn}
+    ORDER BY key, targetId, from`,
+  params: { ids, at },
+});
+
+export const servedAt = (ids: readonly string[], at: string | null): Query => ({
+  cypher: cy`
+    UNWIND $ids AS key
+    MATCH (m:ModelVersion)-[r:DEPLOYED_TO]->(t:ReleaseTarget {id: key})
+    WHERE ${live('r')}
+    RETURN key, ${spanReturn}
+    ORDER BY key, trafficPercent DESC, modelVersionId`,
+  params: { ids, at },
+});
+
+export const reusedBy = (id: string, limit: number): Query => ({
+  cypher: cy`
+    MATCH (root:ModelVersion {id: $id})
+    CALL {
+      WITH root
+      MATCH (root)-[s:DEPLOYED_TO]->(t:ReleaseTarget) WHERE ${liveNow('s')}
+      RETURN 0 AS rank, 'SAME_VERSION' AS kind, root.id AS mv, t.id AS target, [root.id, t.id] AS path
+      UNION
+      WITH root
+      MATCH p = (d:ModelVersion)-[:DERIVED_FROM*1..${MAX_HOPS}]->(root)
+      OPTIONAL MATCH (d)-[s:DEPLOYED_TO]->(t:ReleaseTarget) WHERE ${liveNow('s')}
+      RETURN 1 AS rank, 'DERIVED_MODEL' AS kind, d.id AS mv, t.id AS target,
+             reverse([n IN nodes(p) | n.id]) + CASE WHEN t IS NULL THEN [] ELSE [t.id] END AS path
+      UNION
+      WITH root
+      MATCH (root)<-[:PRODUCED]-(r0:TrainingRun)-[:CONSUMED]->(dv:DatasetVersion)<-[:CONSUMED]-(r2:TrainingRun)-[:PRODUCED]->(m2:ModelVersion)
+      WHERE r2 <> r0 AND m2 <> root
+      WITH root, m2, dv, r0, r2 ORDER BY dv.id, r0.id, r2.id
+      WITH root, m2, collect([dv.id, r0.id, r2.id])[0] AS best
+      OPTIONAL MATCH (m2)-[s:DEPLOYED_TO]->(t:ReleaseTarget) WHERE ${liveNow('s')}
+      RETURN 2 AS rank, 'SHARED_DATA' AS kind, m2.id AS mv, t.id AS target,
+             [root.id, best[1], best[0], best[2], m2.id] + CASE WHEN t IS NULL THEN [] ELSE [t.id] END AS path
+    }
+    RETURN kind, mv AS modelVersionId, target AS targetId, path
+    ORDER BY rank, modelVersionId, coalesce(target, '')
+    LIMIT $limit`,
+  params: { id, limit },
+});
+
+/** The deprecation-impact queries, run together in one read transaction. */
+export const impact = {
+  root: (id: string): Query => ({ cypher: 'MATCH (m:ModelVersion {id: $id}) RETURN m.projectId AS projectId', params: { id } }),
+  own: (id: string): Query => ({
+    cypher: cy`
+      MATCH (:ModelVersion {id: $id})-[s:DEPLOYED_TO]->(t:ReleaseTarget) WHERE ${liveNow('s')}
+      RETURN DISTINCT t.id AS targetId, t.projectId AS projectId, CASE s.state WHEN 'CANARY' THEN 'CANARY' ELSE 'SERVING' END AS role`,
+    params: { id },
+  }),
+  rollback: (id: string): Query => ({
+    // The rollback candidate of a target: the newest ended span whose model is not serving it now.
+    cypher: cy`
+      MATCH (m:ModelVersion {id: $id})-[:DEPLOYED_TO]->(t:ReleaseTarget)
+      WITH DISTINCT m, t
+      WHERE NOT EXISTS { MATCH (m)-[x:DEPLOYED_TO]->(t) WHERE x.to IS NULL }
+      CALL {
+        WITH t
+        MATCH (c:ModelVersion)-[e:DEPLOYED_TO]->(t)
+        WHERE e.to IS NOT NULL AND NOT EXISTS { MATCH (c)-[y:DEPLOYED_TO]->(t) WHERE y.to IS NULL }
+        RETURN c.id AS candidate ORDER BY e.to DESC, e.from DESC, e.deploymentId DESC LIMIT 1
+      }
+      WITH t, candidate WHERE candidate = $id
+      RETURN t.id AS targetId, t.projectId AS projectId, 'ROLLBACK' AS role`,
+    params: { id },
+  }),
+  derived: (id: string): Query => ({
+    cypher: cy`
+      MATCH p = (d:ModelVersion)-[:DERIVED_FROM*1..${MAX_HOPS}]->(:ModelVersion {id: $id})
+      RETURN d.id AS modelVersionId, length(p) AS depth, reverse([n IN nodes(p) | n.id]) AS path, d.projectId AS projectId
+      ORDER BY depth, modelVersionId`,
+    params: { id },
+  }),
+  derivedTargets: (id: string): Query => ({
+    cypher: cy`
+      MATCH p = (d:ModelVersion)-[:DERIVED_FROM*1..${MAX_HOPS}]->(:ModelVersion {id: $id})
+      MATCH (d)-[s:DEPLOYED_TO]->(t:ReleaseTarget) WHERE ${liveNow('s')}
+      RETURN DISTINCT t.id AS targetId, t.projectId AS projectId, d.id AS modelVersionId, length(p) AS depth,
+             CASE s.state WHEN 'CANARY' THEN 'CANARY' ELSE 'SERVING' END AS role
+      ORDER BY targetId, modelVersionId`,
+    params: { id },
+  }),
+  pending: (id: string): Query => ({
+    cypher: cy`
+      MATCH (r:Release)-[:OF]->(:ModelVersion {id: $id})
+      WHERE r.status IN ['PENDING_APPROVAL', 'APPROVED', 'ROLLING_OUT']
+      OPTIONAL MATCH (r)-[:TO]->(t:ReleaseTarget)
+      WITH r, t ORDER BY t.id
+      RETURN r.id AS releaseId, r.status AS status, collect(t.id) AS targetIds
+      ORDER BY releaseId`,
+    params: { id },
+  }),
+};
+
+export const usedBy = (ids: readonly string[]): Query => ({
+  cypher: cy`
+    UNWIND $ids AS did
+    MATCH (dv:DatasetVersion {id: did})
+    MATCH (x:DatasetVersion)-[:DERIVED_FROM*0..${MAX_HOPS}]->(dv)
+    WITH did, collect(DISTINCT x) AS ds
+    CALL {
+      WITH ds
+      UNWIND ds AS x
+      MATCH (r:TrainingRun)-[:CONSUMED]->(x)
+      RETURN collect(DISTINCT r) AS runs
+    }
+    CALL {
+      WITH runs
+      UNWIND runs AS r
+      MATCH (r)-[:PRODUCED]->(:ModelVersion)<-[:DERIVED_FROM*0..${MAX_HOPS}]-(m:ModelVersion)
+      RETURN collect(DISTINCT m) AS models
+    }
+    CALL {
+      WITH models
+      UNWIND models AS m
+      MATCH (m)-[s:DEPLOYED_TO]->(t:ReleaseTarget) WHERE ${liveNow('s')}
+      RETURN collect(DISTINCT t.id) AS targets
+    }
+    RETURN did, [r IN runs | r.id] AS runIds, [m IN models | m.id] AS modelVersionIds, targets AS targetIds`,
+  params: { ids },
+});
+
+export const nodeById = (id: string): Query => ({
+  cypher: cy`
+    MATCH (n:Entity {id: $id})
+    RETURN n.id AS id, [l IN labels(n) WHERE l <> 'Entity'][0] AS type, n.name AS name
+    LIMIT 1`,
+  params: { id },
+});
+
+/**
+ * One lineage step. Downstream follows data → run → model → target → project: outgoing
+ * PRODUCED, DEPLOYED_TO, IN_PROJECT and incoming CONSUMED, DERIVED_FROM, VERSION_OF; upstream
+ * is the reverse. The two patterns are fixed text, chosen by the direction allow-list.
+ */
+const STEP = {
+  DOWNSTREAM: { out: 'PRODUCED|DEPLOYED_TO|IN_PROJECT', in: 'CONSUMED|DERIVED_FROM|VERSION_OF' },
+  UPSTREAM: { out: 'CONSUMED|DERIVED_FROM|VERSION_OF', in: 'PRODUCED|DEPLOYED_TO|IN_PROJECT' },
+} as const;
+
+export const expand = (ids: readonly string[], direction: 'UPSTREAM' | 'DOWNSTREAM', at: string | null, limit: number): Query => {
+  const step = STEP[direction];
+  if (!step) throw new RangeError(`direction must be UPSTREAM or DOWNSTREAM`);
+  return {
+    cypher: cy`
+      UNWIND $ids AS nid
+      MATCH (n:Entity {id: nid})
+      CALL {
+        WITH n
+        MATCH (n)-[r:${step.out}]->(m) RETURN r, m
+        UNION
+        WITH n
+        MATCH (n)<-[r:${step.in}]-(m) RETURN r, m
+      }
+      WITH r, m WHERE type(r) <> 'DEPLOYED_TO' OR ${live('r')}
+      WITH DISTINCT startNode(r).id AS from, endNode(r).id AS to, type(r) AS type,
+           CASE type(r) WHEN 'DEPLOYED_TO' THEN r.from ELSE null END AS since,
+           CASE type(r) WHEN 'DEPLOYED_TO' THEN r.to ELSE null END AS until,
+           m.id AS otherId, [l IN labels(m) WHERE l <> 'Entity'][0] AS otherType, m.name AS otherName
+      RETURN from, to, type, since, until, otherId, otherType, otherName
+      ORDER BY from, type, to, since
+      LIMIT $limit`,
+    params: { ids, at, limit },
+  };
+};
+
+export const targetsNotOn = (name: string, minVersion: number, projectId: string | null, skip: number, limit: number): Query => ({
+  cypher: cy`
+    MATCH (t:ReleaseTarget) WHERE t.name IS NOT NULL AND ($projectId IS NULL OR t.projectId = $projectId)
+      AND NOT EXISTS { MATCH (m:ModelVersion)-[s:DEPLOYED_TO]->(t) WHERE ${liveNow('s')} AND m.name = $name AND m.version >= $minVersion }
+    WITH t ORDER BY t.id
+    WITH collect(${targetMap}) AS all
+    RETURN size(all) AS total, all[$skip..($skip + $limit)] AS items`,
+  params: { name, minVersion, projectId, skip, limit },
+});
+
+export const targetCountsByDataset = (projectId: string | null, skip: number, limit: number): Query => ({
+  cypher: cy`
+    MATCH (dv:DatasetVersion)<-[:CONSUMED]-(:TrainingRun)-[:PRODUCED]->(:ModelVersion)-[s:DEPLOYED_TO]->(t:ReleaseTarget)
+    WHERE ${liveNow('s')} AND ($projectId IS NULL OR t.projectId = $projectId)
+    WITH dv.id AS datasetVersionId, count(DISTINCT t) AS targets
+    ORDER BY targets DESC, datasetVersionId
+    WITH collect({datasetVersionId: datasetVersionId, targets: targets}) AS all
+    RETURN size(all) AS total, all[$skip..($skip + $limit)] AS items`,
+  params: { projectId, skip, limit },
+});
+
+export const targetsTrainedOnDataBefore = (before: string, projectId: string | null, skip: number, limit: number): Query => ({
+  cypher: cy`
+    MATCH (m:ModelVersion)-[s:DEPLOYED_TO]->(t:ReleaseTarget)
+    WHERE ${liveNow('s')} AND t.name IS NOT NULL AND ($projectId IS NULL OR t.projectId = $projectId)
+    MATCH (m)<-[:PRODUCED]-(:TrainingRun)-[:CONSUMED]->(dv:DatasetVersion)
+    WITH t, max(dv.createdAt) AS newest
+    WHERE newest < $before
+    WITH t ORDER BY t.id
+    WITH collect(${targetMap}) AS all
+    RETURN size(all) AS total, all[$skip..($skip + $limit)] AS items`,
+  params: { before, projectId, skip, limit },
+});
+
+
+export const counts = (): Query => ({
+  cypher: cy`
+    CALL { MATCH (n:Entity) RETURN count(n) AS nodes }
+    CALL { MATCH (:Entity)-[r]->(:Entity) RETURN count(r) AS relationships }
+    RETURN nodes, relationships`,
+  params: {},
+});
+
+export const freshness = (platforms: readonly string[]): Query => ({
+  cypher: cy`
+    UNWIND $platforms AS platform
+    OPTIONAL MATCH (s:SyncState {platform: platform})
+    CALL { WITH platform MATCH (n:Entity) WHERE n.source = platform RETURN count(n) AS nodes }
+    RETURN platform, s.watermark AS watermark, s.lastSyncAt AS lastSyncAt, nodes`,
+  params: { platforms },
+});

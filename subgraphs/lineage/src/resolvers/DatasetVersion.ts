@@ -1,0 +1,14 @@
+import type { DatasetUsageResolvers, DatasetVersionResolvers } from '../__generated__/resolvers-types.ts';
+import { intIn } from '../validate.ts';
+import { loadTargets } from './refs.ts';
+
+export const DatasetVersion: DatasetVersionResolvers = {
+  __resolveReference: (ref) => ({ id: ref.id }),
+  usedBy: (dv, { limit }, ctx) => ctx.loaders.usedBy(intIn('limit', limit, 1, 5000, 500)).load(dv.id),
+};
+
+export const DatasetUsage: DatasetUsageResolvers = {
+  runs: (u) => u.runIds.map((id) => ({ id })),
+  modelVersions: (u) => u.modelVersionIds.map((id) => ({ id })),
+  targets: (u, _a, ctx) => loadTargets(ctx, u.targetIds),
+};

@@ -1,0 +1,74 @@
+/** Resolvers of the lineage answer types: ids from the graph become entity references. */
+import type {
+  DatasetTargetCountResolvers,
+  DeploymentSpanResolvers,
+  DeprecationImpactResolvers,
+  DerivedModelResolvers,
+  ImpactTargetResolvers,
+  PendingReleaseResolvers,
+  ProjectImpactResolvers,
+  ReuseEntryResolvers,
+  TrainedOnEntryResolvers,
+} from '../__generated__/resolvers-types.ts';
+import { appError } from '@mlops/kit';
+import type { ProjectImpactModel } from '../store/types.ts';
+import { loadTarget, loadTargets } from './refs.ts';
+
+export const TrainedOnEntry: TrainedOnEntryResolvers = {
+  datasetVersion: (e) => ({ id: e.datasetVersionId }),
+  run: (e) => ({ id: e.runId }),
+};
+
+export const DeploymentSpan: DeploymentSpanResolvers = {
+  target: (s, _a, ctx) => loadTarget(ctx, s.targetId),
+  modelVersion: (s) => ({ id: s.modelVersionId }),
+};
+
+export const ReuseEntry: ReuseEntryResolvers = {
+  modelVersion: (e) => ({ id: e.modelVersionId }),
+  target: (e, _a, ctx) => (e.targetId ? ctx.loaders.target.load(e.targetId) : null),
+};
+
+export const ImpactTarget: ImpactTargetResolvers = {
+  target: (t, _a, ctx) => loadTarget(ctx, t.targetId),
+  modelVersion: (t) => ({ id: t.modelVersionId }),
+};
+
+export const DerivedModel: DerivedModelResolvers = {
+  modelVersion: (d) => ({ id: d.modelVersionId }),
+};
+
+export const PendingRelease: PendingReleaseResolvers = {
+  targets: (r, _a, ctx) => loadTargets(ctx, r.targetIds),
+};
+
+export const DatasetTargetCount: DatasetTargetCountResolvers = {
+  datasetVersion: (c) => ({ id: c.datasetVersionId }),
+};
+
+export const DeprecationImpact: DeprecationImpactResolvers = {
+  modelVersion: (i) => ({ id: i.modelVersionId }),
+  totalTargets: (i) => new Set([...i.targets, ...i.derivedTargets].map((t) => t.targetId)).size,
+  byProject: (i) => {
+    const by = new Map<string, ProjectImpactModel>();
+    const get = (projectId: string) => {
+      let p = by.get(projectId);
+      if (!p) by.set(projectId, (p = { projectId, targets: 0, derivedModels: 0, derivedTargets: 0 }));
+      return p;
+    };
+    for (const id of i.projectIds) get(id);
+    for (const t of new Set(i.targets.map((t) => `${t.projectId}|${t.targetId}`))) get(t.split('|')[0]!).targets++;
+    for (const t of new Set(i.derivedTargets.map((t) => `${t.projectId}|${t.targetId}`))) get(t.split('|')[0]!).derivedTargets++;
+    for (const m of new Set(i.derivedTargets.map((t) => `${t.projectId}|${t.modelVersionId}`))) get(m.split('|')[0]!).derivedModels++;
+    return [...by.values()];
+  },
+};
+
+export const ProjectImpact: ProjectImpactResolvers = {
+  project: async (p, _a, ctx) => {
+    const project = await ctx.loaders.project.load(p.projectId);
+    if (!project) throw appError('NOT_FOUND', `project ${JSON.stringify(p.projectId)} is referenced in the lineage graph but not configured`);
+    return project;
+  },
+  owners: async (p, _a, ctx) => (await ctx.loaders.project.load(p.projectId))?.owners ?? [],
+};

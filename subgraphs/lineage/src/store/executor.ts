@@ -1,0 +1,107 @@
+/**
+ * The one file that touches neo4j-driver. Sessions always name the database and close in
+ * `finally`; writes go through executeWrite (retried on transient errors, so every write
+ * must be idempotent). Connection failures become LINEAGE_STORE_UNAVAILABLE without the
+ * driver's message (it names hosts and ports).
+ */
+import neo4j, { type Driver, type ManagedTransaction } from 'neo4j-driver';
+import { appError, type Logger } from '@mlops/kit';
+import type { Query } from '../cypher/query.ts';
+
+export interface Neo4jConfig {
+  uri: string;
+  user: string;
+  password: string;
+  database: string;
+}
+
+const UNAVAILABLE = new Set(['ServiceUnavailable', 'SessionExpired', 'Neo.ClientError.Security.AuthenticationRateLimit']);
+
+export class Executor {
+  private readonly driver: Driver;
+
+  constructor(
+    private readonly config: Neo4jConfig,
+    private readonly logger: Logger,
+  ) {
+    this.driver = neo4j.driver(config.uri, neo4j.auth.basic(config.user, config.password), {
+      // Numbers come back as JS numbers: every count and version here is far below 2^53.
+      disableLosslessIntegers: true,
+      // Fail fast when the database is down, so the gateway answers the other subgraphs' fields.
+      connectionTimeout: 3_000,
+      connectionAcquisitionTimeout: 5_000,
+      maxTransactionRetryTime: 5_000,
+      logging: { level: 'error', logger: (_level, message) => logger.error({ neo4j: message }, 'neo4j driver') },
+    });
+  }
+
+  private wrap(e: unknown): never {
+    const code = (e as { code?: string })?.code ?? '';
+    this.logger.error({ err: e }, 'neo4j call failed');
+    if (UNAVAILABLE.has(code) || /ECONNREFUSED|ECONNRESET|connect|Pool is closed|acquisition timed out/i.test(String((e as Error)?.message))) {
+      throw appError('LINEAGE_STORE_UNAVAILABLE', 'The lineage graph database is unavailable; lineage fields cannot be answered right now');
+    }
+    throw e;
+  }
+
+  private static async run(tx: ManagedTransaction, q: Query) {
+    const res = await tx.run(q.cypher, q.params);
+    return res.records.map((r) => r.toObject() as Record<string, any>);
+  }
+
+  /** Runs read queries in one read transaction; one result array per query. */
+  async read(...queries: Query[]): Promise<Record<string, any>[][]> {
+    const session = this.driver.session({ database: this.config.database, defaultAccessMode: neo4j.session.READ });
+    try {
+      return await session.executeRead(async (tx) => {
+        const out: Record<string, any>[][] = [];
+        for (const q of queries) out.push(await Executor.run(tx, q));
+        return out;
+      });
+    } catch (e) {
+      return this.wrap(e);
+    } finally {
+      await session.close();
+    }
+  }
+
+  /** Runs write queries in one write transaction (all or nothing). */
+  async write(...queries: Query[]): Promise<Record<string, any>[][]> {
+    const session = this.driver.session({ database: this.config.database, defaultAccessMode: neo4j.session.WRITE });
+    try {
+      return await session.executeWrite(async (tx) => {
+        const out: Record<string, any>[][] = [];
+        for (const q of queries) out.push(await Executor.run(tx, q));
+        return out;
+      });
+    } catch (e) {
+      return this.wrap(e);
+    } finally {
+      await session.close();
+    }
+  }
+
+  /** Schema statements (constraints, indexes) must run in their own auto-commit transactions. */
+  async schema(statement: string): Promise<void> {
+    const session = this.driver.session({ database: this.config.database });
+    try {
+      await session.run(statement);
+    } catch (e) {
+      this.wrap(e);
+    } finally {
+      await session.close();
+    }
+  }
+
+  async ping(): Promise<void> {
+    try {
+      await this.driver.getServerInfo({ database: this.config.database });
+    } catch (e) {
+      this.wrap(e);
+    }
+  }
+
+  async close(): Promise<void> {
+    await this.driver.close();
+  }
+}

@@ -1,0 +1,280 @@
+/**
+ * The Neo4j lineage store. Migrations from neo4j/migrations run at init (idempotent, the
+ * applied versions recorded in the graph); every query is a pure builder from ../cypher.
+ */
+import { readdirSync, readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
+import { offsetOf, type Logger, type Page, type PageRequest } from '@mlops/kit';
+import * as R from '../cypher/reads.ts';
+import * as W from '../cypher/writes.ts';
+import { Executor, type Neo4jConfig } from './executor.ts';
+import {
+  PLATFORMS,
+  type DatasetUsageModel,
+  type DeploymentSpan,
+  type DeprecationImpactModel,
+  type Expansion,
+  type Freshness,
+  type GraphBatch,
+  type GraphCounts,
+  type ImpactTarget,
+  type LineageNode,
+  type LineageNodeType,
+  type LineageStore,
+  type Platform,
+  type ProjectModel,
+  type ReleaseTargetFilterInput,
+  type ReleaseTargetModel,
+  type ReuseEntry,
+  type TargetDatasetCount,
+  type TrainedOnEntry,
+} from './types.ts';
+
+export const MIGRATIONS_DIR = fileURLToPath(new URL('../../../../neo4j/migrations', import.meta.url));
+
+interface Migration {
+  version: number;
+  name: string;
+  statements: string[];
+}
+
+/** Reads `NNNN_name.cypher` files in order; statements end with `;`, `//` lines are comments. */
+export function loadMigrations(dir = MIGRATIONS_DIR): Migration[] {
+  return readdirSync(dir)
+    .filter((f) => /^\d{4}_[a-z0-9_]+\.cypher$/.test(f))
+    .sort()
+    .map((f) => ({
+      version: Number(f.slice(0, 4)),
+      name: f.replace(/\.cypher$/, ''),
+      statements: readFileSync(join(dir, f), 'utf8')
+        .split('\n')
+        .filter((l) => !l.trim().startsWith('//'))
+        .join('\n')
+        .split(';')
+        .map((s) => s.trim())
+        .filter(Boolean),
+    }));
+}
+
+const byKey = <T>(keys: readonly string[], rows: Record<string, any>[], keyField: string, map: (r: Record<string, any>) => T): T[][] => {
+  const m = new Map<string, T[]>();
+  for (const r of rows) {
+    const k = r[keyField] as string;
+    const list = m.get(k) ?? [];
+    list.push(map(r));
+    m.set(k, list);
+  }
+  return keys.map((k) => m.get(k) ?? []);
+};
+
+const span = (r: Record<string, any>): DeploymentSpan => ({
+  deploymentId: r.deploymentId,
+  modelVersionId: r.modelVersionId,
+  targetId: r.targetId,
+  from: r.from,
+  to: r.to ?? null,
+  trafficPercent: r.trafficPercent,
+  state: r.state,
+});
+
+function paged<T>(row: Record<string, any> | undefined, skip: number): Page<T> {
+  const total = (row?.total as number) ?? 0;
+  const items = ((row?.items as T[]) ?? []).map((x) => x);
+  return { items, totalCount: total, tokens: items.map((_, i) => String(skip + i + 1)), hasNextPage: skip + items.length < total };
+}
+
+const cut = <T>(xs: T[], limit: number) => ({ items: xs.slice(0, limit), cut: xs.length > limit });
+const sortStr = (xs: string[]) => [...xs].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+
+export class Neo4jLineageStore implements LineageStore {
+  readonly kind = 'neo4j' as const;
+  private readonly ex: Executor;
+
+  constructor(
+    config: Neo4jConfig,
+    private readonly logger: Logger,
+  ) {
+    this.ex = new Executor(config, logger);
+  }
+
+  async init(): Promise<void> {
+    const [applied] = await this.ex.read(W.appliedMigrations());
+    const done = new Set((applied ?? []).map((r) => r.version as number));
+    for (const m of loadMigrations()) {
+      if (done.has(m.version)) continue;
+      // IF NOT EXISTS makes each statement idempotent, so a crash halfway is safe to re-run.
+      for (const s of m.statements) await this.ex.schema(s);
+      await this.ex.write(W.recordMigration(m.version, m.name, new Date().toISOString()));
+      this.logger.info({ migration: m.name }, 'applied neo4j migration');
+    }
+    await this.ex.schema('CALL db.awaitIndexes(120)');
+  }
+
+  async close() {
+    await this.ex.close();
+  }
+
+  async ping() {
+    await this.ex.ping();
+  }
+
+  async getProjects(ids: readonly string[]) {
+    const [rows] = await this.ex.read(R.projectsByIds(ids));
+    const m = new Map(rows!.map((r) => [r.p.id as string, r.p as ProjectModel]));
+    return ids.map((id) => m.get(id) ?? null);
+  }
+
+  async listProjects(page: PageRequest) {
+    const skip = offsetOf(page);
+    const [rows] = await this.ex.read(R.listProjects(skip, page.first));
+    return paged<ProjectModel>(rows![0], skip);
+  }
+
+  async getTargets(ids: readonly string[]) {
+    const [rows] = await this.ex.read(R.targetsByIds(ids));
+    const m = new Map(rows!.map((r) => [r.t.id as string, r.t as ReleaseTargetModel]));
+    return ids.map((id) => m.get(id) ?? null);
+  }
+
+  async listTargets(projectId: string | null, f: ReleaseTargetFilterInput, page: PageRequest) {
+    const skip = offsetOf(page);
+    const [rows] = await this.ex.read(
+      R.listTargets({ projectId, line: f.line ?? null, plant: f.plant ?? null, search: f.search ?? null }, skip, page.first),
+    );
+    return paged<ReleaseTargetModel>(rows![0], skip);
+  }
+
+  async applyBatch(batch: GraphBatch) {
+    const qs = W.batchQueries(batch);
+    if (qs.length) await this.ex.write(...qs);
+  }
+
+  async getFreshness(): Promise<Freshness[]> {
+    const [rows] = await this.ex.read(R.freshness(PLATFORMS));
+    return rows!.map((r) => ({ platform: r.platform as Platform, watermark: r.watermark ?? null, lastSyncAt: r.lastSyncAt ?? null, nodes: r.nodes }));
+  }
+
+  async setWatermark(platform: Platform, watermark: string | null, syncedAt: string) {
+    await this.ex.write(W.setWatermark(platform, watermark, syncedAt));
+  }
+
+  async counts(): Promise<GraphCounts> {
+    const [rows] = await this.ex.read(R.counts());
+    return { nodes: rows![0]!.nodes, relationships: rows![0]!.relationships };
+  }
+
+  async trainedOn(ids: readonly string[], depth: number): Promise<TrainedOnEntry[][]> {
+    const [rows] = await this.ex.read(R.trainedOn(ids, depth));
+    return byKey(ids, rows!, 'mid', (r) => ({ datasetVersionId: r.datasetVersionId, depth: r.depth, runId: r.runId }));
+  }
+
+  async deployedTo(ids: readonly string[], at: string | null) {
+    const [rows] = await this.ex.read(R.deployedTo(ids, at));
+    return byKey(ids, rows!, 'key', span);
+  }
+
+  async servedAt(ids: readonly string[], at: string | null) {
+    const [rows] = await this.ex.read(R.servedAt(ids, at));
+    return byKey(ids, rows!, 'key', span);
+  }
+
+  async reusedBy(id: string, limit: number) {
+    const [rows] = await this.ex.read(R.reusedBy(id, limit + 1));
+    const entries: ReuseEntry[] = rows!.map((r) => ({ kind: r.kind, modelVersionId: r.modelVersionId, targetId: r.targetId ?? null, path: r.path }));
+    return { entries: entries.slice(0, limit), truncated: entries.length > limit };
+  }
+
+  async deprecationImpact(id: string, limit: number): Promise<DeprecationImpactModel | null> {
+    const [root, own, rollback, derived, derivedTargets, pending] = await this.ex.read(
+      R.impact.root(id),
+      R.impact.own(id),
+      R.impact.rollback(id),
+      R.impact.derived(id),
+      R.impact.derivedTargets(id),
+      R.impact.pending(id),
+    );
+    if (!root!.length) return null;
+    const targets: ImpactTarget[] = [...own!, ...rollback!]
+      .map((r) => ({ targetId: r.targetId, projectId: r.projectId, modelVersionId: id, role: r.role, depth: 0 }))
+      .sort((a, b) => (a.targetId < b.targetId ? -1 : a.targetId > b.targetId ? 1 : a.role < b.role ? -1 : a.role > b.role ? 1 : 0));
+    const dTargets: ImpactTarget[] = derivedTargets!.map((r) => ({
+      targetId: r.targetId,
+      projectId: r.projectId,
+      modelVersionId: r.modelVersionId,
+      role: r.role,
+      depth: r.depth,
+    }));
+    const projects = new Set<string>();
+    for (const t of [...targets, ...dTargets]) if (t.projectId) projects.add(t.projectId);
+    if (root![0]!.projectId) projects.add(root![0]!.projectId);
+    for (const d of derived!) if (d.projectId) projects.add(d.projectId);
+    const a = cut(targets, limit);
+    const b = cut(derived!.map((r) => ({ modelVersionId: r.modelVersionId, depth: r.depth, path: r.path })), limit);
+    const c = cut(dTargets, limit);
+    const d = cut(pending!.map((r) => ({ releaseId: r.releaseId, status: r.status, targetIds: r.targetIds })), limit);
+    return {
+      modelVersionId: id,
+      targets: a.items,
+      derivedModels: b.items,
+      derivedTargets: c.items,
+      pendingReleases: d.items,
+      projectIds: sortStr([...projects]),
+      truncated: a.cut || b.cut || c.cut || d.cut,
+    };
+  }
+
+  async usedBy(ids: readonly string[], limit: number): Promise<(DatasetUsageModel | null)[]> {
+    const [rows] = await this.ex.read(R.usedBy(ids));
+    const m = new Map(rows!.map((r) => [r.did as string, r]));
+    return ids.map((id) => {
+      const r = m.get(id);
+      if (!r) return null;
+      const runs = cut(sortStr(r.runIds), limit);
+      const models = cut(sortStr(r.modelVersionIds), limit);
+      const targets = cut(sortStr(r.targetIds), limit);
+      return { datasetVersionId: id, runIds: runs.items, modelVersionIds: models.items, targetIds: targets.items, truncated: runs.cut || models.cut || targets.cut };
+    });
+  }
+
+  async node(id: string): Promise<LineageNode | null> {
+    const [rows] = await this.ex.read(R.nodeById(id));
+    const r = rows![0];
+    if (!r || !r.type) return null;
+    return { id: r.id, type: r.type as LineageNodeType, label: r.type === 'Project' && r.name ? r.name : r.id };
+  }
+
+  async expand(ids: readonly string[], direction: 'UPSTREAM' | 'DOWNSTREAM', at: string | null, limit: number): Promise<Expansion> {
+    if (ids.length === 0) return { nodes: [], edges: [] };
+    const [rows] = await this.ex.read(R.expand(ids, direction, at, limit));
+    const frontier = new Set(ids);
+    const nodes = new Map<string, LineageNode>();
+    const edges = rows!.map((r) => {
+      if (!frontier.has(r.otherId) && r.otherType) {
+        nodes.set(r.otherId, { id: r.otherId, type: r.otherType, label: r.otherType === 'Project' && r.otherName ? r.otherName : r.otherId });
+      }
+      return r.type === 'DEPLOYED_TO'
+        ? { from: r.from, to: r.to, type: r.type, since: r.since ?? null, until: r.until ?? null }
+        : { from: r.from, to: r.to, type: r.type };
+    });
+    return { nodes: [...nodes.values()].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0)), edges };
+  }
+
+  async targetsNotOn(name: string, minVersion: number, projectId: string | null, page: PageRequest) {
+    const skip = offsetOf(page);
+    const [rows] = await this.ex.read(R.targetsNotOn(name, minVersion, projectId, skip, page.first));
+    return paged<ReleaseTargetModel>(rows![0], skip);
+  }
+
+  async targetCountsByDataset(projectId: string | null, page: PageRequest) {
+    const skip = offsetOf(page);
+    const [rows] = await this.ex.read(R.targetCountsByDataset(projectId, skip, page.first));
+    return paged<TargetDatasetCount>(rows![0], skip);
+  }
+
+  async targetsTrainedOnDataBefore(before: string, projectId: string | null, page: PageRequest) {
+    const skip = offsetOf(page);
+    const [rows] = await this.ex.read(R.targetsTrainedOnDataBefore(before, projectId, skip, page.first));
+    return paged<ReleaseTargetModel>(rows![0], skip);
+  }
+}

@@ -1,0 +1,125 @@
+/**
+ * The pull sync: reads every platform through its connector, oldest change first from the
+ * platform's watermark, and writes the graph in idempotent batches. Running it twice writes
+ * the same graph; a change on a platform shows after the next run.
+ */
+import type { CatalogConnector } from '@mlops/connectors/catalog';
+import type { InferenceConnector } from '@mlops/connectors/inference';
+import type { TrainingConnector } from '@mlops/connectors/training';
+import type { Page, PageRequest } from '@mlops/kit';
+import type { GraphBatch, LineageStore, Platform, ProjectModel } from '../store/types.ts';
+
+export interface SyncSources {
+  training: TrainingConnector;
+  catalog: CatalogConnector;
+  inference: InferenceConnector;
+  /** Projects are the lineage subgraph's own configuration (owners, later release policy). */
+  projects: () => Promise<ProjectModel[]>;
+}
+
+export interface SyncReport {
+  platform: Platform;
+  records: number;
+  batches: number;
+  watermark: string | null;
+}
+
+export interface SyncOptions {
+  /** Records per connector page and per graph write. */
+  batchSize?: number;
+  now?: () => string;
+}
+
+/** Walks a connector feed page by page from `since`; calls `onPage` for each non-empty page. */
+async function walk<T extends { updatedAt?: string; createdAt?: string }>(
+  feed: (since: string | null, page: PageRequest) => Promise<Page<T>>,
+  since: string | null,
+  size: number,
+  onPage: (items: T[]) => Promise<void>,
+): Promise<{ records: number; batches: number; newest: string | null }> {
+  let after: string | null = null;
+  let records = 0;
+  let batches = 0;
+  let newest = since;
+  for (;;) {
+    const page = await feed(since, { first: size, after });
+    if (page.items.length > 0) {
+      await onPage(page.items);
+      records += page.items.length;
+      batches++;
+      for (const it of page.items) {
+        const t = it.updatedAt ?? it.createdAt ?? null;
+        if (t && (newest === null || t > newest)) newest = t;
+      }
+    }
+    if (!page.hasNextPage || page.items.length === 0) break;
+    after = page.tokens.at(-1)!;
+  }
+  return { records, batches, newest };
+}
+
+/** One sync pass over every platform. Watermarks advance only after a platform's writes succeed. */
+export async function syncOnce(store: LineageStore, src: SyncSources, opts: SyncOptions = {}): Promise<SyncReport[]> {
+  const size = opts.batchSize ?? 2000;
+  const now = opts.now ?? (() => new Date().toISOString());
+  const fresh = new Map((await store.getFreshness()).map((f) => [f.platform, f.watermark]));
+  const reports: SyncReport[] = [];
+  const write = (source: Platform, parts: Omit<GraphBatch, 'source' | 'syncedAt'>) => store.applyBatch({ source, syncedAt: now(), ...parts });
+
+  // lineage's own configuration first, so targets find their project.
+  const projects = await src.projects();
+  await write('lineage', { projects });
+  await store.setWatermark('lineage', null, now());
+  reports.push({ platform: 'lineage', records: projects.length, batches: 1, watermark: null });
+
+  const inf = await walk((s, p) => src.inference.changedTargets(s, p), fresh.get('inference') ?? null, size, (items) =>
+    write('inference', { targets: items.map(({ updatedAt: _u, ...t }) => t) }),
+  );
+  const deps = await walk((s, p) => src.inference.changedDeployments(s, p), fresh.get('inference') ?? null, size, (items) =>
+    write('inference', {
+      deployments: items.map((d) => ({
+        id: d.id,
+        targetId: d.targetId,
+        modelVersionId: d.modelVersionId,
+        from: d.since,
+        to: d.until,
+        trafficPercent: d.trafficPercent,
+        state: d.state,
+      })),
+    }),
+  );
+  const infMark = [inf.newest, deps.newest].filter((x): x is string => !!x).sort().at(-1) ?? null;
+  await store.setWatermark('inference', infMark, now());
+  reports.push({ platform: 'inference', records: inf.records + deps.records, batches: inf.batches + deps.batches, watermark: infMark });
+
+  const cat = await walk((s, p) => src.catalog.changedDatasetVersions(s, p), fresh.get('catalog') ?? null, size, async (items) => {
+    const datasetIds = [...new Set(items.map((v) => v.datasetId))];
+    const datasets = (await src.catalog.getDatasets(datasetIds)).filter((d) => d !== null);
+    await write('catalog', {
+      datasets: datasets.map((d) => ({ id: d.id, name: d.name, kind: d.kind, owner: d.owner })),
+      datasetVersions: items.map((v) => ({ id: v.id, datasetId: v.datasetId, version: v.version, uri: v.uri, owner: v.owner, createdAt: v.createdAt, derivedFrom: v.derivedFrom })),
+    });
+  });
+  await store.setWatermark('catalog', cat.newest, now());
+  reports.push({ platform: 'catalog', records: cat.records, batches: cat.batches, watermark: cat.newest });
+
+  const tr = await walk((s, p) => src.training.changedModelVersions(s, p), fresh.get('training') ?? null, size, async (items) => {
+    const runIds = [...new Set(items.map((m) => m.runId).filter((r): r is string => !!r))];
+    const runs = (await src.training.getRuns(runIds)).filter((r) => r !== null);
+    await write('training', {
+      runs: runs.map((r) => ({ id: r.id, experiment: r.experiment, startTime: r.startTime, inputs: r.inputs })),
+      modelVersions: items.map((m) => ({
+        id: m.id,
+        name: m.name,
+        version: m.version,
+        createdAt: m.createdAt,
+        runId: m.runId,
+        projectId: m.tags.project ?? null,
+        derivedFrom: m.derivedFrom,
+      })),
+    });
+  });
+  await store.setWatermark('training', tr.newest, now());
+  reports.push({ platform: 'training', records: tr.records, batches: tr.batches, watermark: tr.newest });
+  return reports;
+}
