@@ -75,7 +75,7 @@ export type DeploymentStrategy =
 export type ModelVersion = {
   __typename?: 'ModelVersion';
   /** Deployments of this version, newest first; by default only those serving now. */
-  deployments: DeploymentConnection;
+  deployments?: Maybe<DeploymentConnection>;
   id: Scalars['ID']['output'];
 };
 
@@ -113,24 +113,27 @@ export type QueryDeploymentsArgs = {
   first?: InputMaybe<Scalars['Int']['input']>;
 };
 
+/** Fields here extend entities other subgraphs own; they are nullable so one subgraph down never nulls its parent. */
 export type ReleaseTarget = {
   __typename?: 'ReleaseTarget';
   /** What serves this target now (two entries during a canary). */
-  currentDeployments: Array<Deployment>;
+  currentDeployments?: Maybe<Array<Deployment>>;
   /** Every deployment on this target, newest first. */
-  deploymentHistory: DeploymentConnection;
+  deploymentHistory?: Maybe<DeploymentConnection>;
   /** What served this target at an instant. */
-  deploymentsAt: Array<Deployment>;
+  deploymentsAt?: Maybe<Array<Deployment>>;
   id: Scalars['ID']['output'];
 };
 
 
+/** Fields here extend entities other subgraphs own; they are nullable so one subgraph down never nulls its parent. */
 export type ReleaseTargetDeploymentHistoryArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
   first?: InputMaybe<Scalars['Int']['input']>;
 };
 
 
+/** Fields here extend entities other subgraphs own; they are nullable so one subgraph down never nulls its parent. */
 export type ReleaseTargetDeploymentsAtArgs = {
   at: Scalars['DateTime']['input'];
 };
@@ -303,7 +306,7 @@ export type DeploymentEdgeResolvers<ContextType = Context, ParentType extends Re
 
 export type ModelVersionResolvers<ContextType = Context, ParentType extends ResolversParentTypes['ModelVersion'] = ResolversParentTypes['ModelVersion'], FederationReferenceType extends FederationReferenceTypes['ModelVersion'] = FederationReferenceTypes['ModelVersion']> = ResolversObject<{
   __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['ModelVersion']> | FederationReferenceType, FederationReferenceType, ContextType>;
-  deployments?: Resolver<ResolversTypes['DeploymentConnection'], ParentType, ContextType, RequireFields<ModelVersionDeploymentsArgs, 'activeOnly' | 'first'>>;
+  deployments?: Resolver<Maybe<ResolversTypes['DeploymentConnection']>, ParentType, ContextType, RequireFields<ModelVersionDeploymentsArgs, 'activeOnly' | 'first'>>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
 }>;
 
@@ -321,9 +324,9 @@ export type QueryResolvers<ContextType = Context, ParentType extends ResolversPa
 
 export type ReleaseTargetResolvers<ContextType = Context, ParentType extends ResolversParentTypes['ReleaseTarget'] = ResolversParentTypes['ReleaseTarget'], FederationReferenceType extends FederationReferenceTypes['ReleaseTarget'] = FederationReferenceTypes['ReleaseTarget']> = ResolversObject<{
   __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['ReleaseTarget']> | FederationReferenceType, FederationReferenceType, ContextType>;
-  currentDeployments?: Resolver<Array<ResolversTypes['Deployment']>, ParentType, ContextType>;
-  deploymentHistory?: Resolver<ResolversTypes['DeploymentConnection'], ParentType, ContextType, RequireFields<ReleaseTargetDeploymentHistoryArgs, 'first'>>;
-  deploymentsAt?: Resolver<Array<ResolversTypes['Deployment']>, ParentType, ContextType, RequireFields<ReleaseTargetDeploymentsAtArgs, 'at'>>;
+  currentDeployments?: Resolver<Maybe<Array<ResolversTypes['Deployment']>>, ParentType, ContextType>;
+  deploymentHistory?: Resolver<Maybe<ResolversTypes['DeploymentConnection']>, ParentType, ContextType, RequireFields<ReleaseTargetDeploymentHistoryArgs, 'first'>>;
+  deploymentsAt?: Resolver<Maybe<Array<ResolversTypes['Deployment']>>, ParentType, ContextType, RequireFields<ReleaseTargetDeploymentsAtArgs, 'at'>>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
 }>;
 

@@ -139,12 +139,12 @@ export type LineageNodeType =
 export type ModelVersion = {
   __typename?: 'ModelVersion';
   /** Targets it serves now, or served at a past instant. */
-  deployedTo: Array<DeploymentSpan>;
+  deployedTo?: Maybe<Array<DeploymentSpan>>;
   id: Scalars['ID']['output'];
   /** Who reuses it: other targets serving it, models derived from it, models trained on the same data. */
-  reusedBy: ReuseReport;
+  reusedBy?: Maybe<ReuseReport>;
   /** Dataset versions this model learned from: through its run, and upstream through derived-from (depth 0–6). */
-  trainedOn: Array<TrainedOnEntry>;
+  trainedOn?: Maybe<Array<TrainedOnEntry>>;
 };
 
 
@@ -339,7 +339,7 @@ export type ReleaseTarget = {
   plant: Scalars['String']['output'];
   project: Project;
   /** What served this target at an instant (default: now), from the lineage graph's history. */
-  servedAt: Array<DeploymentSpan>;
+  servedAt?: Maybe<Array<DeploymentSpan>>;
 };
 
 
@@ -689,10 +689,10 @@ export type LineageNodeResolvers<ContextType = Context, ParentType extends Resol
 
 export type ModelVersionResolvers<ContextType = Context, ParentType extends ResolversParentTypes['ModelVersion'] = ResolversParentTypes['ModelVersion'], FederationReferenceType extends FederationReferenceTypes['ModelVersion'] = FederationReferenceTypes['ModelVersion']> = ResolversObject<{
   __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['ModelVersion']> | FederationReferenceType, FederationReferenceType, ContextType>;
-  deployedTo?: Resolver<Array<ResolversTypes['DeploymentSpan']>, ParentType, ContextType, Partial<ModelVersionDeployedToArgs>>;
+  deployedTo?: Resolver<Maybe<Array<ResolversTypes['DeploymentSpan']>>, ParentType, ContextType, Partial<ModelVersionDeployedToArgs>>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
-  reusedBy?: Resolver<ResolversTypes['ReuseReport'], ParentType, ContextType, RequireFields<ModelVersionReusedByArgs, 'limit'>>;
-  trainedOn?: Resolver<Array<ResolversTypes['TrainedOnEntry']>, ParentType, ContextType, RequireFields<ModelVersionTrainedOnArgs, 'depth'>>;
+  reusedBy?: Resolver<Maybe<ResolversTypes['ReuseReport']>, ParentType, ContextType, RequireFields<ModelVersionReusedByArgs, 'limit'>>;
+  trainedOn?: Resolver<Maybe<Array<ResolversTypes['TrainedOnEntry']>>, ParentType, ContextType, RequireFields<ModelVersionTrainedOnArgs, 'depth'>>;
 }>;
 
 export type PageInfoResolvers<ContextType = Context, ParentType extends ResolversParentTypes['PageInfo'] = ResolversParentTypes['PageInfo']> = ResolversObject<{
@@ -766,7 +766,7 @@ export type ReleaseTargetResolvers<ContextType = Context, ParentType extends Res
   name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   plant?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   project?: Resolver<ResolversTypes['Project'], ParentType, ContextType>;
-  servedAt?: Resolver<Array<ResolversTypes['DeploymentSpan']>, ParentType, ContextType, Partial<ReleaseTargetServedAtArgs>>;
+  servedAt?: Resolver<Maybe<Array<ResolversTypes['DeploymentSpan']>>, ParentType, ContextType, Partial<ReleaseTargetServedAtArgs>>;
 }>;
 
 export type ReleaseTargetConnectionResolvers<ContextType = Context, ParentType extends ResolversParentTypes['ReleaseTargetConnection'] = ResolversParentTypes['ReleaseTargetConnection']> = ResolversObject<{

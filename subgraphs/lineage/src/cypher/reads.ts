@@ -24,8 +24,8 @@ export const listProjects = (skip: number, limit: number): Query => ({
   cypher: cy`
     MATCH (p:Project) WHERE p.name IS NOT NULL
     WITH p ORDER BY p.name, p.id
-    WITH collect(p{.id, .name, .description, .plant, .owners}) AS all
-    RETURN size(all) AS total, all[$skip..($skip + $limit)] AS items`,
+    WITH collect(p{.id, .name, .description, .plant, .owners}) AS rows
+    RETURN size(rows) AS total, rows[$skip..($skip + $limit)] AS items`,
   params: { skip, limit },
 });
 
@@ -51,8 +51,8 @@ export const listTargets = (f: TargetFilterParams, skip: number, limit: number):
   cypher: cy`
     MATCH (t:ReleaseTarget) WHERE ${targetWhere}
     WITH t ORDER BY t.id
-    WITH collect(${targetMap}) AS all
-    RETURN size(all) AS total, all[$skip..($skip + $limit)] AS items`,
+    WITH collect(${targetMap}) AS rows
+    RETURN size(rows) AS total, rows[$skip..($skip + $limit)] AS items`,
   params: { ...f, search: f.search?.toLowerCase() ?? null, skip, limit },
 });
 
@@ -251,8 +251,8 @@ export const targetsNotOn = (name: string, minVersion: number, projectId: string
     MATCH (t:ReleaseTarget) WHERE t.name IS NOT NULL AND ($projectId IS NULL OR t.projectId = $projectId)
       AND NOT EXISTS { MATCH (m:ModelVersion)-[s:DEPLOYED_TO]->(t) WHERE ${liveNow('s')} AND m.name = $name AND m.version >= $minVersion }
     WITH t ORDER BY t.id
-    WITH collect(${targetMap}) AS all
-    RETURN size(all) AS total, all[$skip..($skip + $limit)] AS items`,
+    WITH collect(${targetMap}) AS rows
+    RETURN size(rows) AS total, rows[$skip..($skip + $limit)] AS items`,
   params: { name, minVersion, projectId, skip, limit },
 });
 
@@ -262,8 +262,8 @@ export const targetCountsByDataset = (projectId: string | null, skip: number, li
     WHERE ${liveNow('s')} AND ($projectId IS NULL OR t.projectId = $projectId)
     WITH dv.id AS datasetVersionId, count(DISTINCT t) AS targets
     ORDER BY targets DESC, datasetVersionId
-    WITH collect({datasetVersionId: datasetVersionId, targets: targets}) AS all
-    RETURN size(all) AS total, all[$skip..($skip + $limit)] AS items`,
+    WITH collect({datasetVersionId: datasetVersionId, targets: targets}) AS rows
+    RETURN size(rows) AS total, rows[$skip..($skip + $limit)] AS items`,
   params: { projectId, skip, limit },
 });
 
@@ -275,8 +275,8 @@ export const targetsTrainedOnDataBefore = (before: string, projectId: string | n
     WITH t, max(dv.createdAt) AS newest
     WHERE newest < $before
     WITH t ORDER BY t.id
-    WITH collect(${targetMap}) AS all
-    RETURN size(all) AS total, all[$skip..($skip + $limit)] AS items`,
+    WITH collect(${targetMap}) AS rows
+    RETURN size(rows) AS total, rows[$skip..($skip + $limit)] AS items`,
   params: { before, projectId, skip, limit },
 });
 

@@ -613,6 +613,12 @@ export function describeLineageStoreContract(name: string, open: () => Promise<O
         expect(items).toEqual(want);
         expect(pages[0]!.totalCount).toBe(want.length);
       }
+      // A fleet target served its own model before: only live spans count.
+      const moved = s.deployments.find((d) => d.until === null && d.modelVersionId === 'pump-anomaly-fleet/2')!;
+      const own = s.modelVersions.find((m) => m.targetId === moved.targetId)!;
+      const wantOwn = o.targetsNotOn(own.name, 1, 'pump-anomaly');
+      expect(wantOwn.map((t) => t.id)).toContain(moved.targetId);
+      expect((await store.targetsNotOn(own.name, 1, 'pump-anomaly', { first: 500, after: null })).items).toEqual(wantOwn);
       const pumps = s.targets.filter((t) => t.projectId === 'pump-anomaly').length;
       expect(o.targetsNotOn('pump-anomaly-fleet', 2, 'pump-anomaly').length).toBeLessThan(pumps);
       expect((await store.targetsNotOn('pump-anomaly-fleet', 3, 'pump-anomaly', { first: 1, after: null })).totalCount).toBe(pumps);
@@ -659,8 +665,18 @@ export function describeLineageStoreContract(name: string, open: () => Promise<O
       const training = {
         source: 'training' as const,
         syncedAt: at,
-        runs: [{ id: 'zz-run', experiment: 'zz', startTime: at, inputs: ['zz-data@1'] }],
-        modelVersions: [{ id: 'zz-model/2', name: 'zz-model', version: 2, createdAt: at, runId: 'zz-run', projectId: null, derivedFrom: 'zz-model/1' }],
+        runs: [
+          { id: 'zz-run', experiment: 'zz', startTime: at, inputs: ['zz-data@1'] },
+          { id: 'zz-run-b', experiment: 'zz', startTime: at, inputs: ['zz-data@1', 'zz-data@0'] },
+          { id: 'zz-run-a', experiment: 'zz', startTime: at, inputs: ['zz-data@1', 'zz-data@0'] },
+        ],
+        modelVersions: [
+          { id: 'zz-model/2', name: 'zz-model', version: 2, createdAt: at, runId: 'zz-run', projectId: null, derivedFrom: 'zz-model/1' },
+          { id: 'zz-other/1', name: 'zz-other', version: 1, createdAt: at, runId: 'zz-run-b', projectId: null, derivedFrom: null },
+          { id: 'zz-third/1', name: 'zz-third', version: 1, createdAt: at, runId: 'zz-run-a', projectId: null, derivedFrom: null },
+          // A second model of the same run: not "shared data" with its sibling (r2 ≠ r0).
+          { id: 'zz-other/2', name: 'zz-other', version: 2, createdAt: at, runId: 'zz-run-b', projectId: null, derivedFrom: null },
+        ],
       };
       const inference = {
         source: 'inference' as const,
@@ -670,31 +686,75 @@ export function describeLineageStoreContract(name: string, open: () => Promise<O
       const catalog = {
         source: 'catalog' as const,
         syncedAt: at,
-        datasetVersions: [{ id: 'zz-data@1', datasetId: 'zz-data', version: 1, uri: 's3://zz/1', owner: 'zz', createdAt: at, derivedFrom: [] }],
+        datasetVersions: [{ id: 'zz-data@1', datasetId: 'zz-data', version: 1, uri: 's3://zz/1', owner: 'zz', createdAt: at, derivedFrom: ['zz-data@0'] }],
       };
-      await store.applyBatch(training); // + run, bare zz-model/1, bare zz-data@1; + PRODUCED, DERIVED_FROM, CONSUMED
+      const lineage = {
+        source: 'lineage' as const,
+        syncedAt: at,
+        projects: [{ id: 'zz-project', name: 'A project sorting first', description: null, plant: 'plant-z', owners: ['zz@example.com'] }],
+      };
+      // + 3 runs, 3 more models, bare zz-model/1, bare zz-data@1 and zz-data@0; + 4 PRODUCED, 1 DERIVED_FROM, 5 CONSUMED
+      await store.applyBatch(training);
       await store.applyBatch(inference); // fills zz-target; + bare zz-project; + IN_PROJECT
-      await store.applyBatch(catalog); // fills zz-data@1; + bare dataset zz-data; + VERSION_OF
-      const c1 = { nodes: c0.nodes + 2 + 3 + 1 + 1, relationships: c0.relationships + 1 + 3 + 1 + 1 };
+      await store.applyBatch(catalog); // fills zz-data@1; + bare dataset zz-data; + VERSION_OF, DERIVED_FROM
+      const c1 = { nodes: c0.nodes + 2 + 9 + 1 + 1, relationships: c0.relationships + 1 + 10 + 1 + 2 };
       expect(await store.counts()).toEqual(c1);
       const f1 = new Map(f0);
-      f1.set('training', f0.get('training')! + 2).set('inference', f0.get('inference')! + 1).set('catalog', f0.get('catalog')! + 1);
+      f1.set('training', f0.get('training')! + 7).set('inference', f0.get('inference')! + 1).set('catalog', f0.get('catalog')! + 1);
       expect(await nodesOf()).toEqual(f1);
 
       expect(await store.getTargets(['zz-target'])).toEqual([{ id: 'zz-target', name: 'zz', projectId: 'zz-project', plant: 'plant-z', line: 'line-1', environment: 'production' }]);
       expect(await store.getProjects(['zz-project'])).toEqual([null]);
       expect(await store.node('zz-project')).toEqual({ id: 'zz-project', type: 'Project', label: 'zz-project' });
-      expect(await store.usedBy(['zz-data@1'], 10)).toEqual([
-        { datasetVersionId: 'zz-data@1', runIds: ['zz-run'], modelVersionIds: ['zz-model/2'], targetIds: ['zz-target'], truncated: false },
+      expect((await store.listProjects({ first: 10, after: null })).totalCount).toBe(s.projects.length);
+      await store.applyBatch(lineage); // fills zz-project
+      f1.set('lineage', f0.get('lineage')! + 1);
+      expect(await store.getProjects(['zz-project'])).toEqual(lineage.projects);
+      expect(await store.node('zz-project')).toEqual({ id: 'zz-project', type: 'Project', label: 'A project sorting first' });
+      const projects = await store.listProjects({ first: 1, after: null });
+      expect(projects).toMatchObject({ items: lineage.projects, totalCount: s.projects.length + 1, hasNextPage: true });
+      const zzModels = ['zz-model/2', 'zz-other/1', 'zz-other/2', 'zz-third/1'];
+      expect(await store.usedBy(['zz-data@1', 'zz-data@0'], 10)).toEqual([
+        { datasetVersionId: 'zz-data@1', runIds: ['zz-run', 'zz-run-a', 'zz-run-b'], modelVersionIds: zzModels, targetIds: ['zz-target'], truncated: false },
+        { datasetVersionId: 'zz-data@0', runIds: ['zz-run', 'zz-run-a', 'zz-run-b'], modelVersionIds: zzModels, targetIds: ['zz-target'], truncated: false },
       ]);
-      expect(await store.trainedOn(['zz-model/2'], 3)).toEqual([[{ datasetVersionId: 'zz-data@1', depth: 0, runId: 'zz-run' }]]);
+      // Depth is the shortest way to a version: zz-data@0 is consumed directly and also upstream of zz-data@1.
+      expect(await store.trainedOn(['zz-other/1', 'zz-model/2'], 2)).toEqual([
+        [
+          { datasetVersionId: 'zz-data@0', depth: 0, runId: 'zz-run-b' },
+          { datasetVersionId: 'zz-data@1', depth: 0, runId: 'zz-run-b' },
+        ],
+        [
+          { datasetVersionId: 'zz-data@1', depth: 0, runId: 'zz-run' },
+          { datasetVersionId: 'zz-data@0', depth: 1, runId: 'zz-run' },
+        ],
+      ]);
+      // Shared data: one entry per reusing model, through the smallest (dataset version, run, run).
+      expect(await store.reusedBy('zz-other/1', 10)).toEqual({
+        entries: [
+          { kind: 'SHARED_DATA', modelVersionId: 'zz-model/2', targetId: 'zz-target', path: ['zz-other/1', 'zz-run-b', 'zz-data@1', 'zz-run', 'zz-model/2', 'zz-target'] },
+          { kind: 'SHARED_DATA', modelVersionId: 'zz-third/1', targetId: null, path: ['zz-other/1', 'zz-run-b', 'zz-data@0', 'zz-run-a', 'zz-third/1'] },
+        ],
+        truncated: false,
+      });
+      const up = await store.expand(['zz-run-b'], 'UPSTREAM', null, 10);
+      expect({ nodes: up.nodes, edges: normEdges(up.edges) }).toEqual({
+        nodes: [
+          { id: 'zz-data@0', type: 'DatasetVersion', label: 'zz-data@0' },
+          { id: 'zz-data@1', type: 'DatasetVersion', label: 'zz-data@1' },
+        ],
+        edges: [
+          { from: 'zz-run-b', to: 'zz-data@0', type: 'CONSUMED' },
+          { from: 'zz-run-b', to: 'zz-data@1', type: 'CONSUMED' },
+        ],
+      });
       const impact = await store.deprecationImpact('zz-model/1', 10);
       expect(impact!.derivedModels).toEqual([{ modelVersionId: 'zz-model/2', depth: 1, path: ['zz-model/1', 'zz-model/2'] }]);
       expect(impact!.derivedTargets).toEqual([{ targetId: 'zz-target', projectId: 'zz-project', modelVersionId: 'zz-model/2', role: 'SERVING', depth: 1 }]);
       expect(impact!.projectIds).toEqual(['zz-project']);
 
       // Replaying every batch, in another order, changes nothing.
-      for (const b of [catalog, inference, training, { source: 'inference' as const, syncedAt: at, deployments: [deployment] }]) await store.applyBatch(b);
+      for (const b of [catalog, lineage, inference, training, { source: 'inference' as const, syncedAt: at, deployments: [deployment] }]) await store.applyBatch(b);
       expect(await store.counts()).toEqual(c1);
       expect(await nodesOf()).toEqual(f1);
     });

@@ -17,6 +17,17 @@ export interface Neo4jConfig {
 
 const UNAVAILABLE = new Set(['ServiceUnavailable', 'SessionExpired', 'Neo.ClientError.Security.AuthenticationRateLimit']);
 
+/**
+ * JS numbers travel as floats; LIMIT/SKIP need integers and stored versions, counts and
+ * percentages should be integers, so every safe integer becomes a Neo4j integer.
+ */
+function toNeo4j(v: unknown): unknown {
+  if (typeof v === 'number' && Number.isSafeInteger(v)) return neo4j.int(v);
+  if (Array.isArray(v)) return v.map(toNeo4j);
+  if (v && typeof v === 'object') return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, toNeo4j(x)]));
+  return v;
+}
+
 export class Executor {
   private readonly driver: Driver;
 
@@ -45,7 +56,7 @@ export class Executor {
   }
 
   private static async run(tx: ManagedTransaction, q: Query) {
-    const res = await tx.run(q.cypher, q.params);
+    const res = await tx.run(q.cypher, toNeo4j(q.params) as Record<string, unknown>);
     return res.records.map((r) => r.toObject() as Record<string, any>);
   }
 

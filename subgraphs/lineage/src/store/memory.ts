@@ -264,7 +264,7 @@ export class MemoryLineageStore implements LineageStore {
   }
 
   async listTargets(projectId: string | null, f: ReleaseTargetFilterInput, page: PageRequest) {
-    const q = f.search;
+    const q = f.search?.toLowerCase();
     const rows = this.targetNodes(projectId)
       .map((n) => this.targetModel(n)!)
       .filter((t) => (!f.line || t.line === f.line) && (!f.plant || t.plant === f.plant) && (!q || t.id.toLowerCase().includes(q)));

@@ -58,7 +58,7 @@ export type AlertSeverity =
 
 export type Deployment = {
   __typename?: 'Deployment';
-  alerts: Array<Alert>;
+  alerts?: Maybe<Array<Alert>>;
   /** Live health; null if the monitoring platform has no data for this deployment. */
   health?: Maybe<Health>;
   id: Scalars['ID']['output'];
@@ -135,7 +135,7 @@ export type QueryAlertsArgs = {
 
 export type ReleaseTarget = {
   __typename?: 'ReleaseTarget';
-  alerts: AlertConnection;
+  alerts?: Maybe<AlertConnection>;
   /** Health of what serves the target now (the champion's deployment). */
   health?: Maybe<Health>;
   id: Scalars['ID']['output'];
@@ -337,7 +337,7 @@ export interface DateTimeScalarConfig extends GraphQLScalarTypeConfig<ResolversT
 
 export type DeploymentResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Deployment'] = ResolversParentTypes['Deployment'], FederationReferenceType extends FederationReferenceTypes['Deployment'] = FederationReferenceTypes['Deployment']> = ResolversObject<{
   __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['Deployment']> | FederationReferenceType, FederationReferenceType, ContextType>;
-  alerts?: Resolver<Array<ResolversTypes['Alert']>, ParentType, ContextType, RequireFields<DeploymentAlertsArgs, 'openOnly'>>;
+  alerts?: Resolver<Maybe<Array<ResolversTypes['Alert']>>, ParentType, ContextType, RequireFields<DeploymentAlertsArgs, 'openOnly'>>;
   health?: Resolver<Maybe<ResolversTypes['Health']>, ParentType, ContextType>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   series?: Resolver<Maybe<ResolversTypes['MetricSeries']>, ParentType, ContextType, RequireFields<DeploymentSeriesArgs, 'metric' | 'stepSeconds'>>;
@@ -379,7 +379,7 @@ export type QueryResolvers<ContextType = Context, ParentType extends ResolversPa
 
 export type ReleaseTargetResolvers<ContextType = Context, ParentType extends ResolversParentTypes['ReleaseTarget'] = ResolversParentTypes['ReleaseTarget'], FederationReferenceType extends FederationReferenceTypes['ReleaseTarget'] = FederationReferenceTypes['ReleaseTarget']> = ResolversObject<{
   __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['ReleaseTarget']> | FederationReferenceType, FederationReferenceType, ContextType>;
-  alerts?: Resolver<ResolversTypes['AlertConnection'], ParentType, ContextType, RequireFields<ReleaseTargetAlertsArgs, 'first' | 'openOnly'>>;
+  alerts?: Resolver<Maybe<ResolversTypes['AlertConnection']>, ParentType, ContextType, RequireFields<ReleaseTargetAlertsArgs, 'first' | 'openOnly'>>;
   health?: Resolver<Maybe<ResolversTypes['Health']>, ParentType, ContextType>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
 }>;

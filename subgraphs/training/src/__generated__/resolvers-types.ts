@@ -171,8 +171,8 @@ export type TrainingRun = {
   __typename?: 'TrainingRun';
   /** Source code commit the run was trained from. */
   codeVersion: Scalars['String']['output'];
-  /** Dataset versions the run logged as inputs; resolved by the catalog. */
-  datasets: Array<DatasetVersion>;
+  /** Dataset versions the run logged as inputs; resolved by the catalog (an item is null if the catalog cannot answer). */
+  datasets: Array<Maybe<DatasetVersion>>;
   durationSeconds?: Maybe<Scalars['Int']['output']>;
   endTime?: Maybe<Scalars['DateTime']['output']>;
   experiment: Scalars['String']['output'];
@@ -444,7 +444,7 @@ export type TagResolvers<ContextType = Context, ParentType extends ResolversPare
 export type TrainingRunResolvers<ContextType = Context, ParentType extends ResolversParentTypes['TrainingRun'] = ResolversParentTypes['TrainingRun'], FederationReferenceType extends FederationReferenceTypes['TrainingRun'] = FederationReferenceTypes['TrainingRun']> = ResolversObject<{
   __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['TrainingRun']> | FederationReferenceType, FederationReferenceType, ContextType>;
   codeVersion?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
-  datasets?: Resolver<Array<ResolversTypes['DatasetVersion']>, ParentType, ContextType>;
+  datasets?: Resolver<Array<Maybe<ResolversTypes['DatasetVersion']>>, ParentType, ContextType>;
   durationSeconds?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
   endTime?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
   experiment?: Resolver<ResolversTypes['String'], ParentType, ContextType>;

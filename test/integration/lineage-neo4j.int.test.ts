@@ -1,0 +1,165 @@
+/**
+ * The lineage graph on the real Neo4j (from the global setup): the store contract suite, then
+ * the lineage questions through the gateway, proven equal to the in-memory fallback, the
+ * as-of question, injection attempts and the push endpoint. One file, so the tests that share
+ * the one Neo4j database run in order.
+ */
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { createLogger } from '@mlops/kit';
+import { Neo4jLineageStore } from '@mlops/subgraph-lineage/store';
+import { describeLineageStoreContract } from '../../subgraphs/lineage/src/store/contract.ts';
+import { startStack, type Stack } from '../helpers/start-stack.ts';
+
+const conn = () => {
+  const c = inject('neo4j');
+  return { uri: c.uri, user: c.user, password: c.password };
+};
+
+async function freshNeo4j() {
+  const store = new Neo4jLineageStore({ ...conn(), database: 'neo4j' }, createLogger('test', 'silent'));
+  await store.init();
+  await store.wipe();
+  return store;
+}
+
+describeLineageStoreContract('neo4j', async () => {
+  const store = await freshNeo4j();
+  return { store, cleanup: () => store.close() };
+});
+
+const QUESTIONS = `query($mv: ID!, $base: ID!, $dv: ID!, $t: ID!, $at: DateTime!) {
+  modelVersion(id: $mv) {
+    id name
+    trainedOn(depth: 2) { depth datasetVersion { id uri } run { id } }
+    deployedTo { from trafficPercent target { id project { id } } }
+    history: deployedTo(at: $at) { target { id } }
+    reusedBy(limit: 50) { truncated entries { kind path modelVersion { id } target { id } } }
+  }
+  deprecationImpact(modelVersionId: $base, limit: 200) {
+    totalTargets truncated
+    targets { role target { id } }
+    derivedModels { depth modelVersion { id } }
+    derivedTargets { role depth target { id } modelVersion { id } }
+    byProject { project { id name } owners targets derivedModels derivedTargets }
+  }
+  datasetVersion(id: $dv) { id usedBy { truncated runs { id } modelVersions { id } targets { id } } }
+  releaseTarget(id: $t) { id servedAt(at: $at) { modelVersion { id } } }
+  lineage(rootId: $mv, direction: BOTH, depth: 3, maxNodes: 60) { truncated root { id type } nodes { id type label } edges { from to type } }
+  notOn: targetsNotOn(modelName: "pump-anomaly-fleet", minVersion: 2, projectId: "pump-anomaly", first: 5) { totalCount nodes { id } }
+  counts: targetCountsByDataset(projectId: "motor-vibration", first: 5) { totalCount nodes { targets datasetVersion { id } } }
+  old: targetsTrainedOnDataBefore(before: "2026-06-01T00:00:00Z", first: 5) { totalCount nodes { id } }
+}`;
+
+describe('lineage questions through the gateway on Neo4j', () => {
+  let neo: Stack;
+  let mem: Stack;
+  beforeAll(async () => {
+    (await freshNeo4j()).close();
+    neo = await startStack({ targets: 120, neo4j: conn() });
+    mem = await startStack({ targets: 120 });
+  });
+  afterAll(async () => {
+    await neo?.stop();
+    await mem?.stop();
+  });
+
+  it('answers every lineage question exactly as the in-memory fallback does', async () => {
+    const s = neo.scenario;
+    const own = s.modelVersions.find((m) => m.targetId && m.aliases.includes('champion') && m.derivedFrom)!;
+    const raw = s.datasetVersions.find((d) => d.datasetId.startsWith('sensor-logs-'))!;
+    const vars = { mv: own.id, base: 'pump-anomaly-base/2', dv: raw.id, t: own.targetId, at: '2026-05-01T00:00:00Z' };
+    const a = await neo.query(QUESTIONS, vars);
+    const b = await mem.query(QUESTIONS, vars);
+    expect(a.errors).toBeUndefined();
+    expect(b.errors).toBeUndefined();
+    expect(a.data).toEqual(b.data);
+    // And they say something: the champion serves its machine, was trained on data, the base model has heirs.
+    expect(a.data.modelVersion.deployedTo.map((d: any) => d.target.id)).toContain(own.targetId);
+    expect(a.data.modelVersion.trainedOn.length).toBeGreaterThan(0);
+    expect(a.data.deprecationImpact.derivedModels.length).toBeGreaterThan(5);
+    expect(a.data.deprecationImpact.byProject[0].owners.length).toBeGreaterThan(0);
+    expect(a.data.datasetVersion.usedBy.targets.length).toBeGreaterThanOrEqual(0);
+    expect(a.data.lineage.nodes.length).toBeGreaterThan(3);
+  });
+
+  it('answers what served a target at an instant across a hot swap that was later rolled back', async () => {
+    const s = neo.scenario;
+    const bad = s.deployments.find((d) => d.state === 'ROLLED_BACK' && s.deployments.some((r) => r.targetId === d.targetId && r.strategy === 'ROLLBACK' && r.since === d.until))!;
+    const restored = s.deployments.find((r) => r.targetId === bad.targetId && r.strategy === 'ROLLBACK' && r.since === bad.until)!;
+    const before = s.deployments.find((d) => d.targetId === bad.targetId && d.until === bad.since && d.id !== bad.id)!;
+    const mid = (a: string, b: string) => new Date((Date.parse(a) + Date.parse(b)) / 2).toISOString();
+    const q = `query($t: ID!, $a: DateTime!, $b: DateTime!, $c: DateTime!) { releaseTarget(id: $t) {
+      before: servedAt(at: $a) { modelVersion { id } } during: servedAt(at: $b) { modelVersion { id } state } after: servedAt(at: $c) { modelVersion { id } } } }`;
+    const res = await neo.query(q, {
+      t: bad.targetId,
+      a: mid(before.since, before.until!),
+      b: mid(bad.since, bad.until!),
+      c: new Date(Date.parse(restored.since) + 60_000).toISOString(),
+    });
+    expect(res.errors).toBeUndefined();
+    const r = res.data.releaseTarget;
+    expect(r.before.map((x: any) => x.modelVersion.id)).toEqual([before.modelVersionId]);
+    expect(r.during.map((x: any) => x.modelVersion.id)).toEqual([bad.modelVersionId]);
+    expect(r.during[0].state).toBe('ROLLED_BACK');
+    expect(r.after.map((x: any) => x.modelVersion.id)).toContain(restored.modelVersionId);
+    expect(restored.modelVersionId).toBe(before.modelVersionId);
+  });
+
+  it.each([
+    ['filter.search', `releaseTargets(filter: { search: "x' }) DETACH DELETE n //" }) { totalCount }`],
+    ['filter.line', `releaseTargets(filter: { line: "line-1\\" OR 1=1 //" }) { totalCount }`],
+    ['modelName', `targetsNotOn(modelName: "a}) MATCH (n) DETACH DELETE n //", minVersion: 1) { totalCount }`],
+    ['rootId', `lineage(rootId: "x' RETURN 1 UNION MATCH (n) DETACH DELETE n //") { truncated }`],
+  ])('an injection attempt in %s gets BAD_USER_INPUT and leaves the graph unchanged', async (argument, field) => {
+    const before = await neo.store.counts();
+    const res = await neo.query(`{ ${field} }`);
+    expect(res.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
+    expect(res.errors?.[0]?.message).toContain(argument);
+    expect(await neo.store.counts()).toEqual(before);
+  });
+
+  it('takes pushed events: an invalid one gets 400 naming the problem and writes nothing; the valid ones beside it are kept', async () => {
+    const s = neo.scenario;
+    const target = s.targets[3]!;
+    const mv = s.modelVersions.find((m) => m.targetId === target.id)!;
+    const before = await neo.store.counts();
+    const events = [
+      { type: 'deployment.changed', source: 'inference', deployment: { id: `${target.id}#push-1`, targetId: target.id, modelVersionId: mv.id, from: '2026-11-20T00:00:00Z', to: null, trafficPercent: 10, state: 'CANARY' } },
+      { type: 'deployment.changed', source: 'inference', deployment: { id: `${target.id}#push-2`, targetId: target.id, modelVersionId: mv.id, from: '2026-11-20T00:00:00Z', trafficPercent: 250, state: 'CANARY' } },
+      { type: 'dataset_version.created', source: 'catalog', datasetVersion: { id: 'pushed-ds@sha256:01', datasetId: 'pushed-ds', version: 1, uri: 's3://x/pushed/', owner: 'qa@plant.example', createdAt: '2026-11-20T00:00:00Z' } },
+      { type: 'no.such.event', source: 'inference' },
+    ];
+    const url = neo.subgraphs.lineage.url.replace(/\/graphql$/, '/events');
+    const post = (body: unknown) => fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+    const res = await post({ events });
+    expect(res.status).toBe(400);
+    const body = (await res.json()) as any;
+    expect(body.accepted).toBe(2);
+    expect(body.rejected.map((r: any) => r.index)).toEqual([1, 3]);
+    expect(body.rejected[0].problems.join(' ')).toContain('events.1.deployment.trafficPercent');
+    expect(JSON.stringify(body)).not.toMatch(/at .*\.ts|stack/i);
+    const after = await neo.store.counts();
+    // One DEPLOYED_TO, and a dataset version with its bare dataset and VERSION_OF.
+    expect(after.relationships).toBe(before.relationships + 2);
+    expect(after.nodes).toBe(before.nodes + 2);
+    const spans = (await neo.store.servedAt([target.id], null))[0]!;
+    expect(spans.map((x) => x.deploymentId)).toContain(`${target.id}#push-1`);
+    expect(spans.map((x) => x.deploymentId)).not.toContain(`${target.id}#push-2`);
+    // Replaying the same request changes nothing (idempotent), and garbage JSON is a clean 400.
+    await post({ events });
+    expect(await neo.store.counts()).toEqual(after);
+    const garbage = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"events": [' });
+    expect(garbage.status).toBe(400);
+    expect(await garbage.text()).not.toMatch(/node_modules|at [A-Za-z]+ \(/);
+  });
+
+  it('reports each platform freshness', async () => {
+    const res = await neo.query(`{ platformFreshness { platform watermark lastSyncAt nodes } }`);
+    const byName = Object.fromEntries(res.data.platformFreshness.map((f: any) => [f.platform, f]));
+    for (const p of ['training', 'catalog', 'inference']) {
+      expect(byName[p].lastSyncAt).toBeTruthy();
+      expect(byName[p].watermark).toBeTruthy();
+      expect(byName[p].nodes).toBeGreaterThan(0);
+    }
+  });
+});
