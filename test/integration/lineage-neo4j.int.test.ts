@@ -107,6 +107,7 @@ describe('lineage questions through the gateway on Neo4j', () => {
 
   it.each([
     ['filter.search', `releaseTargets(filter: { search: "x' }) DETACH DELETE n //" }) { totalCount }`],
+    ['orderBy', `releaseTargets(orderBy: "name DESC, t.id; MATCH (n) DETACH DELETE n //") { totalCount }`],
     ['filter.line', `releaseTargets(filter: { line: "line-1\\" OR 1=1 //" }) { totalCount }`],
     ['modelName', `targetsNotOn(modelName: "a}) MATCH (n) DETACH DELETE n //", minVersion: 1) { totalCount }`],
     ['rootId', `lineage(rootId: "x' RETURN 1 UNION MATCH (n) DETACH DELETE n //") { truncated }`],
@@ -151,6 +152,16 @@ describe('lineage questions through the gateway on Neo4j', () => {
     const garbage = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"events": [' });
     expect(garbage.status).toBe(400);
     expect(await garbage.text()).not.toMatch(/node_modules|at [A-Za-z]+ \(/);
+  });
+
+  it('sorts targets by an allow-listed key the same way in both stores', async () => {
+    const q = `{ releaseTargets(projectId: "energy-forecast", orderBy: "-line", first: 30) { nodes { id line } } }`;
+    const a = await neo.query(q);
+    const b = await mem.query(q);
+    expect(a.errors).toBeUndefined();
+    expect(a.data).toEqual(b.data);
+    const lines = a.data.releaseTargets.nodes.map((n: any) => n.line);
+    expect(lines).toEqual([...lines].sort().reverse());
   });
 
   it('reports each platform freshness', async () => {

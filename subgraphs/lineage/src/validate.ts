@@ -1,5 +1,17 @@
 /** Argument checks for the lineage subgraph: each failure is BAD_USER_INPUT naming the argument. */
 import { badInput } from '@mlops/kit';
+import { TARGET_SORT_KEYS, type TargetOrder, type TargetSortKey } from './store/types.ts';
+
+/** `name`, `-line` …: a key from the allow-list, `-` for descending. */
+export function targetOrder(v: string | null | undefined): TargetOrder {
+  const raw = v ?? 'id';
+  const descending = raw.startsWith('-');
+  const key = descending ? raw.slice(1) : raw;
+  if (!(TARGET_SORT_KEYS as readonly string[]).includes(key)) {
+    throw badInput('orderBy', `must be one of ${TARGET_SORT_KEYS.join(', ')}, optionally prefixed with - for descending`);
+  }
+  return { key: key as TargetSortKey, descending };
+}
 
 /** Ids and filter values come from platform ids: letters, digits and . _ - / : @ # + and spaces. */
 const SAFE = /^[A-Za-z0-9._\-/:@#+ ]*$/;

@@ -294,6 +294,7 @@ export type QueryReleaseTargetsArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
   filter?: InputMaybe<ReleaseTargetFilter>;
   first?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<Scalars['String']['input']>;
   projectId?: InputMaybe<Scalars['ID']['input']>;
 };
 
@@ -752,7 +753,7 @@ export type QueryResolvers<ContextType = Context, ParentType extends ResolversPa
   project?: Resolver<Maybe<ResolversTypes['Project']>, ParentType, ContextType, RequireFields<QueryProjectArgs, 'id'>>;
   projects?: Resolver<ResolversTypes['ProjectConnection'], ParentType, ContextType, RequireFields<QueryProjectsArgs, 'first'>>;
   releaseTarget?: Resolver<Maybe<ResolversTypes['ReleaseTarget']>, ParentType, ContextType, RequireFields<QueryReleaseTargetArgs, 'id'>>;
-  releaseTargets?: Resolver<ResolversTypes['ReleaseTargetConnection'], ParentType, ContextType, RequireFields<QueryReleaseTargetsArgs, 'first'>>;
+  releaseTargets?: Resolver<ResolversTypes['ReleaseTargetConnection'], ParentType, ContextType, RequireFields<QueryReleaseTargetsArgs, 'first' | 'orderBy'>>;
   targetCountsByDataset?: Resolver<ResolversTypes['DatasetTargetCountConnection'], ParentType, ContextType, RequireFields<QueryTargetCountsByDatasetArgs, 'first'>>;
   targetsNotOn?: Resolver<ResolversTypes['ReleaseTargetConnection'], ParentType, ContextType, RequireFields<QueryTargetsNotOnArgs, 'first' | 'minVersion' | 'modelName'>>;
   targetsTrainedOnDataBefore?: Resolver<ResolversTypes['ReleaseTargetConnection'], ParentType, ContextType, RequireFields<QueryTargetsTrainedOnDataBeforeArgs, 'before' | 'first'>>;

@@ -3,6 +3,7 @@
  * variable-length bounds are allow-listed integers and the relationship types of a lineage
  * step come from a fixed table per direction.
  */
+import { TARGET_SORT_KEYS, type TargetOrder } from '../store/types.ts';
 import { bound, cy, type Query } from './query.ts';
 
 /** Live at an instant, or live now when $at is null. Used for every DEPLOYED_TO filter. */
@@ -47,14 +48,20 @@ export interface TargetFilterParams {
 const targetWhere = `t.name IS NOT NULL AND ($projectId IS NULL OR t.projectId = $projectId) AND ($line IS NULL OR t.line = $line)
     AND ($plant IS NULL OR t.plant = $plant) AND ($search IS NULL OR toLower(t.id) CONTAINS $search)`;
 
-export const listTargets = (f: TargetFilterParams, skip: number, limit: number): Query => ({
+const SORT_KEYS = new Set<string>(TARGET_SORT_KEYS);
+
+/** The sort key travels as a parameter (t[$sortKey]); only the direction keyword is text, from a two-value table. */
+export const listTargets = (f: TargetFilterParams, skip: number, limit: number, order: TargetOrder = { key: 'id', descending: false }): Query => {
+  if (!SORT_KEYS.has(order.key)) throw new RangeError(`sort key must be one of ${TARGET_SORT_KEYS.join(', ')}`);
+  return {
   cypher: cy`
     MATCH (t:ReleaseTarget) WHERE ${targetWhere}
-    WITH t ORDER BY t.id
+    WITH t ORDER BY t[$sortKey] ${order.descending ? 'DESC' : 'ASC'}, t.id
     WITH collect(${targetMap}) AS rows
     RETURN size(rows) AS total, rows[$skip..($skip + $limit)] AS items`,
-  params: { ...f, search: f.search?.toLowerCase() ?? null, skip, limit },
-});
+  params: { ...f, search: f.search?.toLowerCase() ?? null, skip, limit, sortKey: order.key },
+  };
+};
 
 export const trainedOn = (ids: readonly string[], depth: number): Query => ({
   cypher: cy`

@@ -1,7 +1,7 @@
 import { pageRequest, toConnection } from '@mlops/kit';
 import type { QueryResolvers } from '../__generated__/resolvers-types.ts';
 import { buildLineage } from '../lineage-graph.ts';
-import { id, intIn, safeText } from '../validate.ts';
+import { id, intIn, safeText, targetOrder } from '../validate.ts';
 
 export const Query: QueryResolvers = {
   project: (_p, args, ctx) => ctx.loaders.project.load(id('id', args.id)),
@@ -10,15 +10,16 @@ export const Query: QueryResolvers = {
     const req = pageRequest('Project', { first, after });
     return toConnection('Project', await ctx.store.listProjects(req), req.after !== null);
   },
-  releaseTargets: async (_p, { projectId, filter, first, after }, ctx) => {
-    const kind = `ReleaseTarget:${projectId ?? '*'}`;
+  releaseTargets: async (_p, { projectId, filter, first, after, orderBy }, ctx) => {
+    const order = targetOrder(orderBy);
+    const kind = `ReleaseTarget:${projectId ?? '*'}:${orderBy ?? 'id'}`;
     const req = pageRequest(kind, { first, after });
     const f = {
       line: safeText('filter.line', filter?.line),
       plant: safeText('filter.plant', filter?.plant),
       search: safeText('filter.search', filter?.search),
     };
-    const page = await ctx.store.listTargets(projectId == null ? null : id('projectId', projectId), f, req);
+    const page = await ctx.store.listTargets(projectId == null ? null : id('projectId', projectId), f, req, order);
     return toConnection(kind, page, req.after !== null);
   },
   deprecationImpact: (_p, args, ctx) => ctx.store.deprecationImpact(id('modelVersionId', args.modelVersionId), intIn('limit', args.limit, 1, 5000, 1000)),

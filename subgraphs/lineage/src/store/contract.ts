@@ -465,6 +465,12 @@ export function describeLineageStoreContract(name: string, open: () => Promise<O
       expect((await store.listTargets('motor-vibration', { plant: 'plant-a' }, { first: 5, after: null })).totalCount).toBe(0);
       expect((await store.listTargets(null, { line: 'line-2' }, { first: 5, after: null })).totalCount).toBe(all.filter((t) => t.line === 'line-2').length);
 
+      // Allow-listed sort keys, ties by id; descending id is the reverse of ascending.
+      const byLine = await store.listTargets(null, {}, { first: 500, after: null }, { key: 'line', descending: true });
+      const expectLine = [...all].sort((a, b) => cmp(b.line, a.line) || cmp(a.id, b.id)).map((t) => t.id);
+      expect(byLine.items.map((t) => t.id)).toEqual(expectLine);
+      const idDesc = await store.listTargets(null, {}, { first: 5, after: null }, { key: 'id', descending: true });
+      expect(idDesc.items.map((t) => t.id)).toEqual([...all].map((t) => t.id).sort().reverse().slice(0, 5));
       const search = await store.listTargets(null, { search: 'PUMP-01' }, { first: 4, after: '2' });
       const matching = all.filter((t) => t.id.toLowerCase().includes('pump-01'));
       expect(matching.length).toBeGreaterThan(6);

@@ -33,6 +33,7 @@ import {
   type ReuseEntry,
   type ReuseKind,
   type TargetDatasetCount,
+  type TargetOrder,
   type TargetRole,
   type TrainedOnEntry,
 } from './types.ts';
@@ -263,11 +264,15 @@ export class MemoryLineageStore implements LineageStore {
     return ids.map((id) => this.targetModel(this.get('ReleaseTarget', id)));
   }
 
-  async listTargets(projectId: string | null, f: ReleaseTargetFilterInput, page: PageRequest) {
+  async listTargets(projectId: string | null, f: ReleaseTargetFilterInput, page: PageRequest, order?: TargetOrder) {
     const q = f.search?.toLowerCase();
     const rows = this.targetNodes(projectId)
       .map((n) => this.targetModel(n)!)
       .filter((t) => (!f.line || t.line === f.line) && (!f.plant || t.plant === f.plant) && (!q || t.id.toLowerCase().includes(q)));
+    if (order && order.key !== 'id') {
+      const sign = order.descending ? -1 : 1;
+      rows.sort((a, b) => sign * cmp(a[order.key], b[order.key]) || cmp(a.id, b.id));
+    } else if (order?.descending) rows.reverse();
     return pageOf(rows, page);
   }
 

@@ -28,6 +28,7 @@ import {
   type ReleaseTargetModel,
   type ReuseEntry,
   type TargetDatasetCount,
+  type TargetOrder,
   type TrainedOnEntry,
 } from './types.ts';
 
@@ -142,10 +143,10 @@ export class Neo4jLineageStore implements LineageStore {
     return ids.map((id) => m.get(id) ?? null);
   }
 
-  async listTargets(projectId: string | null, f: ReleaseTargetFilterInput, page: PageRequest) {
+  async listTargets(projectId: string | null, f: ReleaseTargetFilterInput, page: PageRequest, order?: TargetOrder) {
     const skip = offsetOf(page);
     const [rows] = await this.ex.read(
-      R.listTargets({ projectId, line: f.line ?? null, plant: f.plant ?? null, search: f.search ?? null }, skip, page.first),
+      R.listTargets({ projectId, line: f.line ?? null, plant: f.plant ?? null, search: f.search ?? null }, skip, page.first, order),
     );
     return paged<ReleaseTargetModel>(rows![0], skip);
   }

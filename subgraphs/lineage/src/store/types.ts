@@ -227,6 +227,15 @@ export interface TargetDatasetCount {
   targets: number;
 }
 
+export const TARGET_SORT_KEYS = ['id', 'name', 'line', 'plant'] as const;
+export type TargetSortKey = (typeof TARGET_SORT_KEYS)[number];
+
+/** A sort key from the allow-list; ties are always broken by id ascending. */
+export interface TargetOrder {
+  key: TargetSortKey;
+  descending: boolean;
+}
+
 export interface LineageStore {
   readonly kind: 'neo4j' | 'memory';
   /** Applies migrations (Neo4j) / nothing (memory); safe to call at every start. */
@@ -239,8 +248,8 @@ export interface LineageStore {
   /** By name. */
   listProjects(page: PageRequest): Promise<Page<ProjectModel>>;
   getTargets(ids: readonly string[]): Promise<(ReleaseTargetModel | null)[]>;
-  /** By id; all projects when projectId is null. */
-  listTargets(projectId: string | null, filter: ReleaseTargetFilterInput, page: PageRequest): Promise<Page<ReleaseTargetModel>>;
+  /** By `order` (default id ascending), then id; all projects when projectId is null. */
+  listTargets(projectId: string | null, filter: ReleaseTargetFilterInput, page: PageRequest, order?: TargetOrder): Promise<Page<ReleaseTargetModel>>;
 
   /** Idempotent upsert (MERGE on keys); DEPLOYED_TO is keyed by deploymentId. */
   applyBatch(batch: GraphBatch): Promise<void>;
