@@ -6,3 +6,4 @@ export * from './instrument.ts';
 export * from './scalars.ts';
 export { getScenario, healthOf, seriesValue, unitHash, SERIES_METRICS } from './scenario.ts';
 export type * as ScenarioTypes from './scenario.ts';
+export * from './auth.ts';

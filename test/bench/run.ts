@@ -7,6 +7,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { startStack } from '../helpers/start-stack.ts';
+import { benchLineage, type LineageRow } from './lineage.ts';
 import { measure, type Summary } from './stats.ts';
 
 const FLAGSHIP = readFileSync(new URL('../flagship.graphql', import.meta.url), 'utf8');
@@ -42,6 +43,14 @@ for (const targets of SIZES) {
   await stack.stop();
 }
 
+// Lineage on a real Neo4j: BENCH_LINEAGE_SIZES (default 10000 and 30000: the scenario reaches
+// a million relationships at about 27,000 targets); empty to skip.
+const lineageRows: LineageRow[] = [];
+for (const targets of (process.env.BENCH_LINEAGE_SIZES ?? '10000,30000').split(',').filter(Boolean).map(Number)) {
+  process.stderr.write(`lineage bench at ${targets} targets\n`);
+  lineageRows.push(await benchLineage(targets, N, (s) => process.stderr.write(`${s}\n`)));
+}
+
 const machine = `${os.cpus().length}× ${os.cpus()[0]?.model ?? 'cpu'}, ${Math.round(os.totalmem() / 2 ** 30)} GiB, Node ${process.version}`;
 const header = '| case | targets | n | p50 ms | p99 ms | mean ms | subgraph requests/query | connector calls/query |';
 const table = [
@@ -49,5 +58,18 @@ const table = [
   '| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
   ...rows.map((r) => `| ${r.case} | ${r.targets} | ${r.summary.n} | ${r.summary.p50} | ${r.summary.p99} | ${r.summary.mean} | ${r.subgraphRequestsPerQuery} | ${r.connectorCallsPerQuery} |`),
 ].join('\n');
-process.stdout.write(`\nmachine: ${machine}\ndate: ${new Date().toISOString()}\n\n${table}\n`);
-writeFileSync(new URL('./results/latest.json', import.meta.url), JSON.stringify({ machine, date: new Date().toISOString(), rows }, null, 2) + '\n');
+const lineageTable = [
+  '| targets | nodes | relationships | sync s | rel/s | case | gateway p50 | gateway p99 | direct p50 | direct p99 | p50 ratio |',
+  '| ---: | ---: | ---: | ---: | ---: | --- | ---: | ---: | ---: | ---: | ---: |',
+  ...lineageRows.flatMap((r) =>
+    r.cases.map(
+      (c) =>
+        `| ${r.targets} | ${r.nodes} | ${r.relationships} | ${r.syncSeconds} | ${r.relationshipsPerSecond} | ${c.case} | ${c.gateway.p50} | ${c.gateway.p99} | ${c.direct.p50} | ${c.direct.p99} | ${c.ratioP50} |`,
+    ),
+  ),
+].join('\n');
+process.stdout.write(`\nmachine: ${machine}\ndate: ${new Date().toISOString()}\n\n${table}\n\n${lineageRows.length ? lineageTable : ''}\n`);
+writeFileSync(
+  new URL('./results/latest.json', import.meta.url),
+  JSON.stringify({ machine, date: new Date().toISOString(), rows, lineage: lineageRows }, null, 2) + '\n',
+);
