@@ -57,6 +57,17 @@ const mappers: Record<string, Record<string, string>> = {
     LineageNode: '../store/types.ts#LineageNode as LineageNodeModel',
     LineageEdge: '../store/types.ts#LineageEdge as LineageEdgeModel',
     PlatformFreshness: '../store/types.ts#Freshness',
+    Release: '../releases/types.ts#ReleaseDoc',
+    ReleaseTargetState: '../releases/types.ts#ReleaseTargetState as ReleaseTargetStateModel',
+    GateResult: '../releases/types.ts#GateResult as GateResultModel',
+    Approval: '../releases/types.ts#ApprovalRecord',
+    AuditEvent: '../releases/types.ts#AuditEventRecord',
+    ReleasePolicy: '../releases/types.ts#Policy',
+    ReleasePayload: '../releases/service.ts#Outcome',
+    MutationError: '../releases/service.ts#MutationError as MutationErrorModel',
+    Caller: '@mlops/kit#Identity',
+    TargetComparison: '../releases/compare.ts#ComparisonModel',
+    Candidate: '../releases/compare.ts#CandidateModel',
   },
 };
 

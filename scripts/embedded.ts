@@ -4,7 +4,7 @@
  * `npm start`, the integration tests and the bench. The lineage graph lives in Neo4j when a
  * connection is given, otherwise in the in-memory store.
  */
-import { createLogger, getScenario, instrument, type Instrumented, type Logger } from '@mlops/kit';
+import { createLogger, DEV_AUTH, getScenario, instrument, type AuthConfig, type Instrumented, type Logger } from '@mlops/kit';
 import type { Listening } from '@mlops/kit/server';
 import type { Scenario } from '@mlops/kit/scenario';
 import { BuiltinCatalogConnector } from '@mlops/connectors/catalog';
@@ -14,7 +14,7 @@ import { BuiltinTrainingConnector } from '@mlops/connectors/training';
 import { startGateway, type RunningGateway } from '@mlops/gateway';
 import { catalog } from '@mlops/subgraph-catalog';
 import { inference } from '@mlops/subgraph-inference';
-import { lineage, startSyncLoop, type SyncLoop } from '@mlops/subgraph-lineage';
+import { createLineageBackend, lineage, startSyncLoop, type LineageBackend, type SyncLoop, type WebhookSender } from '@mlops/subgraph-lineage';
 import { MemoryLineageStore, Neo4jLineageStore, type LineageStore } from '@mlops/subgraph-lineage/store';
 import { monitoring } from '@mlops/subgraph-monitoring';
 import { training } from '@mlops/subgraph-training';
@@ -32,6 +32,9 @@ export interface EmbeddedOptions {
   /** Background sync period; 0 disables the loop (tests call `sync()` themselves). */
   syncIntervalMs?: number;
   logger?: Logger;
+  /** Token verification for gateway and subgraphs (default: the dev HS256 secret, anonymous = viewer). */
+  auth?: AuthConfig;
+  webhookSecret?: string;
 }
 
 export interface Embedded {
@@ -46,6 +49,8 @@ export interface Embedded {
     lineage: Instrumented<LineageStore>;
   };
   store: LineageStore;
+  backend: LineageBackend & { webhooks: WebhookSender };
+  auth: AuthConfig;
   sync: SyncLoop;
   stopSubgraph(name: SubgraphName): Promise<void>;
   stop(): Promise<void>;
@@ -57,7 +62,8 @@ export async function startEmbedded(opts: EmbeddedOptions = {}): Promise<Embedde
   const host = opts.host ?? '127.0.0.1';
   const port = (i: number) => (opts.basePort ? opts.basePort + i : 0);
   // The built-in serving platform's clock: real time, so a rollout made now sorts after history.
-  const store: LineageStore = opts.neo4j
+  const auth: AuthConfig = opts.auth ?? { ...DEV_AUTH, anonymousRole: 'viewer' };
+  const store = opts.neo4j
     ? new Neo4jLineageStore({ database: 'neo4j', ...opts.neo4j }, logger.child({ service: 'lineage-store' }))
     : new MemoryLineageStore();
   const connectors = {
@@ -68,6 +74,14 @@ export async function startEmbedded(opts: EmbeddedOptions = {}): Promise<Embedde
     lineage: instrument(store),
   };
   const projects = async () => scenario.projects.map((p) => ({ id: p.id, name: p.name, description: p.description, plant: p.plant, owners: p.owners }));
+  const backend = createLineageBackend({
+    store: connectors.lineage,
+    rawStore: store,
+    platforms: { training: connectors.training, catalog: connectors.catalog, inference: connectors.inference, monitoring: connectors.monitoring },
+    auth,
+    webhookSecret: opts.webhookSecret ?? 'dev-only-webhook-secret',
+    logger: logger.child({ service: 'releases' }),
+  });
   const sync = startSyncLoop(connectors.lineage, { training: connectors.training, catalog: connectors.catalog, inference: connectors.inference, projects }, logger, opts.syncIntervalMs ?? 0);
   await sync.runOnce();
   const sub = (name: SubgraphName) => ({ host, port: port(SUBGRAPH_NAMES.indexOf(name) + 1), logger: logger.child({ service: name }) });
@@ -76,12 +90,13 @@ export async function startEmbedded(opts: EmbeddedOptions = {}): Promise<Embedde
     catalog: await catalog.start(connectors.catalog, sub('catalog')),
     inference: await inference.start(connectors.inference, sub('inference')),
     monitoring: await monitoring.start(connectors.monitoring, sub('monitoring')),
-    lineage: await lineage.start(connectors.lineage, sub('lineage')),
+    lineage: await lineage.start(backend, sub('lineage')),
   };
   const gateway = await startGateway({
     host,
     port: port(0),
     logger: logger.child({ service: 'gateway' }),
+    auth,
     urls: Object.fromEntries(Object.entries(subgraphs).map(([name, l]) => [name, l.url])),
   });
   const stopped = new Set<string>();
@@ -91,6 +106,8 @@ export async function startEmbedded(opts: EmbeddedOptions = {}): Promise<Embedde
     subgraphs,
     connectors,
     store,
+    backend,
+    auth,
     sync,
     async stopSubgraph(name) {
       if (stopped.has(name)) return;
@@ -99,6 +116,7 @@ export async function startEmbedded(opts: EmbeddedOptions = {}): Promise<Embedde
     },
     async stop() {
       sync.stop();
+      await backend.webhooks.drain();
       await gateway.stop();
       for (const [name, l] of Object.entries(subgraphs)) if (!stopped.has(name)) await l.stop();
       await store.close();

@@ -26,7 +26,9 @@ export class GatewayDataSource extends RemoteGraphQLDataSource {
     super({ url });
   }
 
-  override willSendRequest(): void {
+  override willSendRequest(options: { request: { http?: { headers: { set(k: string, v: string): void } } }; context: { authorization?: string | null } }): void {
+    const auth = options.context?.authorization;
+    if (auth) options.request.http?.headers.set('authorization', auth);
     this.counter.byService.set(this.serviceName, (this.counter.byService.get(this.serviceName) ?? 0) + 1);
   }
 

@@ -1,4 +1,5 @@
 /** The only reader of process.env for the gateway. */
+import { authEnv } from '@mlops/kit';
 import { parseEnv, port, z } from '@mlops/kit/env';
 
 const url = z.string().url();
@@ -6,6 +7,7 @@ const url = z.string().url();
 export const env = parseEnv(
   'gateway',
   z.object({
+    ...authEnv,
     PORT: port(4000),
     HOST: z.string().default('127.0.0.1'),
     LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),

@@ -11,6 +11,7 @@ const gateway = await startGateway({
   logger,
   maxDepth: env.GATEWAY_MAX_DEPTH,
   maxCost: env.GATEWAY_MAX_COST,
+  auth: { issuer: env.AUTH_ISSUER, audience: env.AUTH_AUDIENCE, secret: env.AUTH_SECRET, jwksUrl: env.AUTH_JWKS_URL, anonymousRole: env.AUTH_ANONYMOUS_ROLE },
   urls: {
     training: env.TRAINING_URL,
     catalog: env.CATALOG_URL,

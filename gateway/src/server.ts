@@ -10,7 +10,7 @@ import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
 import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { expressMiddleware } from '@as-integrations/express5';
 import { ApolloArmor } from '@escape.tech/graphql-armor';
-import { maskError, type Logger } from '@mlops/kit';
+import { createVerifier, maskError, type AuthConfig, type Logger } from '@mlops/kit';
 import { listenApp, type Listening } from '@mlops/kit/server';
 import { createRequestCounter, GatewayDataSource, type SubgraphRequestCounter } from './datasource.ts';
 import { mountGraphiQL } from './graphiql.ts';
@@ -26,6 +26,7 @@ export interface GatewayOptions {
   maxDepth?: number;
   maxCost?: number;
   supergraphSdl?: string;
+  auth: AuthConfig;
 }
 
 export interface RunningGateway extends Listening {
@@ -35,6 +36,7 @@ export interface RunningGateway extends Listening {
 
 export async function startGateway(opts: GatewayOptions): Promise<RunningGateway> {
   const counter = createRequestCounter();
+  const verifier = createVerifier(opts.auth);
   const gateway = new ApolloGateway({
     supergraphSdl: opts.supergraphSdl ?? readFileSync(supergraphPath, 'utf8'),
     buildService: ({ name, url }) => new GatewayDataSource(name, opts.urls[name] ?? url!, counter),
@@ -67,7 +69,13 @@ export async function startGateway(opts: GatewayOptions): Promise<RunningGateway
   app.use(
     '/graphql',
     express.json({ limit: '1mb' }),
-    expressMiddleware(server, { context: async () => ({}) }),
+    expressMiddleware(server, {
+      // Verify here so a bad token fails fast with 401, then forward it: subgraphs verify again and enforce roles.
+      context: async ({ req }) => {
+        await verifier.identify(req.headers.authorization);
+        return { authorization: req.headers.authorization ?? null };
+      },
+    }),
   );
   const listening = await listenApp(app, opts.host, opts.port, '/graphql', async () => {
     await server.stop();

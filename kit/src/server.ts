@@ -109,14 +109,15 @@ export function defineSubgraph<B, C extends BaseContext>(def: {
   name: string;
   schemaPath: string;
   resolvers: object;
-  createContext: (backend: B) => C;
+  /** Per request; `req` is absent for contract tests that call executeOperation directly. */
+  createContext: (backend: B, req?: express.Request) => C | Promise<C>;
   health?: (backend: B) => Promise<Record<string, unknown>>;
   /** Extra HTTP routes beside /graphql (e.g. the lineage push endpoint). */
   routes?: (app: express.Express, backend: B, logger: Logger) => void;
 }) {
   const createServer = (backend: B, logger: Logger) => {
     const server = createSubgraph<C>({ name: def.name, schemaPath: def.schemaPath, resolvers: def.resolvers, logger });
-    return { server, context: async () => def.createContext(backend) };
+    return { server, context: async (req?: express.Request) => def.createContext(backend, req) };
   };
   const start = async (backend: B, opts: { host: string; port: number; logger: Logger }): Promise<Listening> => {
     const { server, context } = createServer(backend, opts.logger);

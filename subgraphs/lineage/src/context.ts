@@ -1,7 +1,16 @@
-/** Per-request context: fresh DataLoaders over the lineage store (one per argument value). */
+/** Per-request context: the caller (verified from the forwarded token), and fresh DataLoaders. */
 import type DataLoader from 'dataloader';
-import { loader } from '@mlops/kit';
+import type express from 'express';
+import { loader, type Identity, type Verifier } from '@mlops/kit';
+import type { ReleaseService } from './releases/service.ts';
+import type { ReleaseDoc } from './releases/types.ts';
 import type { DatasetUsageModel, DeploymentSpan, LineageStore, ProjectModel, ReleaseTargetModel, TrainedOnEntry } from './store/types.ts';
+
+export interface LineageBackend {
+  store: LineageStore;
+  releases: ReleaseService;
+  verifier: Verifier;
+}
 
 /** Loaders for list fields with an argument: one DataLoader per distinct argument value. */
 function perArg<A, V>(make: (arg: A) => DataLoader<string, V>) {
@@ -16,12 +25,19 @@ function perArg<A, V>(make: (arg: A) => DataLoader<string, V>) {
   };
 }
 
-export function createContext(store: LineageStore) {
+export function createContext(backend: LineageBackend, req?: express.Request) {
+  const { store, releases } = backend;
+  // Verified once per request, lazily: only fields that need the caller pay for it, and a bad
+  // token fails those fields with UNAUTHENTICATED rather than the whole request.
+  let caller: Promise<Identity> | null = null;
   return {
     store,
+    releases,
+    caller: () => (caller ??= backend.verifier.identify(req?.headers.authorization)),
     loaders: {
       project: loader<string, ProjectModel | null>((ids) => store.getProjects(ids)),
       target: loader<string, ReleaseTargetModel | null>((ids) => store.getTargets(ids)),
+      release: loader<string, ReleaseDoc | null>((ids) => releases.releases.getReleases(ids)),
       trainedOn: perArg((depth: number) => loader<string, TrainedOnEntry[]>((ids) => store.trainedOn(ids, depth), 500)),
       deployedTo: perArg((at: string | null) => loader<string, DeploymentSpan[]>((ids) => store.deployedTo(ids, at), 500)),
       servedAt: perArg((at: string | null) => loader<string, DeploymentSpan[]>((ids) => store.servedAt(ids, at), 500)),

@@ -1,3 +1,7 @@
 export { lineage } from './server.ts';
+export { createLineageBackend } from './backend.ts';
+export type { LineageBackend } from './context.ts';
+export type { WebhookSender } from './releases/webhooks.ts';
+export { sign as signWebhook } from './releases/webhooks.ts';
 export { startSyncLoop, type SyncLoop } from './runtime.ts';
 export { syncOnce, type SyncSources, type SyncReport } from './sync/sync.ts';

@@ -1,12 +1,31 @@
 import { describe, expect, it } from 'vitest';
-import { createLogger, getScenario, instrument } from '@mlops/kit';
+import { BuiltinCatalogConnector } from '@mlops/connectors/catalog';
+import { BuiltinInferenceConnector } from '@mlops/connectors/inference';
+import { BuiltinMonitoringConnector } from '@mlops/connectors/monitoring';
+import { BuiltinTrainingConnector } from '@mlops/connectors/training';
+import { createLogger, DEV_AUTH, getScenario, instrument } from '@mlops/kit';
 import { entitiesQuery, execute } from '@mlops/kit/testing';
+import { createLineageBackend } from './backend.ts';
 import { MemoryLineageStore } from './store/memory.ts';
 import { lineage } from './server.ts';
 
 const scenario = getScenario();
-const store = instrument(await MemoryLineageStore.fromScenario(scenario));
-const { server, context } = lineage.createServer(store, createLogger('t', 'silent'));
+const raw = await MemoryLineageStore.fromScenario(scenario);
+const store = instrument(raw);
+const backend = createLineageBackend({
+  store,
+  rawStore: raw,
+  platforms: {
+    training: new BuiltinTrainingConnector(scenario),
+    catalog: new BuiltinCatalogConnector(scenario),
+    inference: new BuiltinInferenceConnector(scenario),
+    monitoring: new BuiltinMonitoringConnector(scenario),
+  },
+  auth: { ...DEV_AUTH, anonymousRole: 'viewer' },
+  webhookSecret: 'test-webhook-secret',
+  logger: createLogger('t', 'silent'),
+});
+const { server, context } = lineage.createServer(backend, createLogger('t', 'silent'));
 const run = async (q: string, v?: Record<string, unknown>) => execute(server, await context(), q, v);
 
 describe('lineage subgraph contract', () => {

@@ -4,16 +4,16 @@ import express from 'express';
 import { defineSubgraph } from '@mlops/kit/server';
 import { applyEvents } from './events.ts';
 import { createContext, type Context } from './context.ts';
-import type { LineageStore } from './store/types.ts';
+import type { LineageBackend } from './context.ts';
 import { resolvers } from './resolvers/index.ts';
 
-export const lineage = defineSubgraph<LineageStore, Context>({
+export const lineage = defineSubgraph<LineageBackend, Context>({
   name: 'lineage',
   schemaPath: fileURLToPath(new URL('../schema.graphql', import.meta.url)),
   resolvers,
   createContext,
-  health: async (store) => ({ store: store.kind }),
-  routes: (app, store, logger) => {
+  health: async ({ store }) => ({ store: store.kind }),
+  routes: (app, { store }, logger) => {
     app.post('/events', express.json({ limit: '5mb' }), async (req, res) => {
       try {
         const result = await applyEvents(store, req.body);

@@ -11,7 +11,7 @@ const HOSTILE = "x'}) DETACH DELETE n //";
 
 describe('cypher builders', () => {
   it('snapshot: list targets, trainedOn, reusedBy, expand, impact, usedBy, writes', () => {
-    expect(R.listTargets({ projectId: 'p', line: null, plant: null, search: 'PUMP' }, 0, 20)).toMatchSnapshot();
+    expect(R.listTargets({ projectId: 'p', projectIds: null, line: null, plant: null, search: 'PUMP' }, 0, 20)).toMatchSnapshot();
     expect(R.trainedOn(['m/1'], 3)).toMatchSnapshot();
     expect(R.reusedBy('m/1', 101)).toMatchSnapshot();
     expect(R.expand(['m/1'], 'DOWNSTREAM', null, 100)).toMatchSnapshot();
@@ -23,7 +23,7 @@ describe('cypher builders', () => {
 
   it('keeps every value in params, never in the Cypher text', () => {
     const qs = [
-      R.listTargets({ projectId: HOSTILE, line: HOSTILE, plant: HOSTILE, search: HOSTILE }, 0, 10),
+      R.listTargets({ projectId: HOSTILE, projectIds: [HOSTILE], line: HOSTILE, plant: HOSTILE, search: HOSTILE }, 0, 10),
       R.trainedOn([HOSTILE], 2),
       R.deployedTo([HOSTILE], HOSTILE),
       R.servedAt([HOSTILE], null),

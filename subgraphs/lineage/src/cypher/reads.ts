@@ -40,12 +40,14 @@ export const targetsByIds = (ids: readonly string[]): Query => ({
 
 export interface TargetFilterParams {
   projectId: string | null;
+  projectIds: string[] | null;
   line: string | null;
   plant: string | null;
   search: string | null;
 }
 
-const targetWhere = `t.name IS NOT NULL AND ($projectId IS NULL OR t.projectId = $projectId) AND ($line IS NULL OR t.line = $line)
+const targetWhere = `t.name IS NOT NULL AND ($projectId IS NULL OR t.projectId = $projectId)
+    AND ($projectIds IS NULL OR t.projectId IN $projectIds) AND ($line IS NULL OR t.line = $line)
     AND ($plant IS NULL OR t.plant = $plant) AND ($search IS NULL OR toLower(t.id) CONTAINS $search)`;
 
 const SORT_KEYS = new Set<string>(TARGET_SORT_KEYS);

@@ -1,14 +1,25 @@
-import { pageRequest, toConnection } from '@mlops/kit';
+import { appError, connectionOf, pageRequest, toConnection } from '@mlops/kit';
+import type { Context } from '../context.ts';
 import type { QueryResolvers } from '../__generated__/resolvers-types.ts';
 import { buildLineage } from '../lineage-graph.ts';
+import { verifyChain } from '../releases/audit.ts';
 import { id, intIn, safeText, targetOrder } from '../validate.ts';
+import { canSee, visible } from './access.ts';
 
 export const Query: QueryResolvers = {
-  project: (_p, args, ctx) => ctx.loaders.project.load(id('id', args.id)),
-  releaseTarget: (_p, args, ctx) => ctx.loaders.target.load(id('id', args.id)),
+  me: (_p, _a, ctx) => ctx.caller(),
+  project: async (_p, args, ctx) => {
+    const p = await ctx.loaders.project.load(id('id', args.id));
+    return p && (await canSee(ctx, p.id)) ? p : null;
+  },
+  releaseTarget: async (_p, args, ctx) => {
+    const t = await ctx.loaders.target.load(id('id', args.id));
+    return t && (await canSee(ctx, t.projectId)) ? t : null;
+  },
   projects: async (_p, { first, after }, ctx) => {
-    const req = pageRequest('Project', { first, after });
-    return toConnection('Project', await ctx.store.listProjects(req), req.after !== null);
+    const all = await ctx.store.listProjects({ first: 500, after: null });
+    const v = await visible(ctx);
+    return connectionOf('Project', v === null ? all.items : all.items.filter((p) => v.includes(p.id)), { first, after });
   },
   releaseTargets: async (_p, { projectId, filter, first, after, orderBy }, ctx) => {
     const order = targetOrder(orderBy);
@@ -18,6 +29,7 @@ export const Query: QueryResolvers = {
       line: safeText('filter.line', filter?.line),
       plant: safeText('filter.plant', filter?.plant),
       search: safeText('filter.search', filter?.search),
+      projectIds: await visible(ctx),
     };
     const page = await ctx.store.listTargets(projectId == null ? null : id('projectId', projectId), f, req, order);
     return toConnection(kind, page, req.after !== null);
@@ -55,4 +67,44 @@ export const Query: QueryResolvers = {
     return toConnection(kind, page, req.after !== null);
   },
   platformFreshness: (_p, _a, ctx) => ctx.store.getFreshness(),
+
+  release: async (_p, args, ctx) => {
+    const r = await ctx.loaders.release.load(id('id', args.id));
+    return r && (await canSee(ctx, r.projectId)) ? r : null;
+  },
+  releases: async (_p, { projectId, status, first, after }, ctx) => {
+    const kind = `Release:${projectId ?? '*'}:${status ?? '*'}`;
+    const req = pageRequest(kind, { first, after });
+    const v = await visible(ctx);
+    const projectIds = projectId == null ? v : v === null || v.includes(projectId) ? [id('projectId', projectId)] : [];
+    return toConnection(kind, await ctx.releases.releases.listReleases({ projectIds, status: status ?? null }, req), req.after !== null);
+  },
+  approvalInbox: async (_p, { first, after }, ctx) => {
+    const who = await ctx.caller();
+    const v = await visible(ctx);
+    // Pending releases are few; fetch them and keep those the caller may decide on or must see.
+    const pending = await ctx.releases.releases.listReleases({ projectIds: v, status: 'PENDING_APPROVAL' }, { first: 500, after: null });
+    const mine = pending.items.filter((r) => r.approvals.every((a) => a.approver !== who.sub));
+    return connectionOf('Inbox', mine, { first, after });
+  },
+  auditTrail: async (_p, args, ctx) => {
+    const entityId = id('entityId', args.entityId);
+    await assertAuditVisible(ctx, entityId);
+    const kind = `Audit:${entityId}`;
+    const req = pageRequest(kind, { first: args.first, after: args.after });
+    return toConnection(kind, await ctx.releases.releases.auditTrail(entityId, req), req.after !== null);
+  },
+  verifyAuditTrail: async (_p, args, ctx) => {
+    const entityId = id('entityId', args.entityId);
+    await assertAuditVisible(ctx, entityId);
+    const { events, head } = await ctx.releases.releases.auditChain(entityId);
+    const problems = verifyChain(events, head);
+    return { entityId, valid: problems.length === 0, events: events.length, problems };
+  },
 };
+
+/** The audit trail of a release or project is visible to whoever may see that project. */
+async function assertAuditVisible(ctx: Context, entityId: string) {
+  const release = await ctx.loaders.release.load(entityId);
+  if (!(await canSee(ctx, release?.projectId ?? entityId))) throw appError('NOT_FOUND', `no audit trail for ${JSON.stringify(entityId)}`);
+}

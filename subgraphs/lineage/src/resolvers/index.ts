@@ -14,12 +14,21 @@ import {
 } from './Lineage.ts';
 import { ModelVersion } from './ModelVersion.ts';
 import { Project } from './Project.ts';
+import { Mutation } from './Mutation.ts';
 import { Query } from './Query.ts';
+import { Caller, Candidate, Release, ReleasePayload, ReleaseTargetState, TargetComparison } from './Release.ts';
 import { ReleaseTarget } from './ReleaseTarget.ts';
 
 export const resolvers: Resolvers = {
   DateTime,
   Query,
+  Mutation,
+  Release,
+  ReleasePayload,
+  ReleaseTargetState,
+  Caller,
+  TargetComparison,
+  Candidate,
   Project,
   ReleaseTarget,
   ModelVersion,

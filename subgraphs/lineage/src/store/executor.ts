@@ -92,6 +92,23 @@ export class Executor {
     }
   }
 
+  /**
+   * An interactive write transaction: `work` runs queries through `run` and may decide in JS
+   * between them. Retried whole on transient errors, so `work` must be free of side effects.
+   */
+  async transaction<T>(work: (run: (q: Query) => Promise<Record<string, any>[]>) => Promise<T>): Promise<T> {
+    const session = this.driver.session({ database: this.config.database, defaultAccessMode: neo4j.session.WRITE });
+    try {
+      return await session.executeWrite((tx) => work((q) => Executor.run(tx, q)));
+    } catch (e) {
+      // Errors thrown by `work` itself (a refused transition) pass through untouched.
+      if (e instanceof neo4j.Neo4jError) return this.wrap(e);
+      throw e;
+    } finally {
+      await session.close();
+    }
+  }
+
   /** Schema statements (constraints, indexes) must run in their own auto-commit transactions. */
   async schema(statement: string): Promise<void> {
     const session = this.driver.session({ database: this.config.database });

@@ -25,6 +25,7 @@ import {
   type LineageNode,
   type LineageNodeType,
   type LineageStore,
+  type PendingRelease,
   type Platform,
   type ProjectModel,
   type RelType,
@@ -99,6 +100,8 @@ export class MemoryLineageStore implements LineageStore {
   private readonly outIdx = new Map<GNode, GRel[]>();
   private readonly inIdx = new Map<GNode, GRel[]>();
   private readonly marks = new Map<Platform, { watermark: string | null; lastSyncAt: string }>();
+  /** Pending releases naming a model version (wired to the memory release store). */
+  pendingReleaseSource?: (modelVersionId: string) => PendingRelease[];
 
   /** A store filled by one sync over the built-in platforms of this scenario. */
   static async fromScenario(s: Scenario): Promise<MemoryLineageStore> {
@@ -268,7 +271,7 @@ export class MemoryLineageStore implements LineageStore {
     const q = f.search?.toLowerCase();
     const rows = this.targetNodes(projectId)
       .map((n) => this.targetModel(n)!)
-      .filter((t) => (!f.line || t.line === f.line) && (!f.plant || t.plant === f.plant) && (!q || t.id.toLowerCase().includes(q)));
+      .filter((t) => (!f.projectIds || f.projectIds.includes(t.projectId)) && (!f.line || t.line === f.line) && (!f.plant || t.plant === f.plant) && (!q || t.id.toLowerCase().includes(q)));
     if (order && order.key !== 'id') {
       const sign = order.descending ? -1 : 1;
       rows.sort((a, b) => sign * cmp(a[order.key], b[order.key]) || cmp(a.id, b.id));
@@ -492,7 +495,7 @@ export class MemoryLineageStore implements LineageStore {
       targets: c1.items,
       derivedModels: c2.items,
       derivedTargets: c3.items,
-      pendingReleases: [],
+      pendingReleases: this.pendingReleaseSource?.(mv.id) ?? [],
       projectIds: c4.items,
       truncated: c1.cut || c2.cut || c3.cut || c4.cut,
     };

@@ -90,7 +90,8 @@ const sortStr = (xs: string[]) => [...xs].sort((a, b) => (a < b ? -1 : a > b ? 1
 
 export class Neo4jLineageStore implements LineageStore {
   readonly kind = 'neo4j' as const;
-  private readonly ex: Executor;
+  /** Shared with the release store so both use one driver. */
+  readonly ex: Executor;
 
   constructor(
     config: Neo4jConfig,
@@ -146,7 +147,7 @@ export class Neo4jLineageStore implements LineageStore {
   async listTargets(projectId: string | null, f: ReleaseTargetFilterInput, page: PageRequest, order?: TargetOrder) {
     const skip = offsetOf(page);
     const [rows] = await this.ex.read(
-      R.listTargets({ projectId, line: f.line ?? null, plant: f.plant ?? null, search: f.search ?? null }, skip, page.first, order),
+      R.listTargets({ projectId, projectIds: f.projectIds ?? null, line: f.line ?? null, plant: f.plant ?? null, search: f.search ?? null }, skip, page.first, order),
     );
     return paged<ReleaseTargetModel>(rows![0], skip);
   }

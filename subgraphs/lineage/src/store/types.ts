@@ -32,6 +32,8 @@ export interface ReleaseTargetModel {
 }
 
 export interface ReleaseTargetFilterInput {
+  /** Only targets of these projects (the caller's visible projects); null or absent: any. */
+  projectIds?: string[] | null;
   line?: string | null;
   plant?: string | null;
   search?: string | null;

@@ -1,0 +1,43 @@
+/**
+ * Wires the lineage subgraph's backend: the graph store, the release store beside it (Neo4j
+ * when the graph is in Neo4j, else memory), the workflow service and the token verifier.
+ */
+import { createVerifier, type AuthConfig, type Logger } from '@mlops/kit';
+import type { LineageBackend } from './context.ts';
+import { MemoryReleaseStore } from './releases/memory-store.ts';
+import { Neo4jReleaseStore } from './releases/neo4j-store.ts';
+import { ReleaseService, type Platforms } from './releases/service.ts';
+import { createWebhookSender, type WebhookSender } from './releases/webhooks.ts';
+import { MemoryLineageStore } from './store/memory.ts';
+import { Neo4jLineageStore } from './store/neo4j.ts';
+import type { LineageStore } from './store/types.ts';
+
+export interface BackendOptions {
+  /** The store the subgraph reads (possibly wrapped, e.g. instrumented). */
+  store: LineageStore;
+  /** The unwrapped store, to find the Neo4j driver or wire the memory release store. */
+  rawStore: MemoryLineageStore | Neo4jLineageStore;
+  platforms: Platforms;
+  auth: AuthConfig;
+  webhookSecret: string;
+  logger: Logger;
+  webhooks?: WebhookSender;
+}
+
+export function createLineageBackend(o: BackendOptions): LineageBackend & { webhooks: WebhookSender } {
+  let releaseStore;
+  if (o.rawStore instanceof Neo4jLineageStore) {
+    releaseStore = new Neo4jReleaseStore(o.rawStore.ex);
+  } else {
+    const mem = new MemoryReleaseStore();
+    o.rawStore.pendingReleaseSource = (id) => mem.pendingFor(id);
+    releaseStore = mem;
+  }
+  const webhooks = o.webhooks ?? createWebhookSender({ secret: o.webhookSecret, logger: o.logger });
+  return {
+    store: o.store,
+    releases: new ReleaseService(o.store, releaseStore, o.platforms, webhooks, o.logger),
+    verifier: createVerifier(o.auth),
+    webhooks,
+  };
+}

@@ -1,0 +1,120 @@
+/** Cypher for releases, approvals, idempotency keys and the audit trail (pure builders). */
+import type { AuditEventRecord, ReleaseDoc, ReleaseStatus } from '../releases/types.ts';
+import { cy, type Query } from './query.ts';
+
+/** MERGE + SET takes the write lock on the head: concurrent mutations of one entity queue here. */
+export const lockHead = (entityId: string): Query => ({
+  cypher: cy`
+    MERGE (h:AuditHead {entityId: $entityId})
+    SET h.lockedAt = timestamp()
+    RETURN h.count AS count, h.hash AS hash`,
+  params: { entityId },
+});
+
+export const lockKey = (key: string, now: string): Query => ({
+  cypher: cy`
+    MERGE (k:IdempotencyKey {key: $key})
+    ON CREATE SET k.createdAt = $now
+    SET k.lockedAt = timestamp()
+    RETURN k.result AS result`,
+  params: { key, now },
+});
+
+export const saveKey = (key: string, result: string): Query => ({
+  cypher: 'MATCH (k:IdempotencyKey {key: $key}) SET k.result = $result',
+  params: { key, result },
+});
+
+export const releaseDoc = (id: string): Query => ({ cypher: 'MATCH (r:Release {id: $id}) RETURN r.doc AS doc', params: { id } });
+
+export const saveRelease = (r: ReleaseDoc): Query => ({
+  cypher: cy`
+    MERGE (r:Release {id: $id})
+    SET r.doc = $doc, r.status = $status, r.projectId = $projectId, r.modelVersionId = $modelVersionId,
+        r.requestedAt = $requestedAt, r.updatedAt = $updatedAt
+    MERGE (m:ModelVersion {id: $modelVersionId})
+    ON CREATE SET m:Entity
+    MERGE (r)-[:OF]->(m)
+    WITH r
+    UNWIND $targetIds AS tid
+    MERGE (t:ReleaseTarget {id: tid})
+    ON CREATE SET t:Entity
+    MERGE (r)-[:TO]->(t)`,
+  params: {
+    id: r.id,
+    doc: JSON.stringify(r),
+    status: r.status,
+    projectId: r.projectId,
+    modelVersionId: r.modelVersionId,
+    requestedAt: r.requestedAt,
+    updatedAt: r.updatedAt,
+    targetIds: r.targets.map((t) => t.targetId),
+  },
+});
+
+export const saveApprovals = (releaseId: string, approvals: ReleaseDoc['approvals']): Query => ({
+  cypher: cy`
+    MATCH (r:Release {id: $releaseId})
+    UNWIND $approvals AS a
+    MERGE (ap:Approval {id: a.id})
+    SET ap.approver = a.approver, ap.decision = a.decision, ap.comment = a.comment, ap.at = a.at
+    MERGE (ap)-[:ON]->(r)`,
+  params: { releaseId, approvals },
+});
+
+export const appendAudit = (events: AuditEventRecord[], head: { count: number; hash: string }): Query => ({
+  cypher: cy`
+    UNWIND $events AS e
+    CREATE (a:AuditEvent)
+    SET a = e
+    WITH count(a) AS written
+    MATCH (h:AuditHead {entityId: $entityId})
+    SET h.count = $count, h.hash = $hash
+    RETURN written`,
+  params: { events, entityId: events[0]?.entityId ?? '', count: head.count, hash: head.hash },
+});
+
+export const releaseDocs = (ids: readonly string[]): Query => ({
+  cypher: 'UNWIND $ids AS id MATCH (r:Release {id: id}) RETURN r.doc AS doc',
+  params: { ids },
+});
+
+export const listReleases = (
+  f: { projectIds: string[] | null; status: ReleaseStatus | null; modelVersionId: string | null; targetId: string | null },
+  skip: number,
+  limit: number,
+): Query => ({
+  cypher: cy`
+    MATCH (r:Release)
+    WHERE ($projectIds IS NULL OR r.projectId IN $projectIds) AND ($status IS NULL OR r.status = $status)
+      AND ($modelVersionId IS NULL OR r.modelVersionId = $modelVersionId)
+      AND ($targetId IS NULL OR EXISTS { MATCH (r)-[:TO]->(:ReleaseTarget {id: $targetId}) })
+    WITH r ORDER BY r.requestedAt DESC, r.id DESC
+    WITH collect(r.doc) AS rows
+    RETURN size(rows) AS total, rows[$skip..($skip + $limit)] AS items`,
+  params: { ...f, skip, limit },
+});
+
+export const auditTrail = (entityId: string, skip: number, limit: number): Query => ({
+  cypher: cy`
+    MATCH (a:AuditEvent {entityId: $entityId})
+    WITH a ORDER BY a.seq
+    WITH collect(a {.*}) AS rows
+    RETURN size(rows) AS total, rows[$skip..($skip + $limit)] AS items`,
+  params: { entityId, skip, limit },
+});
+
+export const auditChain = (entityId: string): Query => ({
+  cypher: cy`
+    OPTIONAL MATCH (h:AuditHead {entityId: $entityId})
+    CALL { MATCH (a:AuditEvent {entityId: $entityId}) RETURN collect(a {.*}) AS events }
+    RETURN h.count AS count, h.hash AS hash, events`,
+  params: { entityId },
+});
+
+export const getPolicy = (projectId: string): Query => ({ cypher: 'MATCH (p:Project {id: $projectId}) RETURN p.policy AS policy', params: { projectId } });
+
+export const setPolicy = (projectId: string, policy: string): Query => ({
+  cypher: 'MERGE (p:Project {id: $projectId}) ON CREATE SET p:Entity SET p.policy = $policy',
+  params: { projectId, policy },
+});

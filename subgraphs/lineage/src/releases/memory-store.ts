@@ -1,0 +1,89 @@
+/**
+ * Releases in memory (the fallback when no Neo4j is configured). `decide` runs with no await
+ * between reading and writing, so each mutation is atomic in Node's single thread.
+ */
+import { randomUUID } from 'node:crypto';
+import { pageOf, type PageRequest } from '@mlops/kit';
+import type { PendingRelease } from '../store/types.ts';
+import { chain } from './audit.ts';
+import { PENDING } from './state-machine.ts';
+import type { AuditEventRecord, AuditInput, Decision, Policy, ReleaseDoc, ReleaseFilter, ReleaseStore } from './types.ts';
+
+const clone = <T>(v: T): T => structuredClone(v);
+
+export class MemoryReleaseStore implements ReleaseStore {
+  /** Exposed for tamper tests: the stored events per entity. */
+  readonly events = new Map<string, AuditEventRecord[]>();
+  private readonly releases = new Map<string, ReleaseDoc>();
+  private readonly heads = new Map<string, { count: number; hash: string }>();
+  private readonly keys = new Map<string, unknown>();
+  private readonly policies = new Map<string, Policy>();
+
+  private append(inputs: AuditInput[]) {
+    const byEntity = new Map<string, AuditInput[]>();
+    for (const i of inputs) byEntity.set(i.entityId, [...(byEntity.get(i.entityId) ?? []), i]);
+    for (const [entityId, list] of byEntity) {
+      const { events, head } = chain(list, this.heads.get(entityId) ?? null, randomUUID);
+      this.events.set(entityId, [...(this.events.get(entityId) ?? []), ...events]);
+      this.heads.set(entityId, head);
+    }
+  }
+
+  async mutate<T>(releaseId: string, key: string | null, decide: (current: ReleaseDoc | null) => Decision<T>): Promise<T> {
+    if (key !== null && this.keys.has(key)) return clone(this.keys.get(key) as T);
+    const current = this.releases.get(releaseId);
+    const d = decide(current ? clone(current) : null);
+    if (d.next) this.releases.set(d.next.id, clone(d.next));
+    this.append(d.audit);
+    if (key !== null) this.keys.set(key, clone(d.result));
+    return d.result;
+  }
+
+  async getReleases(ids: readonly string[]) {
+    return ids.map((id) => {
+      const r = this.releases.get(id);
+      return r ? clone(r) : null;
+    });
+  }
+
+  async listReleases(f: ReleaseFilter, page: PageRequest) {
+    const rows = [...this.releases.values()]
+      .filter(
+        (r) =>
+          (f.projectIds === null || f.projectIds.includes(r.projectId)) &&
+          (!f.status || r.status === f.status) &&
+          (!f.modelVersionId || r.modelVersionId === f.modelVersionId) &&
+          (!f.targetId || r.targets.some((t) => t.targetId === f.targetId)),
+      )
+      .sort((a, b) => (a.requestedAt === b.requestedAt ? (a.id < b.id ? 1 : -1) : a.requestedAt < b.requestedAt ? 1 : -1));
+    return pageOf(rows.map(clone), page);
+  }
+
+  async auditTrail(entityId: string, page: PageRequest) {
+    return pageOf([...(this.events.get(entityId) ?? [])].sort((a, b) => a.seq - b.seq).map(clone), page);
+  }
+
+  async auditChain(entityId: string) {
+    return { events: (this.events.get(entityId) ?? []).map(clone), head: this.heads.get(entityId) ?? null };
+  }
+
+  async getPolicy(projectId: string) {
+    return this.policies.get(projectId) ?? null;
+  }
+
+  async setPolicy(projectId: string, policy: Policy, audit: AuditInput, key: string | null) {
+    if (key !== null && this.keys.has(key)) return clone(this.keys.get(key) as Policy);
+    this.policies.set(projectId, clone(policy));
+    this.append([audit]);
+    if (key !== null) this.keys.set(key, clone(policy));
+    return policy;
+  }
+
+  /** Pending releases naming a model version, for the lineage store's deprecation impact. */
+  pendingFor(modelVersionId: string): PendingRelease[] {
+    return [...this.releases.values()]
+      .filter((r) => r.modelVersionId === modelVersionId && PENDING.includes(r.status))
+      .sort((a, b) => (a.id < b.id ? -1 : 1))
+      .map((r) => ({ releaseId: r.id, status: r.status, targetIds: r.targets.map((t) => t.targetId).sort() }));
+  }
+}

@@ -1,0 +1,125 @@
+/** Release management records and the store that keeps them with their audit trail. */
+import type { Page, PageRequest } from '@mlops/kit';
+
+export type ReleaseStatus = 'PENDING_APPROVAL' | 'APPROVED' | 'REJECTED' | 'ROLLING_OUT' | 'CANARY' | 'COMPLETED' | 'ROLLED_BACK' | 'CANCELLED' | 'FAILED';
+export type TargetStatus = 'PENDING' | 'CANARY' | 'DEPLOYED' | 'ROLLED_BACK' | 'FAILED';
+export type Strategy = 'HOT_SWAP' | 'CANARY';
+
+export interface Policy {
+  requiredApprovals: number;
+  gateMetric: string;
+  tolerance: number;
+  allowOverride: boolean;
+  defaultStrategy: Strategy;
+  defaultCanaryPercent: number;
+  webhookUrl: string | null;
+}
+
+export const DEFAULT_POLICY: Policy = {
+  requiredApprovals: 2,
+  gateMetric: 'f1',
+  tolerance: 0.01,
+  allowOverride: true,
+  defaultStrategy: 'CANARY',
+  defaultCanaryPercent: 10,
+  webhookUrl: null,
+};
+
+export interface GateResult {
+  gate: 'METRIC' | 'LINEAGE' | 'ALERTS';
+  targetId: string | null;
+  passed: boolean;
+  detail: string;
+}
+
+export interface ApprovalRecord {
+  id: string;
+  approver: string;
+  decision: 'APPROVE' | 'REJECT';
+  comment: string | null;
+  at: string;
+}
+
+export interface ReleaseTargetState {
+  targetId: string;
+  status: TargetStatus;
+  previousModelVersionId: string | null;
+  updatedAt: string;
+}
+
+export interface ReleaseDoc {
+  id: string;
+  projectId: string;
+  modelVersionId: string;
+  strategy: Strategy;
+  canaryPercent: number | null;
+  note: string | null;
+  status: ReleaseStatus;
+  requestedBy: string;
+  requestedAt: string;
+  updatedAt: string;
+  targets: ReleaseTargetState[];
+  gates: GateResult[];
+  override: { by: string; reason: string; at: string } | null;
+  approvals: ApprovalRecord[];
+  requiredApprovals: number;
+}
+
+/** What a change asks to audit; the store numbers and chains it. */
+export interface AuditInput {
+  entityId: string;
+  action: string;
+  actor: string;
+  at: string;
+  before: unknown;
+  after: unknown;
+  reason: string | null;
+}
+
+export interface AuditEventRecord {
+  id: string;
+  entityId: string;
+  seq: number;
+  action: string;
+  actor: string;
+  at: string;
+  before: string | null;
+  after: string | null;
+  reason: string | null;
+  prevHash: string;
+  hash: string;
+}
+
+/** What `decide` returns: the new release (or none for no change), the audit events, the answer. */
+export interface Decision<T> {
+  next: ReleaseDoc | null;
+  audit: AuditInput[];
+  result: T;
+}
+
+export interface ReleaseFilter {
+  projectIds: string[] | null;
+  status?: ReleaseStatus | null;
+  modelVersionId?: string | null;
+  targetId?: string | null;
+}
+
+export interface ReleaseStore {
+  /**
+   * One atomic step: locks the release (or the idempotency key), hands the current state to
+   * `decide` (pure, may throw to abort), writes the next state and its audit events in the
+   * same transaction, and remembers `idempotencyKey` with the result so a retry returns it
+   * without applying again.
+   */
+  mutate<T>(releaseId: string, idempotencyKey: string | null, decide: (current: ReleaseDoc | null) => Decision<T>): Promise<T>;
+  getReleases(ids: readonly string[]): Promise<(ReleaseDoc | null)[]>;
+  /** Newest first. */
+  listReleases(filter: ReleaseFilter, page: PageRequest): Promise<Page<ReleaseDoc>>;
+  /** Oldest first. */
+  auditTrail(entityId: string, page: PageRequest): Promise<Page<AuditEventRecord>>;
+  /** Every event of an entity plus the chain head recorded with it, for verification. */
+  auditChain(entityId: string): Promise<{ events: AuditEventRecord[]; head: { count: number; hash: string } | null }>;
+  /** Project-level changes (policy) are audited the same way, keyed by project id. */
+  getPolicy(projectId: string): Promise<Policy | null>;
+  setPolicy(projectId: string, policy: Policy, audit: AuditInput, idempotencyKey: string | null): Promise<Policy>;
+}
