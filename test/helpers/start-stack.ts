@@ -13,7 +13,8 @@ export interface GraphQLResponse<T = any> {
 }
 
 export interface Stack extends Embedded {
-  query<T = any>(query: string, variables?: Record<string, unknown>): Promise<GraphQLResponse<T>>;
+  /** POSTs to the gateway, as the holder of `token` when given. */
+  query<T = any>(query: string, variables?: Record<string, unknown>, token?: string): Promise<GraphQLResponse<T>>;
   /** Resets connector call counts and gateway requests per subgraph. */
   resetCounts(): void;
 }
@@ -22,10 +23,10 @@ export async function startStack(opts: EmbeddedOptions = {}): Promise<Stack> {
   const e = await startEmbedded({ ...opts, basePort: 0 });
   return {
     ...e,
-    async query(query, variables) {
+    async query(query, variables, token) {
       const res = await fetch(e.gateway.url, {
         method: 'POST',
-        headers: { 'content-type': 'application/json' },
+        headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
         body: JSON.stringify({ query, variables }),
       });
       return (await res.json()) as GraphQLResponse;

@@ -7,7 +7,9 @@
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { createLogger } from '@mlops/kit';
 import { Neo4jLineageStore } from '@mlops/subgraph-lineage/store';
+import neo4j from 'neo4j-driver';
 import { describeLineageStoreContract } from '../../subgraphs/lineage/src/store/contract.ts';
+import { describeReleaseWorkflow } from './release-suite.ts';
 import { startStack, type Stack } from '../helpers/start-stack.ts';
 
 const conn = () => {
@@ -174,3 +176,31 @@ describe('lineage questions through the gateway on Neo4j', () => {
     }
   });
 });
+
+/** Tampering goes around the application, straight at the database, as an attacker with DB access would. */
+async function tamperNeo4j(releaseId: string, how: 'edit' | 'delete'): Promise<string> {
+  const c = conn();
+  const driver = neo4j.driver(c.uri, neo4j.auth.basic(c.user, c.password));
+  const session = driver.session({ database: 'neo4j' });
+  try {
+    const seq = how === 'edit' ? 2 : 3;
+    const cypher =
+      how === 'edit'
+        ? 'MATCH (a:AuditEvent {entityId: $id, seq: $seq}) SET a.actor = "someone.else" RETURN a.id AS id'
+        : 'MATCH (a:AuditEvent {entityId: $id, seq: $seq}) WITH a, a.id AS id DELETE a RETURN id';
+    const res = await session.run(cypher, { id: releaseId, seq: neo4j.int(seq) });
+    return res.records[0]!.get('id') as string;
+  } finally {
+    await session.close();
+    await driver.close();
+  }
+}
+
+describeReleaseWorkflow(
+  'neo4j',
+  async () => {
+    (await freshNeo4j()).close();
+    return startStack({ targets: 120, neo4j: conn() });
+  },
+  (_stack, releaseId, how) => tamperNeo4j(releaseId, how),
+);
