@@ -61,30 +61,24 @@ export class Executor {
   }
 
   /** Runs read queries in one read transaction; one result array per query. */
-  async read(...queries: Query[]): Promise<Record<string, any>[][]> {
-    const session = this.driver.session({ database: this.config.database, defaultAccessMode: neo4j.session.READ });
-    try {
-      return await session.executeRead(async (tx) => {
-        const out: Record<string, any>[][] = [];
-        for (const q of queries) out.push(await Executor.run(tx, q));
-        return out;
-      });
-    } catch (e) {
-      return this.wrap(e);
-    } finally {
-      await session.close();
-    }
+  read(...queries: Query[]): Promise<Record<string, any>[][]> {
+    return this.runAll('READ', queries);
   }
 
   /** Runs write queries in one write transaction (all or nothing). */
-  async write(...queries: Query[]): Promise<Record<string, any>[][]> {
-    const session = this.driver.session({ database: this.config.database, defaultAccessMode: neo4j.session.WRITE });
+  write(...queries: Query[]): Promise<Record<string, any>[][]> {
+    return this.runAll('WRITE', queries);
+  }
+
+  private async runAll(mode: 'READ' | 'WRITE', queries: Query[]): Promise<Record<string, any>[][]> {
+    const session = this.driver.session({ database: this.config.database, defaultAccessMode: mode === 'READ' ? neo4j.session.READ : neo4j.session.WRITE });
+    const work = async (tx: ManagedTransaction) => {
+      const out: Record<string, any>[][] = [];
+      for (const q of queries) out.push(await Executor.run(tx, q));
+      return out;
+    };
     try {
-      return await session.executeWrite(async (tx) => {
-        const out: Record<string, any>[][] = [];
-        for (const q of queries) out.push(await Executor.run(tx, q));
-        return out;
-      });
+      return await (mode === 'READ' ? session.executeRead(work) : session.executeWrite(work));
     } catch (e) {
       return this.wrap(e);
     } finally {
