@@ -24,6 +24,20 @@ async function freshNeo4j() {
   return store;
 }
 
+describe('migrations', () => {
+  it('applies every ordered migration once and records its version in the graph', async () => {
+    const store = await freshNeo4j();
+    try {
+      await store.init();
+      const { loadMigrations } = await import('@mlops/subgraph-lineage/store');
+      expect(await store.appliedMigrations()).toEqual(loadMigrations().map((m) => m.version));
+      expect(loadMigrations().length).toBeGreaterThanOrEqual(3);
+    } finally {
+      await store.close();
+    }
+  });
+});
+
 describeLineageStoreContract('neo4j', async () => {
   const store = await freshNeo4j();
   return { store, cleanup: () => store.close() };

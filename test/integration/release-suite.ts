@@ -223,6 +223,26 @@ export function describeReleaseWorkflow(name: string, start: () => Promise<Stack
       expect(deleted).toBeTruthy();
     });
 
+    it('releases a wave (a project and a filter) as one release with a status per target, and never rolls out unapproved', async () => {
+      const line = stack.scenario.targets.find((t) => t.projectId === P)!.line;
+      const expected = stack.scenario.targets.filter((t) => t.projectId === P && t.line === line).map((t) => t.id).sort();
+      const base = stack.scenario.modelVersions.find((m) => m.id === 'pump-anomaly-fleet/2')!;
+      const r = await stack.query(REQUEST, { in: { modelVersionId: base.id, wave: { projectId: P, filter: { line } }, strategy: 'CANARY', canaryPercent: 5 } }, req);
+      expect(r.data.requestRelease.errors).toEqual([]);
+      const rel = r.data.requestRelease.release;
+      expect(rel.targets.map((t: any) => t.targetId).sort()).toEqual(expected);
+      expect(new Set(rel.targets.map((t: any) => t.status))).toEqual(new Set(['PENDING']));
+      expect(rel.gates.filter((g: any) => g.gate === 'METRIC')).toHaveLength(expected.length);
+      const histories = async () =>
+        (await stack.query(`query($t: ID!) { releaseTarget(id: $t) { deploymentHistory(first: 1) { totalCount } } }`, { t: expected[0] }, req)).data.releaseTarget.deploymentHistory.totalCount;
+      const before = await histories();
+      const early = await stack.query(ROLLOUT, { id: rel.id }, req);
+      expect(early.data.startRollout.errors[0].code).toBe('INVALID_STATE');
+      expect(await histories()).toBe(before);
+      const trail = await stack.query(TRAIL, { id: rel.id }, req);
+      expect(trail.data.auditTrail.nodes.map((e: any) => e.action)).toEqual(['release.requested']);
+    });
+
     it('refuses bad input with a clear error each, and writes nothing', async () => {
       const { targetId, candidate } = picks[3]!;
       const other = stack.scenario.modelVersions.find((m) => m.tags.project === 'motor-vibration' && m.targetId)!;

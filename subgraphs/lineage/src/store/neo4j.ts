@@ -117,6 +117,12 @@ export class Neo4jLineageStore implements LineageStore {
     await this.ex.close();
   }
 
+  /** Versions of the migrations recorded as applied in the graph. */
+  async appliedMigrations(): Promise<number[]> {
+    const [rows] = await this.ex.read(W.appliedMigrations());
+    return rows!.map((r) => r.version as number);
+  }
+
   /** Deletes every node and relationship (schema stays). For tests and the bench only. */
   async wipe(): Promise<void> {
     await this.ex.schema('MATCH (n) CALL { WITH n DETACH DELETE n } IN TRANSACTIONS OF 10000 ROWS');
