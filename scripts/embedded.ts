@@ -64,7 +64,7 @@ export async function startEmbedded(opts: EmbeddedOptions = {}): Promise<Embedde
   // The built-in serving platform's clock: real time, so a rollout made now sorts after history.
   const auth: AuthConfig = opts.auth ?? { ...DEV_AUTH, anonymousRole: 'viewer' };
   const store = opts.neo4j
-    ? new Neo4jLineageStore({ database: 'neo4j', ...opts.neo4j }, logger.child({ service: 'lineage-store' }))
+    ? new Neo4jLineageStore({ database: 'neo4j', ...opts.neo4j }, logger.child({ component: 'lineage-store' }))
     : new MemoryLineageStore();
   const connectors = {
     training: instrument(new BuiltinTrainingConnector(scenario)),
@@ -80,11 +80,11 @@ export async function startEmbedded(opts: EmbeddedOptions = {}): Promise<Embedde
     platforms: { training: connectors.training, catalog: connectors.catalog, inference: connectors.inference, monitoring: connectors.monitoring },
     auth,
     webhookSecret: opts.webhookSecret ?? 'dev-only-webhook-secret',
-    logger: logger.child({ service: 'releases' }),
+    logger: logger.child({ component: 'releases' }),
   });
   const sync = startSyncLoop(connectors.lineage, { training: connectors.training, catalog: connectors.catalog, inference: connectors.inference, projects }, logger, opts.syncIntervalMs ?? 0);
   await sync.runOnce();
-  const sub = (name: SubgraphName) => ({ host, port: port(SUBGRAPH_NAMES.indexOf(name) + 1), logger: logger.child({ service: name }) });
+  const sub = (name: SubgraphName) => ({ host, port: port(SUBGRAPH_NAMES.indexOf(name) + 1), logger: logger.child({ component: name }) });
   const subgraphs: Record<SubgraphName, Listening> = {
     training: await training.start(connectors.training, sub('training')),
     catalog: await catalog.start(connectors.catalog, sub('catalog')),
@@ -95,7 +95,7 @@ export async function startEmbedded(opts: EmbeddedOptions = {}): Promise<Embedde
   const gateway = await startGateway({
     host,
     port: port(0),
-    logger: logger.child({ service: 'gateway' }),
+    logger: logger.child({ component: 'gateway' }),
     auth,
     urls: Object.fromEntries(Object.entries(subgraphs).map(([name, l]) => [name, l.url])),
   });
