@@ -1,12 +1,13 @@
 /**
  * `npm start`: the whole system in one process: built-in platforms seeded with the plant
- * scenario, five subgraphs (4001–4005), the gateway (4000). The lineage graph lives in Neo4j
+ * scenario, five subgraphs (4001–4005), the gateway (4000) and the explorer UI (3000). The lineage graph lives in Neo4j
  * when NEO4J_URI is set, else in a local Neo4j provisioned from Maven Central (needs Java 17
  * and mvn), else in memory. Ctrl-C stops everything (and the local Neo4j).
  */
 import { spawnSync } from 'node:child_process';
 import { createLogger } from '@mlops/kit';
 import { parseEnv, port, scenarioEnv, z } from '@mlops/kit/env';
+import { ensureUiBuild, startUi, type RunningUi } from '../ui/launcher.ts';
 import { startEmbedded } from './embedded.ts';
 
 const env = parseEnv(
@@ -20,6 +21,8 @@ const env = parseEnv(
     NEO4J_PASSWORD: z.string().default(''),
     NEO4J_DATABASE: z.string().default('neo4j'),
     SYNC_INTERVAL_MS: z.coerce.number().int().min(0).default(30_000),
+    UI: z.enum(['on', 'off']).default('on'),
+    UI_PORT: port(3000),
   }),
 );
 const logger = createLogger('start', env.LOG_LEVEL);
@@ -60,10 +63,18 @@ const system = await startEmbedded({
   logger,
 });
 
+let ui: RunningUi | null = null;
+if (env.UI === 'on') {
+  // Builds only when ui/.next is missing or older than the UI sources.
+  ensureUiBuild((l) => logger.info(l));
+  ui = await startUi({ gatewayUrl: system.gateway.url, port: env.UI_PORT, host: env.HOST });
+}
+
 let stopping = false;
 const stop = async () => {
   if (stopping) return;
   stopping = true;
+  await ui?.stop();
   await system.stop();
   await db.stop();
   process.exit(0);
@@ -76,6 +87,7 @@ process.stdout.write(
   [
     '',
     'MLOps traceability gateway is up:',
+    ...(ui ? [`  Explorer   ${ui.url}`] : []),
     `  GraphQL    ${system.gateway.url}`,
     `  GraphiQL   ${base}:${system.gateway.port}/graphiql`,
     ...Object.entries(system.subgraphs).map(([name, l]) => `  ${name.padEnd(10)} ${l.url}`),

@@ -11,8 +11,6 @@ const config: NextConfig = {
   outputFileTracingRoot: path.join(here, '..'),
   reactStrictMode: true,
   poweredByHeader: false,
-  // Two cores: keep the build from fanning out.
-  experimental: { cpus: 2, workerThreads: false },
   images: { unoptimized: true },
 };
 

@@ -115,7 +115,7 @@ export function AuditEventsTable({ events }: { events: FragmentType<typeof Audit
               <td className="small">{fmtDate(e.at)}</td>
               <td>{e.actor}</td>
               <td>
-                <code>{e.action}</code>
+                <code className="nowrap">{e.action}</code>
               </td>
               <td className="small">{e.reason ?? <span className="muted">—</span>}</td>
               <td>

@@ -33,6 +33,7 @@ export function LineChart({
   yDomain,
   xDomain,
   digits = 3,
+  floorZero = false,
   testId,
 }: {
   title: string;
@@ -42,6 +43,8 @@ export function LineChart({
   yDomain?: [number, number];
   xDomain: [number, number];
   digits?: number;
+  /** Never draw below zero (scores that cannot be negative). */
+  floorZero?: boolean;
   testId?: string;
 }) {
   const all = series.flatMap((s) => s.points);
@@ -51,7 +54,7 @@ export function LineChart({
   if (!Number.isFinite(y0) || !Number.isFinite(y1)) [y0, y1] = [0, 1];
   if (y1 - y0 < 1e-6) [y0, y1] = [y0 - 0.01, y1 + 0.01];
   const pad = (y1 - y0) * 0.08;
-  if (!yDomain) [y0, y1] = [y0 - pad, y1 + pad];
+  if (!yDomain) [y0, y1] = [floorZero ? Math.max(0, y0 - pad) : y0 - pad, y1 + pad];
   const sx = (t: number) => PAD.l + ((t - x0) / (x1 - x0)) * (W - PAD.l - PAD.r);
   const sy = (v: number) => H - PAD.b - ((v - y0) / (y1 - y0)) * (H - PAD.t - PAD.b);
   const latest = [...all].sort((a, b) => b.t - a.t)[0];
@@ -107,7 +110,7 @@ export function LineChart({
       </svg>
       <div className="legend">
         {series
-          .filter((s) => s.points.length)
+          .filter((s, i, a) => s.points.length && a.findIndex((x) => x.label === s.label && x.color === s.color) === i)
           .map((s) => (
             <span key={s.key}>
               <span className="swatch" style={{ background: s.color }} />

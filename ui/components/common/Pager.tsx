@@ -2,15 +2,19 @@
 /** Cursor pagination: a stack of `after` cursors gives Previous; `endCursor` gives Next. */
 import { useCallback, useState } from 'react';
 
-export function useCursorPager() {
-  const [stack, setStack] = useState<(string | null)[]>([null]);
+/** `key` names the list (its filters): a new key starts again from the first page. */
+export function useCursorPager(key: string) {
+  const [state, setState] = useState<{ key: string; stack: (string | null)[] }>({ key, stack: [null] });
+  const stack = state.key === key ? state.stack : [null];
   const after = stack[stack.length - 1] ?? null;
-  const next = useCallback((endCursor: string | null | undefined) => {
-    if (endCursor) setStack((s) => [...s, endCursor]);
-  }, []);
-  const prev = useCallback(() => setStack((s) => (s.length > 1 ? s.slice(0, -1) : s)), []);
-  const reset = useCallback(() => setStack([null]), []);
-  return { after, page: stack.length, next, prev, reset, hasPrev: stack.length > 1 };
+  const next = useCallback(
+    (endCursor: string | null | undefined) => {
+      if (endCursor) setState((s) => ({ key, stack: [...(s.key === key ? s.stack : [null]), endCursor] }));
+    },
+    [key],
+  );
+  const prev = useCallback(() => setState((s) => ({ key, stack: s.key === key && s.stack.length > 1 ? s.stack.slice(0, -1) : [null] })), [key]);
+  return { after, page: stack.length, next, prev, hasPrev: stack.length > 1 };
 }
 
 export function Pager({

@@ -208,8 +208,9 @@ export function LineageExplorer({ rootId: initialRoot, initialDirection = 'BOTH'
                 onNodeClick={(_, n) => setSelected(n.id)}
                 onNodeDoubleClick={(_, n) => void expand(n.id)}
                 onPaneClick={() => setSelected(null)}
-                onSelectionChange={({ nodes }) => {
-                  if (nodes.length === 1 && nodes[0]!.id !== selected) setSelected(nodes[0]!.id);
+                // Keyboard selection (Tab to a node, Enter) arrives as a change; the layout stays ours.
+                onNodesChange={(changes) => {
+                  for (const c of changes) if (c.type === 'select' && c.selected) setSelected(c.id);
                 }}
               >
                 <Background gap={16} size={1} />

@@ -50,12 +50,12 @@ export function flow(e: LEdge): { source: string; target: string } {
   }
 }
 
-export const NODE_W = 200;
+export const NODE_W = 180;
 export const NODE_H = 58;
 
 export function layout(g: LGraph, rankdir: 'LR' | 'TB' = 'LR'): Map<string, { x: number; y: number }> {
   const d = new dagre.graphlib.Graph();
-  d.setGraph({ rankdir, nodesep: 18, ranksep: 70, marginx: 10, marginy: 10 });
+  d.setGraph({ rankdir, nodesep: 16, ranksep: 48, marginx: 10, marginy: 10 });
   d.setDefaultEdgeLabel(() => ({}));
   for (const n of g.nodes) d.setNode(n.id, { width: NODE_W, height: NODE_H });
   for (const e of g.edges) {

@@ -4,7 +4,7 @@
  * X" (targetsNotOn). Filters live in the URL; pages are cursor-based.
  */
 import { usePathname, useRouter, useSearchParams } from 'next/navigation';
-import { useEffect, useMemo, useState, type FormEvent } from 'react';
+import { useEffect, useMemo, useRef, useState, type FormEvent } from 'react';
 import { Empty, ErrorState, Loading, PartialWarning } from '@/components/common/states';
 import { Pager, useCursorPager } from '@/components/common/Pager';
 import { useProjectHeader, useProjectTargets, useTargetsNotOn } from '@/lib/queries/projects';
@@ -32,10 +32,7 @@ export function ProjectTargets({ projectId }: { projectId: string }) {
   const [header] = useProjectHeader(projectId);
   const lines = useMemo(() => [...new Set((header.data?.lines.nodes ?? []).map((n) => n.line))].sort(), [header.data]);
 
-  const pager = useCursorPager();
-  const key = `${line}|${q}|${sort}|${notOn}|${min}`;
-  const { reset } = pager;
-  useEffect(() => reset(), [key, reset]);
+  const pager = useCursorPager(`${projectId}|${line}|${q}|${sort}|${notOn}|${min}`);
 
   const filter = useMemo(() => ({ ...(line ? { line } : {}), ...(q ? { search: q } : {}) }), [line, q]);
   const [list, refetchList] = useProjectTargets({ projectId, filter, orderBy: sort, first: PAGE, after: pager.after }, notOnActive);
@@ -43,9 +40,16 @@ export function ProjectTargets({ projectId }: { projectId: string }) {
   const res = notOnActive ? notOnList : list;
   const conn = notOnActive ? notOnList.data?.targetsNotOn : list.data?.releaseTargets;
 
-  // Form state mirrors the URL until applied.
+  // Form state mirrors the URL until applied. Our own URL updates are not echoed back into the
+  // form (the user may already be typing the next filter); back/forward navigation is.
   const [form, setForm] = useState({ line, q, sort, notOn, min: Number.isInteger(min) ? String(min) : '' });
-  useEffect(() => setForm({ line, q, sort, notOn, min: Number.isInteger(min) ? String(min) : '' }), [line, q, sort, notOn, min]);
+  const pushed = useRef<string | null>(null);
+  const current = sp.toString();
+  useEffect(() => {
+    if (pushed.current === current) return;
+    pushed.current = null;
+    setForm({ line, q, sort, notOn, min: Number.isInteger(min) ? String(min) : '' });
+  }, [current]);
 
   const apply = (e?: FormEvent) => {
     e?.preventDefault();
@@ -58,9 +62,14 @@ export function ProjectTargets({ projectId }: { projectId: string }) {
       next.set('min', form.min);
     }
     const s = next.toString();
+    pushed.current = s;
     router.replace(s ? `${pathname}?${s}` : pathname, { scroll: false });
   };
-  const clear = () => router.replace(pathname, { scroll: false });
+  const clear = () => {
+    pushed.current = '';
+    setForm({ line: '', q: '', sort: 'id', notOn: '', min: '' });
+    router.replace(pathname, { scroll: false });
+  };
 
   const modelSuggestions = [`${projectId}-fleet`, `${projectId}-base`];
 
@@ -70,7 +79,7 @@ export function ProjectTargets({ projectId }: { projectId: string }) {
       <form className="filters card" onSubmit={apply} aria-label="Filter release targets">
         <label>
           Line
-          <select value={form.line} onChange={(e) => setForm({ ...form, line: e.target.value })} disabled={notOnActive && !!form.notOn}>
+          <select name="line" value={form.line} onChange={(e) => setForm({ ...form, line: e.target.value })} disabled={notOnActive && !!form.notOn}>
             <option value="">all lines</option>
             {lines.map((l) => (
               <option key={l} value={l}>
@@ -81,11 +90,11 @@ export function ProjectTargets({ projectId }: { projectId: string }) {
         </label>
         <label>
           Search
-          <input type="search" value={form.q} placeholder="e.g. pump-017" onChange={(e) => setForm({ ...form, q: e.target.value })} />
+          <input type="search" name="q" value={form.q} placeholder="e.g. pump-017" onChange={(e) => setForm({ ...form, q: e.target.value })} />
         </label>
         <label>
           Sort
-          <select value={form.sort} onChange={(e) => setForm({ ...form, sort: e.target.value })}>
+          <select name="sort" value={form.sort} onChange={(e) => setForm({ ...form, sort: e.target.value })}>
             {SORTS.map((s) => (
               <option key={s.value} value={s.value}>
                 {s.label}
@@ -97,6 +106,7 @@ export function ProjectTargets({ projectId }: { projectId: string }) {
           <legend>Not yet on</legend>
           <input
             aria-label="Model name"
+            name="notOn"
             list="model-names"
             placeholder={`e.g. ${projectId}-fleet`}
             value={form.notOn}
@@ -109,7 +119,7 @@ export function ProjectTargets({ projectId }: { projectId: string }) {
           </datalist>
           <label className="inline">
             v ≥
-            <input aria-label="Minimum version" type="number" min={1} className="w-num" value={form.min} onChange={(e) => setForm({ ...form, min: e.target.value })} />
+            <input aria-label="Minimum version" name="min" type="number" min={1} className="w-num" value={form.min} onChange={(e) => setForm({ ...form, min: e.target.value })} />
           </label>
         </fieldset>
         <div className="row">

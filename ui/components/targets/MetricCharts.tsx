@@ -35,7 +35,7 @@ export function MetricCharts({ targetId, anchor }: { targetId: string; anchor: s
       nodes
         .map((n) => ({
           key: `${pick}-${n.id}`,
-          label: `v${n.modelVersion.version} (${n.trafficPercent}%)`,
+          label: `v${n.modelVersion.version}`,
           color: colorOf.get(n.modelVersion.id)!,
           points: (n[pick]?.points ?? []).map((p) => ({ t: Date.parse(p.at), v: p.value })),
         }))
@@ -88,6 +88,7 @@ export function MetricCharts({ targetId, anchor }: { targetId: string; anchor: s
                 markers={chart.markers}
                 xDomain={chart.xDomain}
                 threshold={{ v: 0.33, label: 'critical 0.33' }}
+                floorZero
                 testId="chart-drift"
               />
             </div>

@@ -455,7 +455,7 @@ export type ProjectRole = {
 
 export type Query = {
   __typename?: 'Query';
-  /** Releases waiting for the caller's approval (approver role, not their own). */
+  /** Pending releases in the caller's projects that the caller has not decided on yet; `approvability` says whether they may approve each (and why not, e.g. their own request). */
   approvalInbox: ReleaseConnection;
   /** The audit trail of a release or project, oldest first. */
   auditTrail: AuditEventConnection;

@@ -1,0 +1,11 @@
+/** The explorer UI for browser tests: see ui/launcher.ts (build when stale, `next start` on a free port). */
+import path from 'node:path';
+import { ensureUiBuild, REPO_DIR, startUi as start, type RunningUi } from '../../ui/launcher.ts';
+
+export { ensureUiBuild, type RunningUi };
+export const REPO = REPO_DIR;
+export const UI_DIR = path.join(REPO_DIR, 'ui');
+
+export function startUi(gatewayUrl: string, env: Record<string, string> = {}): Promise<RunningUi> {
+  return start({ gatewayUrl, env });
+}
