@@ -1,7 +1,9 @@
 /**
  * The explorer UI end to end, in Debian's chromium through the real gateway: projects → a target
  * → compare → request a release (rita.requester) → two approvals (arno, beth) → rollout → the
- * target page shows the canary; the audit trail verifies; the lineage explorer expands and
+ * target page shows the canary; the audit trail verifies; rita rolls the target back from its
+ * page; a wave release to one line; a release of an old version fails its gates, ada.admin edits
+ * the policy and overrides the gates, arno can then approve; the lineage explorer expands and
  * re-roots; the deprecation-impact panel shows the counts the API returns; search; error states.
  * Writes a screenshot of each page to docs/screenshots/ (E2E_SCREENSHOTS=0 skips that).
  */
@@ -27,7 +29,11 @@ interface Pick {
   champion: string;
   candidate: string;
   line: string;
+  /** An older version of the champion's model whose f1 is well below the champion's: its gates fail. */
+  stale: string;
 }
+
+const f1Of = (m: { metrics: { key: string; value: number }[] }) => m.metrics.find((x) => x.key === 'f1')?.value;
 
 describe('explorer UI (browser, end to end)', () => {
   let stack: Stack;
@@ -85,25 +91,36 @@ describe('explorer UI (browser, end to end)', () => {
     page.on('pageerror', (e) => pageErrors.push(e.message));
     if (WRITE_SHOTS) mkdirSync(SHOTS, { recursive: true });
 
-    // A target whose newest candidate passes every gate, with one deployment serving it.
+    // A target whose newest candidate passes every gate, with one deployment serving it, and an
+    // older version of its champion's model that would fail the f1 gate.
     const d = await api(
       `query($p: ID!) { releaseTargets(projectId: $p, first: 100) { nodes { id name line
         alerts { totalCount }
         currentDeployments { id }
-        comparison { champion { id } candidates { modelVersion { id } gates { passed } } } } } }`,
+        comparison { champion { id name metrics { key value } } candidates { modelVersion { id } gates { passed } } } } } }`,
       { p: P },
     );
-    const found = d.releaseTargets.nodes.find(
+    const releasable = d.releaseTargets.nodes.filter(
       (t: any) => t.currentDeployments?.length === 1 && t.alerts?.totalCount === 0 && t.comparison?.champion && t.comparison.candidates.some((c: any) => c.gates.every((g: any) => g.passed)),
     );
-    expect(found, 'a releasable target in the scenario').toBeDefined();
-    pick = {
-      targetId: found.id,
-      name: found.name,
-      line: found.line,
-      champion: found.comparison.champion.id,
-      candidate: found.comparison.candidates.find((c: any) => c.gates.every((g: any) => g.passed)).modelVersion.id,
-    };
+    for (const found of releasable) {
+      const champ = found.comparison.champion;
+      const vs = await api(`query($n: String!) { modelVersions(filter: { name: $n }, first: 50) { nodes { id version metrics { key value } } } }`, { n: champ.name });
+      const stale = vs.modelVersions.nodes
+        .filter((v: any) => f1Of(v) !== undefined && f1Of(champ) !== undefined && f1Of(v)! < f1Of(champ)! - 0.03)
+        .sort((a: any, b: any) => a.version - b.version)[0];
+      if (!stale) continue;
+      pick = {
+        targetId: found.id,
+        name: found.name,
+        line: found.line,
+        champion: champ.id,
+        candidate: found.comparison.candidates.find((c: any) => c.gates.every((g: any) => g.passed)).modelVersion.id,
+        stale: stale.id,
+      };
+      break;
+    }
+    expect(pick, 'a releasable target with an older, worse version in the scenario').toBeDefined();
     timings.setupSeconds = (Date.now() - t0) / 1000;
   });
 
@@ -252,6 +269,156 @@ describe('explorer UI (browser, end to end)', () => {
     await shot('audit');
   });
 
+  it('rolls the target back from its page (rita.requester): the previous champion serves 100%', async () => {
+    await go(targetPath(pick.targetId));
+    await poll(() => page.getByTestId('current-deployment').count()).toBe(2);
+    await page.getByTestId('rollback').locator('summary').click();
+    const form = page.getByTestId('rollback-form');
+    const button = form.getByRole('button', { name: 'Roll back' });
+    expect(await button.isDisabled(), 'no rollback without a reason').toBe(true);
+    await form.locator('input[name="reason"]').fill('e2e: canary error rate too high');
+    await button.click();
+    const done = page.getByTestId('rolled-back');
+    await done.waitFor();
+    expect(await done.getAttribute('data-release')).toBe(releaseId);
+    expect(await done.innerText()).toContain(`${pick.champion} serves again`);
+
+    // The page follows without a reload: one deployment, the previous champion at 100%.
+    await poll(() => page.getByTestId('current-deployment').count()).toBe(1);
+    const serving = page.getByTestId('current-deployment');
+    expect(await serving.getAttribute('data-model')).toBe(pick.champion);
+    expect(await serving.getAttribute('data-traffic')).toBe('100');
+    expect(await serving.getAttribute('data-state')).toBe('ACTIVE');
+    await poll(() => page.getByTestId('history-event').first().getAttribute('data-strategy')).toBe('ROLLBACK');
+
+    const after = await api(
+      `query($t: ID!, $r: ID!) { releaseTarget(id: $t) { currentDeployments { modelVersion { id } trafficPercent state strategy } }
+        release(id: $r) { status targets { targetId status } } }`,
+      { t: pick.targetId, r: releaseId },
+    );
+    expect(after.releaseTarget.currentDeployments).toEqual([{ modelVersion: { id: pick.champion }, trafficPercent: 100, state: 'ACTIVE', strategy: 'ROLLBACK' }]);
+    expect(after.release.status).toBe('ROLLED_BACK');
+    expect(after.release.targets).toEqual([{ targetId: pick.targetId, status: 'ROLLED_BACK' }]);
+    const trail = await api(`query($id: ID!) { auditTrail(entityId: $id) { nodes { action actor reason } } }`, { id: releaseId });
+    expect(trail.auditTrail.nodes.at(-1)).toEqual({ action: 'target.rolled_back', actor: 'rita.requester', reason: `${pick.targetId}: e2e: canary error rate too high` });
+  });
+
+  it('releases a wave to one line from the project page (rita.requester)', async () => {
+    const model = `${P}-fleet/2`;
+    const line = 'line-2';
+    const want = await api(`query($p: ID!, $l: String) { releaseTargets(projectId: $p, filter: { line: $l }, first: 500) { totalCount nodes { id } } }`, { p: P, l: line });
+    expect(want.releaseTargets.totalCount).toBeGreaterThan(1);
+    await go(`/projects/${P}`);
+    // A requester sees the policy but cannot edit it.
+    await page.getByTestId('policy-readonly').waitFor();
+    expect(await page.getByTestId('policy-edit').count()).toBe(0);
+
+    await page.getByTestId('wave-release').locator('summary').click();
+    const form = page.getByTestId('wave-form');
+    await form.locator('input[name="waveModelVersionId"]').fill(model);
+    await form.locator('select[name="waveLine"]').selectOption(line);
+    await poll(() => form.getByTestId('wave-size').getAttribute('data-count')).toBe(String(want.releaseTargets.totalCount));
+    await form.locator('input[name="waveStrategy"][value="CANARY"]').check();
+    await form.locator('input[name="waveCanaryPercent"]').fill('25');
+    await form.locator('textarea[name="waveNote"]').fill('e2e: fleet model to line 2');
+    await form.getByRole('button', { name: 'Request wave release' }).click();
+    const done = form.getByTestId('wave-requested');
+    await done.waitFor();
+    const waveId = (await done.getAttribute('data-release'))!;
+    expect(waveId).toMatch(/^rel-/);
+    expect(await done.getAttribute('data-status')).toBe('PENDING_APPROVAL');
+    const rows = form.getByTestId('wave-target');
+    expect(await rows.count()).toBe(Math.min(50, want.releaseTargets.totalCount));
+    const shown = await rows.evaluateAll((rs) => rs.map((r) => [r.getAttribute('data-target'), r.getAttribute('data-status')]));
+    expect(shown.every(([, st]) => st === 'PENDING')).toBe(true);
+
+    const rel = await api(`query($id: ID!) { release(id: $id) { status strategy canaryPercent modelVersion { id } requestedBy targets { targetId status } } }`, { id: waveId });
+    expect(rel.release).toMatchObject({ status: 'PENDING_APPROVAL', strategy: 'CANARY', canaryPercent: 25, modelVersion: { id: model }, requestedBy: 'rita.requester' });
+    expect(rel.release.targets.map((t: any) => t.targetId).sort()).toEqual(want.releaseTargets.nodes.map((n: any) => n.id).sort());
+    expect(rel.release.targets.map((t: any) => t.targetId)).toEqual(expect.arrayContaining(shown.map(([t]) => t)));
+    await page.getByTestId('wave-release').scrollIntoViewIfNeeded();
+    await shot('project-wave');
+
+    await form.getByTestId('wave-release-link').click();
+    await page.waitForURL(`**/releases/${waveId}`);
+    await poll(() => page.locator(`[data-testid="release-card"][data-release="${waveId}"]`).getAttribute('data-status')).toBe('PENDING_APPROVAL');
+  });
+
+  it('an old version fails its gates; ada.admin edits the policy and overrides the gates; arno can then approve', async () => {
+    // rita requests the champion's older, worse version for the target: the f1 gate fails.
+    await go(targetPath(pick.targetId));
+    const req = page.getByTestId('request-release-form');
+    await req.locator('select[name="candidate"]').selectOption('__other');
+    await req.locator('input[name="modelVersionId"]').fill(pick.stale);
+    await req.locator('input[name="strategy"][value="HOT_SWAP"]').check();
+    await req.getByRole('button', { name: 'Request release' }).click();
+    const done = page.getByTestId('release-requested');
+    await done.waitFor();
+    const staleId = (await done.getAttribute('data-release'))!;
+    const created = await api(`query($id: ID!) { release(id: $id) { gatesPassed gates { gate passed } requiredApprovals } }`, { id: staleId });
+    expect(created.release.gatesPassed).toBe(false);
+    expect(created.release.gates).toContainEqual({ gate: 'METRIC', passed: false });
+
+    // ada.admin: the policy is editable; bad values come back as payload errors by field.
+    await signIn('ada.admin', `/projects/${P}`);
+    const before = (await api(`query($p: ID!) { project(id: $p) { policy { requiredApprovals gateMetric tolerance allowOverride defaultStrategy defaultCanaryPercent webhookUrl } } }`, { p: P })).project.policy;
+    await poll(() => page.getByTestId('policy-requiredApprovals').innerText()).toBe(String(before.requiredApprovals));
+    expect(await page.getByTestId('policy-gateMetric').innerText()).toBe(before.gateMetric);
+    await page.getByTestId('policy-edit').locator('summary').click();
+    const pf = page.getByTestId('policy-form');
+    expect(await pf.locator('input[name="requiredApprovals"]').inputValue()).toBe(String(before.requiredApprovals));
+    await pf.locator('input[name="tolerance"]').fill('2');
+    await pf.locator('input[name="webhookUrl"]').fill('not a url');
+    await pf.getByRole('button', { name: 'Save policy' }).click();
+    const fieldErrors = pf.getByTestId('policy-field-error');
+    await poll(() => fieldErrors.count()).toBe(2);
+    const errs = await fieldErrors.evaluateAll((es) => es.map((e) => [e.getAttribute('data-field'), e.getAttribute('data-error-code')]).sort());
+    expect(errs).toEqual([
+      ['policy.tolerance', 'BAD_USER_INPUT'],
+      ['policy.webhookUrl', 'BAD_USER_INPUT'],
+    ]);
+    expect((await api(`query($p: ID!) { project(id: $p) { policy { tolerance webhookUrl } } }`, { p: P })).project.policy).toEqual({ tolerance: before.tolerance, webhookUrl: before.webhookUrl });
+
+    await pf.locator('input[name="tolerance"]').fill(String(before.tolerance));
+    await pf.locator('input[name="webhookUrl"]').fill('');
+    await pf.locator('input[name="defaultCanaryPercent"]').fill('15');
+    await pf.getByRole('button', { name: 'Save policy' }).click();
+    await pf.getByTestId('policy-saved').waitFor();
+    expect(await fieldErrors.count()).toBe(0);
+    await poll(() => page.getByTestId('policy-defaultCanaryPercent').innerText()).toBe('15');
+    const afterPolicy = (await api(`query($p: ID!) { project(id: $p) { policy { requiredApprovals gateMetric tolerance allowOverride defaultStrategy defaultCanaryPercent webhookUrl } } }`, { p: P })).project.policy;
+    expect(afterPolicy).toEqual({ ...before, defaultCanaryPercent: 15, webhookUrl: null });
+    await page.getByTestId('policy').scrollIntoViewIfNeeded();
+    await shot('project-policy');
+
+    // ada.admin overrides the failed gates on the release page; a reason is required.
+    await go(`/releases/${staleId}`);
+    const card = page.locator(`[data-testid="release-card"][data-release="${staleId}"]`);
+    await card.waitFor();
+    expect(await card.getByTestId('approvability-reason').innerText()).toContain('gates failed');
+    const of = card.getByTestId('override-form');
+    await of.getByRole('button', { name: 'Override gates' }).click();
+    await card.getByTestId('override-reason-error').waitFor();
+    expect((await api(`query($id: ID!) { release(id: $id) { override { by } } }`, { id: staleId })).release.override).toBeNull();
+    await of.locator('textarea[name="overrideReason"]').fill('e2e: known-good version, the f1 drop is a labelling artefact');
+    await of.getByRole('button', { name: 'Override gates' }).click();
+    await poll(() => card.getByTestId('override-pill').getAttribute('data-by')).toBe('ada.admin');
+    expect(await card.getByTestId('override-form').count()).toBe(0);
+    const overridden = await api(`query($id: ID!) { release(id: $id) { status override { by reason } } }`, { id: staleId });
+    expect(overridden.release).toEqual({ status: 'PENDING_APPROVAL', override: { by: 'ada.admin', reason: 'e2e: known-good version, the f1 drop is a labelling artefact' } });
+
+    // Approvers can approve now.
+    await signIn('arno.approver', `/releases/${staleId}`);
+    const card2 = page.locator(`[data-testid="release-card"][data-release="${staleId}"]`);
+    await card2.getByRole('button', { name: 'Approve' }).waitFor();
+    await card2.getByLabel(/Comment/).fill('ok after the override (arno)');
+    await card2.getByRole('button', { name: 'Approve' }).click();
+    await poll(() => page.getByTestId('action-result').getAttribute('data-status')).toBe(created.release.requiredApprovals > 1 ? 'PENDING_APPROVAL' : 'APPROVED');
+    const approved = await api(`query($id: ID!) { release(id: $id) { approvals { approver decision } } auditTrail(entityId: $id) { nodes { action actor } } }`, { id: staleId });
+    expect(approved.release.approvals).toEqual([{ approver: 'arno.approver', decision: 'APPROVE' }]);
+    expect(approved.auditTrail.nodes.map((n: any) => n.action)).toEqual(expect.arrayContaining(['release.requested', 'gates.overridden']));
+  });
+
   it('explores lineage from a model version: health on targets, expand, re-root', async () => {
     await go(`/models/${pick.champion}`);
     const summary = page.getByTestId('lineage-summary');
@@ -314,10 +481,15 @@ describe('explorer UI (browser, end to end)', () => {
 
   it('fits a narrow screen', async () => {
     await page.setViewportSize({ width: 390, height: 844 });
+    const overflow = () => page.evaluate<number>('document.documentElement.scrollWidth - window.innerWidth');
+    await go(`/projects/${P}`);
+    await page.getByTestId('target-row').first().waitFor();
+    await page.getByTestId('wave-release').locator('summary').click();
+    await page.getByTestId('wave-form').waitFor();
+    expect(await overflow(), 'project page').toBeLessThanOrEqual(1);
     await go(targetPath(pick.targetId));
     await page.getByTestId('current-deployment').first().waitFor();
-    const overflow = await page.evaluate<number>('document.documentElement.scrollWidth - window.innerWidth');
-    expect(overflow).toBeLessThanOrEqual(1);
+    expect(await overflow(), 'target page').toBeLessThanOrEqual(1);
     await shot('target-narrow');
     await page.setViewportSize({ width: 1280, height: 800 });
   });

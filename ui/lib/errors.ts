@@ -52,6 +52,10 @@ export function explain(code: ErrorCode): { title: string; hint?: string } {
       return { title: 'Gates failed', hint: 'An admin must override the gates first.' };
     case 'INVALID_STATE':
       return { title: 'Not possible in the current state' };
+    case 'NOT_ALLOWED':
+      return { title: 'Not allowed here', hint: 'The project policy or the release history does not allow it.' };
+    case 'NOT_NEEDED':
+      return { title: 'Nothing to do' };
     default:
       return { title: 'Something went wrong' };
   }

@@ -29,11 +29,6 @@ export function ProjectHeader({ projectId }: { projectId: string }) {
               {p.id} · {p.plant} · owners {p.owners.join(', ')}
             </p>
             {p.description ? <p>{p.description}</p> : null}
-            <p className="small muted">
-              Policy: {p.policy.requiredApprovals} approvals, gate {p.policy.gateMetric} (tolerance {p.policy.tolerance}), default{' '}
-              {p.policy.defaultStrategy.toLowerCase().replace('_', ' ')}
-              {p.policy.defaultStrategy === 'CANARY' ? ` ${p.policy.defaultCanaryPercent}%` : ''}
-            </p>
           </header>
         );
       }}

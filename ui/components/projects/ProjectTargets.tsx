@@ -7,7 +7,7 @@ import { usePathname, useRouter, useSearchParams } from 'next/navigation';
 import { useEffect, useMemo, useRef, useState, type FormEvent } from 'react';
 import { Empty, ErrorState, Loading, PartialWarning } from '@/components/common/states';
 import { Pager, useCursorPager } from '@/components/common/Pager';
-import { useProjectHeader, useProjectTargets, useTargetsNotOn } from '@/lib/queries/projects';
+import { useProjectLines, useProjectTargets, useTargetsNotOn } from '@/lib/queries/projects';
 import { TargetRow } from './TargetRow';
 
 const PAGE = 25;
@@ -29,8 +29,9 @@ export function ProjectTargets({ projectId }: { projectId: string }) {
   const min = Number.parseInt(sp.get('min') ?? '', 10);
   const notOnActive = notOn !== '' && Number.isInteger(min) && min > 0;
 
-  const [header] = useProjectHeader(projectId);
-  const lines = useMemo(() => [...new Set((header.data?.lines.nodes ?? []).map((n) => n.line))].sort(), [header.data]);
+  const { lines: known, complete: linesComplete } = useProjectLines(projectId);
+  // The URL's line stays selectable while the list of lines is still loading.
+  const lines = useMemo(() => (line && !known.includes(line) ? [...known, line] : known), [known, line]);
 
   const pager = useCursorPager(`${projectId}|${line}|${q}|${sort}|${notOn}|${min}`);
 
@@ -79,7 +80,13 @@ export function ProjectTargets({ projectId }: { projectId: string }) {
       <form className="filters card" onSubmit={apply} aria-label="Filter release targets">
         <label>
           Line
-          <select name="line" value={form.line} onChange={(e) => setForm({ ...form, line: e.target.value })} disabled={notOnActive && !!form.notOn}>
+          <select
+            name="line"
+            value={form.line}
+            onChange={(e) => setForm({ ...form, line: e.target.value })}
+            disabled={notOnActive && !!form.notOn}
+            data-lines-complete={linesComplete ? 'true' : 'false'}
+          >
             <option value="">all lines</option>
             {lines.map((l) => (
               <option key={l} value={l}>

@@ -1,10 +1,12 @@
 'use client';
 /**
  * What the caller can do with a release now: approve or reject with a comment (or why not —
- * approvability.reason), start the rollout, promote a canary, cancel. Payload errors by code.
+ * approvability.reason), override failed gates (admin), start the rollout, promote a canary,
+ * cancel. Payload errors by code.
  */
 import { useState, type FormEvent } from 'react';
 import { MutationErrors } from '@/components/common/MutationErrors';
+import { OverrideGatesForm } from './OverrideGatesForm';
 import { Pill } from '@/components/common/badges';
 import { getFragmentData } from '@/gql';
 import { newKey } from '@/lib/ids';
@@ -14,7 +16,16 @@ import { atLeast, roleOn, useMe } from '@/lib/queries/session';
 export function ReleaseActions({
   release,
 }: {
-  release: { id: string; status: string; requestedBy: string; projectId: string | null; approvability: { canApprove: boolean; reason?: string | null } };
+  release: {
+    id: string;
+    status: string;
+    requestedBy: string;
+    projectId: string | null;
+    approvability: { canApprove: boolean; reason?: string | null };
+    /** Gates that failed (empty when they all passed), and whether an admin overrode them. */
+    failedGates: string[];
+    overridden: boolean;
+  };
 }) {
   const [me] = useMe();
   const [comment, setComment] = useState('');
@@ -28,6 +39,8 @@ export function ReleaseActions({
   const caller = me.data?.me;
   const role = release.projectId ? roleOn(caller?.roles, release.projectId) : null;
   const isRequester = atLeast(role, 'requester');
+  const isAdmin = atLeast(role, 'admin');
+  const canOverride = release.status === 'PENDING_APPROVAL' && release.failedGates.length > 0 && !release.overridden && isAdmin;
   const mine = caller?.id === release.requestedBy;
   const busy = approve.fetching || reject.fetching || rollout.fetching || promote.fetching || cancel.fetching;
 
@@ -62,6 +75,7 @@ export function ReleaseActions({
 
   return (
     <div className="stack" data-testid="release-actions">
+      {canOverride ? <OverrideGatesForm releaseId={release.id} failed={release.failedGates} /> : null}
       {release.status === 'PENDING_APPROVAL' ? (
         release.approvability.canApprove ? (
           <form className="stack" onSubmit={onApprove} aria-label={`Decide on ${release.id}`}>

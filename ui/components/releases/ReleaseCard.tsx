@@ -101,7 +101,11 @@ export function ReleaseCard(props: { release: FragmentType<typeof ReleaseCard_Re
         </H>
         <Pill value={r.status} />
         <GateBadge passed={r.gatesPassed} />
-        {r.override ? <span className="pill tone-warn">gates overridden by {r.override.by}</span> : null}
+        {r.override ? (
+          <span className="pill tone-warn" data-testid="override-pill" data-by={r.override.by} title={r.override.reason}>
+            gates overridden by {r.override.by}
+          </span>
+        ) : null}
       </div>
       <p className="small muted">
         <span className="mono">{r.id}</span> · {r.project ? <Link href={href.project(r.project.id)}>{r.project.name}</Link> : 'unknown project'} · requested by{' '}
@@ -225,7 +229,23 @@ export function ReleaseCard(props: { release: FragmentType<typeof ReleaseCard_Re
         </div>
       ) : null}
 
-      <ReleaseActions release={{ id: r.id, status: r.status, requestedBy: r.requestedBy, projectId: r.project?.id ?? null, approvability: r.approvability }} />
+      {r.override ? (
+        <p className="small" data-testid="override-reason">
+          Override by <strong>{r.override.by}</strong> {fmtDate(r.override.at)}: “{r.override.reason}”
+        </p>
+      ) : null}
+
+      <ReleaseActions
+        release={{
+          id: r.id,
+          status: r.status,
+          requestedBy: r.requestedBy,
+          projectId: r.project?.id ?? null,
+          approvability: r.approvability,
+          failedGates: [...new Set(r.gates.filter((g) => !g.passed).map((g) => g.gate))],
+          overridden: !!r.override,
+        }}
+      />
       <p className="small">
         <Link href={href.auditRelease(r.id)}>Audit trail →</Link>
       </p>

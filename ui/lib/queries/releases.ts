@@ -73,6 +73,12 @@ export const ReleaseActionPayloadFragment = graphql(`
       id
       status
       updatedAt
+      gatesPassed
+      override {
+        by
+        reason
+        at
+      }
       approvals {
         id
         approver
@@ -95,7 +101,6 @@ export const ReleaseActionPayloadFragment = graphql(`
     }
   }
 `);
-
 
 export const ApproveMutation = graphql(`
   mutation ApproveRelease($id: ID!, $comment: String, $key: String) {
@@ -133,8 +138,17 @@ export const CancelMutation = graphql(`
   }
 `);
 
+export const OverrideGatesMutation = graphql(`
+  mutation OverrideGates($id: ID!, $reason: String!, $key: String) {
+    overrideGates(releaseId: $id, reason: $reason, idempotencyKey: $key) {
+      ...ReleaseActionPayload
+    }
+  }
+`);
+
 export const useApprove = () => useMutation(ApproveMutation);
 export const useReject = () => useMutation(RejectMutation);
 export const useStartRollout = () => useMutation(StartRolloutMutation);
 export const usePromote = () => useMutation(PromoteMutation);
 export const useCancel = () => useMutation(CancelMutation);
+export const useOverrideGates = () => useMutation(OverrideGatesMutation);

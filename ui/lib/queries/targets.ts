@@ -159,6 +159,8 @@ export const RequestReleaseMutation = graphql(`
       release {
         id
         status
+        strategy
+        canaryPercent
         gatesPassed
         requiredApprovals
         gates {
@@ -166,6 +168,13 @@ export const RequestReleaseMutation = graphql(`
           passed
           detail
           targetId
+        }
+        targets {
+          targetId
+          status
+          previousModelVersion {
+            id
+          }
         }
       }
     }
@@ -190,6 +199,14 @@ export const RollbackMutation = graphql(`
         targets {
           targetId
           status
+          previousModelVersion {
+            id
+          }
+          # The ReleaseTarget type in the result makes the document cache refetch the target
+          # page's queries (what serves now, history, releases).
+          target {
+            id
+          }
         }
       }
     }
