@@ -96,6 +96,31 @@ describe('access matrix: role × project × operation', () => {
     }
     expect(cells).toHaveLength(4 * 2 * 8);
 
+    // Graph questions do not leak another project's targets or releases either.
+    const outsider = await token('olga.outsider', { 'motor-vibration': 'approver' });
+    const champ = stack.scenario.modelVersions.find((m) => m.tags.project === 'pump-anomaly' && m.aliases.includes('champion'))!;
+    const raw = stack.scenario.datasetVersions.find((d) => d.datasetId === 'pump-anomaly-fleet-raw')!;
+    const probe = `query($m: ID!, $d: ID!) {
+      deprecationImpact(modelVersionId: "pump-anomaly-base/2") { totalTargets targets { target { id } } derivedTargets { target { id } } pendingReleases { releaseId } byProject { project { id } } }
+      fleet: deprecationImpact(modelVersionId: "pump-anomaly-fleet/2") { totalTargets pendingReleases { releaseId } }
+      modelVersion(id: $m) { deployedTo { target { id } } reusedBy { entries { target { id } } } }
+      datasetVersion(id: $d) { usedBy { targets { id } } }
+      lineage(rootId: $m, depth: 3) { nodes { id type } edges { from to } }
+      targetsNotOn(modelName: "pump-anomaly-fleet", minVersion: 2) { totalCount nodes { id } }
+      releases(first: 100) { totalCount nodes { id } }
+    }`;
+    const asOutsider = await stack.query(probe, { m: champ.id, d: raw.id }, outsider);
+    expect(asOutsider.errors).toBeUndefined();
+    expect(JSON.stringify(asOutsider.data)).not.toContain('plant-a/');
+    expect(asOutsider.data.deprecationImpact.totalTargets).toBe(0);
+    const asInsider = await stack.query(probe, { m: champ.id, d: raw.id }, setup);
+    expect(asInsider.data.deprecationImpact.totalTargets).toBeGreaterThan(0);
+    expect(asInsider.data.modelVersion.deployedTo.length).toBeGreaterThan(0);
+    expect(asInsider.data.lineage.nodes.some((n: any) => n.type === 'ReleaseTarget')).toBe(true);
+    const twoProjects = await token('tom.two', { 'motor-vibration': 'viewer', 'energy-forecast': 'viewer' });
+    const unscoped = await stack.query(`{ targetsNotOn(modelName: "x", minVersion: 1) { totalCount } }`, {}, twoProjects);
+    expect(unscoped.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
+
     // Four-eyes: an approver who requested a release cannot approve it, even with the role.
     const both = await token('sam.both', { 'pump-anomaly': 'approver' });
     const pick = pools['pump-anomaly'][used['pump-anomaly']++ % pools['pump-anomaly'].length]!;

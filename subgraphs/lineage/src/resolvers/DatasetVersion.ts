@@ -1,5 +1,6 @@
 import type { DatasetUsageResolvers, DatasetVersionResolvers } from '../__generated__/resolvers-types.ts';
 import { intIn } from '../validate.ts';
+import { onVisibleTargets } from './access.ts';
 import { loadTargets } from './refs.ts';
 
 export const DatasetVersion: DatasetVersionResolvers = {
@@ -10,5 +11,5 @@ export const DatasetVersion: DatasetVersionResolvers = {
 export const DatasetUsage: DatasetUsageResolvers = {
   runs: (u) => u.runIds.map((id) => ({ id })),
   modelVersions: (u) => u.modelVersionIds.map((id) => ({ id })),
-  targets: (u, _a, ctx) => loadTargets(ctx, u.targetIds),
+  targets: async (u, _a, ctx) => onVisibleTargets(ctx, await loadTargets(ctx, u.targetIds), (t) => t.id),
 };
