@@ -17,5 +17,6 @@ export default defineConfig({
     expect: { poll: { timeout: 15_000, interval: 100 } },
     // The first run may build the UI (about a minute on two cores).
     hookTimeout: 300_000,
+    ...(process.env.VITEST_REPORT ? { reporters: ['default', 'json'], outputFile: { json: `${process.env.VITEST_REPORT}/e2e.json` } } : {}),
   },
 });
