@@ -231,6 +231,10 @@ describe('explorer UI (browser, end to end)', () => {
     await signIn('beth.approver', '/inbox');
     card = page.locator(`[data-testid="inbox-waiting"] [data-testid="release-card"][data-release="${releaseId}"]`);
     await card.waitFor();
+    // Let the card finish loading (gates, then the diff query) before typing: a late re-render
+    // replaced the form under the click on a loaded CI machine, and the approval never went out.
+    await poll(() => card.getByTestId('release-gates').locator('li').count()).toBeGreaterThan(0);
+    await poll(() => card.getByTestId('release-diff').count()).toBeGreaterThan(0);
     await card.getByLabel(/Comment/).fill('second pair of eyes (beth)');
     await card.getByRole('button', { name: 'Approve' }).click();
     await poll(() => page.getByTestId('action-result').getAttribute('data-status')).toBe('APPROVED');
@@ -411,6 +415,9 @@ describe('explorer UI (browser, end to end)', () => {
     await signIn('arno.approver', `/releases/${staleId}`);
     const card2 = page.locator(`[data-testid="release-card"][data-release="${staleId}"]`);
     await card2.getByRole('button', { name: 'Approve' }).waitFor();
+    // Settle before typing, as for beth above: a late re-render must not swallow the click.
+    await poll(() => card2.getByTestId('release-gates').locator('li').count()).toBeGreaterThan(0);
+    await page.waitForLoadState('networkidle').catch(() => {});
     await card2.getByLabel(/Comment/).fill('ok after the override (arno)');
     await card2.getByRole('button', { name: 'Approve' }).click();
     await poll(() => page.getByTestId('action-result').getAttribute('data-status')).toBe(created.release.requiredApprovals > 1 ? 'PENDING_APPROVAL' : 'APPROVED');
