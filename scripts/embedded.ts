@@ -61,7 +61,6 @@ export async function startEmbedded(opts: EmbeddedOptions = {}): Promise<Embedde
   const logger = opts.logger ?? createLogger('embedded', 'silent');
   const host = opts.host ?? '127.0.0.1';
   const port = (i: number) => (opts.basePort ? opts.basePort + i : 0);
-  // The built-in serving platform's clock: real time, so a rollout made now sorts after history.
   const auth: AuthConfig = opts.auth ?? { ...DEV_AUTH, anonymousRole: 'viewer' };
   const store = opts.neo4j
     ? new Neo4jLineageStore({ database: 'neo4j', ...opts.neo4j }, logger.child({ component: 'lineage-store' }))

@@ -11,8 +11,8 @@ export function byKeys<K, V>(keys: readonly K[], rows: readonly V[], keyOf: (row
   return keys.map((k) => m.get(k) ?? null);
 }
 
-/** Groups rows by key in key order; a key with no rows gets []. */
-export function groupedByKeys<K, V>(keys: readonly K[], rows: readonly V[], keyOf: (row: V) => K): V[][] {
+/** Indexes rows by key, keeping their order within each key. */
+export function groupBy<K, V>(rows: readonly V[], keyOf: (row: V) => K): Map<K, V[]> {
   const m = new Map<K, V[]>();
   for (const r of rows) {
     const k = keyOf(r);
@@ -20,6 +20,12 @@ export function groupedByKeys<K, V>(keys: readonly K[], rows: readonly V[], keyO
     if (list) list.push(r);
     else m.set(k, [r]);
   }
+  return m;
+}
+
+/** Groups rows by key in key order; a key with no rows gets []. */
+export function groupedByKeys<K, V>(keys: readonly K[], rows: readonly V[], keyOf: (row: V) => K): V[][] {
+  const m = groupBy(rows, keyOf);
   return keys.map((k) => m.get(k) ?? []);
 }
 

@@ -95,3 +95,9 @@ export function connectionOf<T>(kind: string, all: readonly T[], args: PageArgs)
   const req = pageRequest(kind, args);
   return toConnection(kind, pageOf(all, req), offsetOf(req) > 0);
 }
+
+/** Validates first/after, asks `fetch` for the page, and returns the Relay connection. */
+export async function pagedConnection<T>(kind: string, args: PageArgs, fetch: (req: PageRequest) => Promise<Page<T>>): Promise<Connection<T>> {
+  const req = pageRequest(kind, args);
+  return toConnection(kind, await fetch(req), req.after !== null);
+}

@@ -8,6 +8,7 @@
  * one model version per run, and a deployment history with hot swaps, canaries and rollbacks.
  */
 import { createHash } from 'node:crypto';
+import { groupBy } from './loaders.ts';
 
 export interface ScenarioOptions {
   /** Number of release targets (machines) across all projects. Default 300. */
@@ -616,16 +617,6 @@ function generate(opts: Required<ScenarioOptions>): Scenario {
   }
 
   const byKey = <T extends { id: string }>(xs: T[]) => new Map(xs.map((x) => [x.id, x]));
-  const groupBy = <T>(xs: T[], key: (x: T) => string) => {
-    const m = new Map<string, T[]>();
-    for (const x of xs) {
-      const k = key(x);
-      const list = m.get(k);
-      if (list) list.push(x);
-      else m.set(k, [x]);
-    }
-    return m;
-  };
 
   return {
     options: opts,

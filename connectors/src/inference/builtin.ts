@@ -1,5 +1,5 @@
 /** The built-in serving platform: an in-process deployment registry over the plant scenario. */
-import { badInput, pageOf, type PageRequest } from '@mlops/kit';
+import { badInput, groupBy, pageOf, type PageRequest } from '@mlops/kit';
 import type { Scenario } from '@mlops/kit/scenario';
 import type { DeployRequest, DeploymentFilterInput, DeploymentModel, InferenceConnector, TargetModel } from './types.ts';
 
@@ -9,8 +9,8 @@ export class BuiltinInferenceConnector implements InferenceConnector {
   readonly platform = 'inference';
   private readonly all: DeploymentModel[];
   private readonly byId: Map<string, DeploymentModel>;
-  private readonly byTarget = new Map<string, DeploymentModel[]>();
-  private readonly byModel = new Map<string, DeploymentModel[]>();
+  private readonly byTarget: Map<string, DeploymentModel[]>;
+  private readonly byModel: Map<string, DeploymentModel[]>;
   private readonly targets: TargetModel[];
   private readonly clock: () => string;
 
@@ -18,10 +18,8 @@ export class BuiltinInferenceConnector implements InferenceConnector {
     this.clock = clock;
     this.all = scenario.deployments.map((d) => ({ ...d, updatedAt: d.until ?? d.since })).sort(newestFirst);
     this.byId = new Map(this.all.map((d) => [d.id, d]));
-    for (const d of this.all) {
-      push(this.byTarget, d.targetId, d);
-      push(this.byModel, d.modelVersionId, d);
-    }
+    this.byTarget = groupBy(this.all, (d) => d.targetId);
+    this.byModel = groupBy(this.all, (d) => d.modelVersionId);
     this.targets = scenario.targets
       .map((t) => ({ id: t.id, name: t.machine, projectId: t.projectId, plant: t.plant, line: t.line, environment: t.environment, updatedAt: t.createdAt }))
       .sort((a, b) => a.updatedAt.localeCompare(b.updatedAt) || a.id.localeCompare(b.id));
@@ -103,8 +101,3 @@ export class BuiltinInferenceConnector implements InferenceConnector {
   }
 }
 
-function push<K, V>(m: Map<K, V[]>, k: K, v: V) {
-  const list = m.get(k);
-  if (list) list.push(v);
-  else m.set(k, [v]);
-}

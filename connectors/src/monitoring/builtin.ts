@@ -1,5 +1,5 @@
 /** The built-in monitoring platform: deterministic health and series over the plant scenario. */
-import { healthOf, pageOf, seriesValue, type PageRequest } from '@mlops/kit';
+import { groupBy, healthOf, pageOf, seriesValue, type PageRequest } from '@mlops/kit';
 import type { Deployment, Scenario } from '@mlops/kit/scenario';
 import { worstHealth } from './health-status.ts';
 import type { AlertFilterInput, AlertModel, HealthModel, MonitoringConnector, SeriesMetricName } from './types.ts';
@@ -11,6 +11,8 @@ export class BuiltinMonitoringConnector implements MonitoringConnector {
   private readonly servingByTarget = new Map<string, Deployment>();
   private readonly servingByModel = new Map<string, Deployment[]>();
   private readonly alerts: AlertModel[];
+  private readonly byDeployment: Map<string, AlertModel[]>;
+  private readonly byTarget: Map<string, AlertModel[]>;
 
   constructor(scenario: Scenario) {
     this.anchor = scenario.options.anchor;
@@ -24,6 +26,9 @@ export class BuiltinMonitoringConnector implements MonitoringConnector {
       this.servingByModel.set(d.modelVersionId, list);
     }
     this.alerts = scenario.alerts.map((a) => ({ ...a })).sort((a, b) => b.openedAt.localeCompare(a.openedAt) || a.id.localeCompare(b.id));
+    // Indexed once: every batch of health and alert lookups is then a map read per key.
+    this.byDeployment = groupBy(this.alerts, (a) => a.deploymentId);
+    this.byTarget = groupBy(this.alerts, (a) => a.targetId);
   }
 
   async now() {
@@ -63,14 +68,11 @@ export class BuiltinMonitoringConnector implements MonitoringConnector {
   }
 
   async alertsByDeployments(ids: readonly string[]) {
-    return ids.map((id) => this.alerts.filter((a) => a.deploymentId === id));
+    return ids.map((id) => this.byDeployment.get(id) ?? []);
   }
 
   async alertsByTargets(ids: readonly string[]) {
-    const wanted = new Set(ids);
-    const by = new Map<string, AlertModel[]>();
-    for (const a of this.alerts) if (wanted.has(a.targetId)) by.set(a.targetId, [...(by.get(a.targetId) ?? []), a]);
-    return ids.map((id) => by.get(id) ?? []);
+    return ids.map((id) => this.byTarget.get(id) ?? []);
   }
 
   async listAlerts(f: AlertFilterInput, page: PageRequest) {
@@ -80,3 +82,4 @@ export class BuiltinMonitoringConnector implements MonitoringConnector {
     return pageOf(rows, page);
   }
 }
+

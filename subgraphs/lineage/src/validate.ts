@@ -29,6 +29,15 @@ export function safeText(name: string, v: string | null | undefined, maxLength =
   return v;
 }
 
+/** The text filters of a target list, each checked against the id charset. */
+export function targetFilter(filter: { line?: string | null; plant?: string | null; search?: string | null } | null | undefined, argument = 'filter') {
+  return {
+    line: safeText(`${argument}.line`, filter?.line),
+    plant: safeText(`${argument}.plant`, filter?.plant),
+    search: safeText(`${argument}.search`, filter?.search),
+  };
+}
+
 export function id(name: string, v: string): string {
   if (v.length === 0) throw badInput(name, 'must not be empty');
   return safeText(name, v, 512)!;

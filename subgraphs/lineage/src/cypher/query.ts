@@ -3,6 +3,8 @@
  * always parameters; the few things Cypher cannot parameterise (variable-length bounds, labels,
  * relationship types) come from allow-lists checked here.
  */
+import type { Page } from '@mlops/kit';
+
 export interface Query {
   cypher: string;
   params: Record<string, unknown>;
@@ -22,3 +24,10 @@ export const cy = (s: TemplateStringsArray, ...values: (string | number)[]) =>
     .map((l) => l.trim())
     .filter(Boolean)
     .join('\n');
+
+/** A `RETURN size(rows) AS total, rows[$skip..$skip+$limit] AS items` row as a Page with offset tokens. */
+export function pageFromRow<T>(row: Record<string, any> | undefined, skip: number, map: (x: any) => T = (x) => x as T): Page<T> {
+  const total = (row?.total as number) ?? 0;
+  const items = ((row?.items as unknown[]) ?? []).map(map);
+  return { items, totalCount: total, tokens: items.map((_, i) => String(skip + i + 1)), hasNextPage: skip + items.length < total };
+}

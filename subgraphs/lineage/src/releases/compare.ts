@@ -21,7 +21,8 @@ export interface ComparisonModel {
 
 export async function compareForTarget(svc: ReleaseService, target: { id: string; name: string; projectId: string }, maxCandidates: number): Promise<ComparisonModel> {
   const platforms = svc.platforms;
-  const champ = (await svc.champions([target.id])).get(target.id) ?? null;
+  const champs = await svc.champions([target.id]);
+  const champ = champs.get(target.id) ?? null;
   const [champion] = champ ? await platforms.training.getModelVersions([champ.modelVersionId]) : [null];
   const trained = await platforms.training.listModelVersions({ tag: { key: 'machine', value: target.name } }, { first: 100, after: null });
   const candidates = trained.items
@@ -44,7 +45,7 @@ export async function compareForTarget(svc: ReleaseService, target: { id: string
       }),
       datasetsAdded: [...inputs].filter((d) => !champInputs.has(d)).sort(),
       datasetsRemoved: [...champInputs].filter((d) => !inputs.has(d)).sort(),
-      gates: await svc.gates(c, [target.id], policy),
+      gates: await svc.gates(c, [target.id], policy, champs),
     });
   }
   return { championId: champion?.id ?? null, candidates: out };

@@ -29,14 +29,22 @@ export class MemoryReleaseStore implements ReleaseStore {
     }
   }
 
-  async mutate<T>(releaseId: string, key: string | null, decide: (current: ReleaseDoc | null) => Decision<T>): Promise<T> {
+  /** A stored result for the key answers at once; otherwise `work` writes and is audited, synchronously. */
+  private keyed<T>(key: string | null, work: () => { audit: AuditInput[]; result: T }): T {
     if (key !== null && this.keys.has(key)) return clone(this.keys.get(key) as T);
-    const current = this.releases.get(releaseId);
-    const d = decide(current ? clone(current) : null);
-    if (d.next) this.releases.set(d.next.id, clone(d.next));
-    this.append(d.audit);
-    if (key !== null) this.keys.set(key, clone(d.result));
-    return d.result;
+    const { audit, result } = work();
+    this.append(audit);
+    if (key !== null) this.keys.set(key, clone(result));
+    return result;
+  }
+
+  async mutate<T>(releaseId: string, key: string | null, decide: (current: ReleaseDoc | null) => Decision<T>): Promise<T> {
+    return this.keyed(key, () => {
+      const current = this.releases.get(releaseId);
+      const d = decide(current ? clone(current) : null);
+      if (d.next) this.releases.set(d.next.id, clone(d.next));
+      return { audit: d.audit, result: d.result };
+    });
   }
 
   async getReleases(ids: readonly string[]) {
@@ -72,11 +80,10 @@ export class MemoryReleaseStore implements ReleaseStore {
   }
 
   async setPolicy(projectId: string, policy: Policy, audit: AuditInput, key: string | null) {
-    if (key !== null && this.keys.has(key)) return clone(this.keys.get(key) as Policy);
-    this.policies.set(projectId, clone(policy));
-    this.append([audit]);
-    if (key !== null) this.keys.set(key, clone(policy));
-    return policy;
+    return this.keyed(key, () => {
+      this.policies.set(projectId, clone(policy));
+      return { audit: [audit], result: policy };
+    });
   }
 
   /** Pending releases naming a model version, for the lineage store's deprecation impact. */

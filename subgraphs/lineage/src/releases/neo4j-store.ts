@@ -1,41 +1,50 @@
 /** Releases in Neo4j: each mutation is one write transaction that locks the entity's audit head. */
 import { randomUUID } from 'node:crypto';
-import { offsetOf, type Page, type PageRequest } from '@mlops/kit';
+import { offsetOf, type PageRequest } from '@mlops/kit';
+import { pageFromRow, type Query } from '../cypher/query.ts';
 import * as C from '../cypher/releases.ts';
 import type { Executor } from '../store/executor.ts';
 import { chain } from './audit.ts';
 import type { AuditEventRecord, AuditInput, Decision, Policy, ReleaseDoc, ReleaseFilter, ReleaseStore } from './types.ts';
 
-function paged<T>(row: Record<string, any> | undefined, skip: number, map: (x: any) => T): Page<T> {
-  const total = (row?.total as number) ?? 0;
-  const items = ((row?.items as unknown[]) ?? []).map(map);
-  return { items, totalCount: total, tokens: items.map((_, i) => String(skip + i + 1)), hasNextPage: skip + items.length < total };
-}
+
+type Run = (q: Query) => Promise<Record<string, any>[]>;
 
 export class Neo4jReleaseStore implements ReleaseStore {
   constructor(private readonly ex: Executor) {}
 
-  async mutate<T>(releaseId: string, key: string | null, decide: (current: ReleaseDoc | null) => Decision<T>): Promise<T> {
+  /**
+   * One keyed, audited write transaction on an entity: a stored result for the key answers at
+   * once; otherwise the entity's audit head is locked (serialising concurrent writers), `work`
+   * writes, its audit events are chained after the head, and the result is kept under the key.
+   */
+  private keyed<T>(key: string | null, entityId: string, work: (run: Run) => Promise<{ audit: AuditInput[]; result: T }>): Promise<T> {
     return this.ex.transaction(async (run) => {
       if (key !== null) {
-        // The key node is locked for the rest of the transaction: a concurrent retry waits, then sees the result.
         const [k] = await run(C.lockKey(key, new Date().toISOString()));
         if (k?.result) return JSON.parse(k.result) as T;
       }
-      const [h] = await run(C.lockHead(releaseId));
+      const [h] = await run(C.lockHead(entityId));
+      const { audit, result } = await work(run);
+      await this.appendAudit(run, audit, entityId, h?.count != null ? { count: h.count, hash: h.hash } : null);
+      if (key !== null) await run(C.saveKey(key, JSON.stringify(result ?? null)));
+      return result;
+    });
+  }
+
+  mutate<T>(releaseId: string, key: string | null, decide: (current: ReleaseDoc | null) => Decision<T>): Promise<T> {
+    return this.keyed(key, releaseId, async (run) => {
       const [cur] = await run(C.releaseDoc(releaseId));
       const d = decide(cur?.doc ? (JSON.parse(cur.doc) as ReleaseDoc) : null);
       if (d.next) {
         await run(C.saveRelease(d.next));
         if (d.next.approvals.length) await run(C.saveApprovals(d.next.id, d.next.approvals));
       }
-      await this.appendAudit(run, d.audit, releaseId, h?.count != null ? { count: h.count, hash: h.hash } : null);
-      if (key !== null) await run(C.saveKey(key, JSON.stringify(d.result ?? null)));
-      return d.result;
+      return { audit: d.audit, result: d.result };
     });
   }
 
-  private async appendAudit(run: (q: ReturnType<typeof C.lockHead>) => Promise<Record<string, any>[]>, inputs: AuditInput[], lockedId: string, lockedHead: { count: number; hash: string } | null) {
+  private async appendAudit(run: Run, inputs: AuditInput[], lockedId: string, lockedHead: { count: number; hash: string } | null) {
     const byEntity = new Map<string, AuditInput[]>();
     for (const i of inputs) byEntity.set(i.entityId, [...(byEntity.get(i.entityId) ?? []), i]);
     for (const [entityId, list] of byEntity) {
@@ -63,13 +72,13 @@ export class Neo4jReleaseStore implements ReleaseStore {
     const [rows] = await this.ex.read(
       C.listReleases({ projectIds: f.projectIds, status: f.status ?? null, modelVersionId: f.modelVersionId ?? null, targetId: f.targetId ?? null }, skip, page.first),
     );
-    return paged<ReleaseDoc>(rows![0], skip, (d) => JSON.parse(d));
+    return pageFromRow<ReleaseDoc>(rows![0], skip, (d) => JSON.parse(d));
   }
 
   async auditTrail(entityId: string, page: PageRequest) {
     const skip = offsetOf(page);
     const [rows] = await this.ex.read(C.auditTrail(entityId, skip, page.first));
-    return paged<AuditEventRecord>(rows![0], skip, (e) => e as AuditEventRecord);
+    return pageFromRow<AuditEventRecord>(rows![0], skip, (e) => e as AuditEventRecord);
   }
 
   async auditChain(entityId: string) {
@@ -84,17 +93,11 @@ export class Neo4jReleaseStore implements ReleaseStore {
     return p ? (JSON.parse(p) as Policy) : null;
   }
 
-  async setPolicy(projectId: string, policy: Policy, audit: AuditInput, key: string | null) {
-    return this.ex.transaction(async (run) => {
-      if (key !== null) {
-        const [k] = await run(C.lockKey(key, new Date().toISOString()));
-        if (k?.result) return JSON.parse(k.result) as Policy;
-      }
-      const [h] = await run(C.lockHead(projectId));
+  setPolicy(projectId: string, policy: Policy, audit: AuditInput, key: string | null) {
+    return this.keyed(key, projectId, async (run) => {
       await run(C.setPolicy(projectId, JSON.stringify(policy)));
-      await this.appendAudit(run, [audit], projectId, h?.count != null ? { count: h.count, hash: h.hash } : null);
-      if (key !== null) await run(C.saveKey(key, JSON.stringify(policy)));
-      return policy;
+      return { audit: [audit], result: policy };
     });
   }
+
 }

@@ -87,8 +87,11 @@ export class ReleaseService {
     );
   }
 
-  /** Gates for a candidate on targets: metric vs each champion, lineage completeness, open critical alerts. */
-  async gates(candidate: ModelVersionModel, targetIds: readonly string[], policy: Policy): Promise<GateResult[]> {
+  /**
+   * Gates for a candidate on targets: metric vs each champion, lineage completeness, open
+   * critical alerts. `champs` are the targets' champions when the caller already fetched them.
+   */
+  async gates(candidate: ModelVersionModel, targetIds: readonly string[], policy: Policy, champs?: Map<string, DeploymentModel | null>): Promise<GateResult[]> {
     const out: GateResult[] = [];
     const [run] = candidate.runId ? await this.platforms.training.getRuns([candidate.runId]) : [null];
     if (!run) {
@@ -108,7 +111,7 @@ export class ReleaseService {
               : `all ${run.inputs.length} training dataset version(s) resolve in the catalog`,
       });
     }
-    const champs = await this.champions(targetIds);
+    champs ??= await this.champions(targetIds);
     const champIds = [...new Set([...champs.values()].filter((d) => d).map((d) => d!.modelVersionId))];
     const champModels = new Map((await this.platforms.training.getModelVersions(champIds)).filter((m) => m).map((m) => [m!.id, m!]));
     const m = policy.gateMetric;
@@ -145,8 +148,8 @@ export class ReleaseService {
     const v = await this.validateRequest(who, input);
     if ('errors' in v) return v;
     const { model, projectId, targetIds, strategy, canaryPercent, policy } = v;
-    const gates = await this.gates(model, targetIds, policy);
     const champs = await this.champions(targetIds);
+    const gates = await this.gates(model, targetIds, policy, champs);
     const at = this.now();
     const id = `rel-${randomUUID()}`;
     const doc: ReleaseDoc = {

@@ -4,7 +4,7 @@
  */
 import type { MutationResolvers } from '../__generated__/resolvers-types.ts';
 import type { Outcome } from '../releases/service.ts';
-import { safeText } from '../validate.ts';
+import { targetFilter } from '../validate.ts';
 
 /** Idempotency keys are scoped to the caller, so one caller's key can never replay another's. */
 const scoped = (sub: string, op: string, key: string | null | undefined): string | null => {
@@ -25,10 +25,8 @@ export const Mutation: MutationResolvers = {
     const who = await ctx.caller();
     const invalid = badKey(input.idempotencyKey) ?? badText('note', input.note, 2000);
     if (invalid) return invalid;
-    if (input.wave?.filter) {
-      safeText('wave.filter.line', input.wave.filter.line);
-      safeText('wave.filter.search', input.wave.filter.search);
-    }
+    // Same charset checks as any target list; the filter itself travels on below.
+    if (input.wave?.filter) targetFilter(input.wave.filter, 'wave.filter');
     return ctx.releases.request(who, {
       modelVersionId: input.modelVersionId,
       targetIds: input.targetIds ?? null,

@@ -1,10 +1,10 @@
-import { appError, connectionOf, pageRequest, toConnection } from '@mlops/kit';
+import { appError, connectionOf, pagedConnection, type Page, type PageRequest } from '@mlops/kit';
 import type { Context } from '../context.ts';
 import type { LineageGraphModel } from '../store/types.ts';
 import type { QueryResolvers } from '../__generated__/resolvers-types.ts';
 import { buildLineage } from '../lineage-graph.ts';
 import { verifyChain } from '../releases/audit.ts';
-import { id, intIn, safeText, targetOrder } from '../validate.ts';
+import { id, intIn, targetFilter, targetOrder } from '../validate.ts';
 import { canSee, onVisibleTargets, scopedProject, visible } from './access.ts';
 
 export const Query: QueryResolvers = {
@@ -24,16 +24,9 @@ export const Query: QueryResolvers = {
   },
   releaseTargets: async (_p, { projectId, filter, first, after, orderBy }, ctx) => {
     const order = targetOrder(orderBy);
-    const kind = `ReleaseTarget:${projectId ?? '*'}:${orderBy ?? 'id'}`;
-    const req = pageRequest(kind, { first, after });
-    const f = {
-      line: safeText('filter.line', filter?.line),
-      plant: safeText('filter.plant', filter?.plant),
-      search: safeText('filter.search', filter?.search),
-      projectIds: await visible(ctx),
-    };
-    const page = await ctx.store.listTargets(projectId == null ? null : id('projectId', projectId), f, req, order);
-    return toConnection(kind, page, req.after !== null);
+    const f = { ...targetFilter(filter), projectIds: await visible(ctx) };
+    const project = projectId == null ? null : id('projectId', projectId);
+    return pagedConnection(`ReleaseTarget:${projectId ?? '*'}:${orderBy ?? 'id'}`, { first, after }, (req) => ctx.store.listTargets(project, f, req, order));
   },
   deprecationImpact: async (_p, args, ctx) => {
     const impact = await ctx.store.deprecationImpact(id('modelVersionId', args.modelVersionId), intIn('limit', args.limit, 1, 5000, 1000));
@@ -62,29 +55,15 @@ export const Query: QueryResolvers = {
       at: args.at ?? null,
       maxNodes: intIn('maxNodes', args.maxNodes, 1, 2000, 200),
     })),
-  targetsNotOn: async (_p, args, ctx) => {
-    const kind = `NotOn:${args.modelName}:${args.minVersion}:${args.projectId ?? '*'}`;
-    const req = pageRequest(kind, args);
-    const scope = await scopedProject(ctx, args.projectId == null ? null : id('projectId', args.projectId));
-    if (scope.empty) return connectionOf(kind, [], args);
-    const page = await ctx.store.targetsNotOn(id('modelName', args.modelName), intIn('minVersion', args.minVersion, 0, 1_000_000, 0), scope.projectId, req);
-    return toConnection(kind, page, req.after !== null);
+  targetsNotOn: (_p, args, ctx) => {
+    const name = id('modelName', args.modelName);
+    const minVersion = intIn('minVersion', args.minVersion, 0, 1_000_000, 0);
+    return scopedList(ctx, `NotOn:${args.modelName}:${args.minVersion}:${args.projectId ?? '*'}`, args, (projectId, req) => ctx.store.targetsNotOn(name, minVersion, projectId, req));
   },
-  targetCountsByDataset: async (_p, args, ctx) => {
-    const kind = `DatasetTargets:${args.projectId ?? '*'}`;
-    const req = pageRequest(kind, args);
-    const scope = await scopedProject(ctx, args.projectId == null ? null : id('projectId', args.projectId));
-    if (scope.empty) return connectionOf(kind, [], args);
-    return toConnection(kind, await ctx.store.targetCountsByDataset(scope.projectId, req), req.after !== null);
-  },
-  targetsTrainedOnDataBefore: async (_p, args, ctx) => {
-    const kind = `TrainedBefore:${args.before}:${args.projectId ?? '*'}`;
-    const req = pageRequest(kind, args);
-    const scope = await scopedProject(ctx, args.projectId == null ? null : id('projectId', args.projectId));
-    if (scope.empty) return connectionOf(kind, [], args);
-    const page = await ctx.store.targetsTrainedOnDataBefore(args.before, scope.projectId, req);
-    return toConnection(kind, page, req.after !== null);
-  },
+  targetCountsByDataset: (_p, args, ctx) =>
+    scopedList(ctx, `DatasetTargets:${args.projectId ?? '*'}`, args, (projectId, req) => ctx.store.targetCountsByDataset(projectId, req)),
+  targetsTrainedOnDataBefore: (_p, args, ctx) =>
+    scopedList(ctx, `TrainedBefore:${args.before}:${args.projectId ?? '*'}`, args, (projectId, req) => ctx.store.targetsTrainedOnDataBefore(args.before, projectId, req)),
   platformFreshness: (_p, _a, ctx) => ctx.store.getFreshness(),
 
   release: async (_p, args, ctx) => {
@@ -92,11 +71,9 @@ export const Query: QueryResolvers = {
     return r && (await canSee(ctx, r.projectId)) ? r : null;
   },
   releases: async (_p, { projectId, status, first, after }, ctx) => {
-    const kind = `Release:${projectId ?? '*'}:${status ?? '*'}`;
-    const req = pageRequest(kind, { first, after });
     const v = await visible(ctx);
     const projectIds = projectId == null ? v : v === null || v.includes(projectId) ? [id('projectId', projectId)] : [];
-    return toConnection(kind, await ctx.releases.releases.listReleases({ projectIds, status: status ?? null }, req), req.after !== null);
+    return pagedConnection(`Release:${projectId ?? '*'}:${status ?? '*'}`, { first, after }, (req) => ctx.releases.releases.listReleases({ projectIds, status: status ?? null }, req));
   },
   approvalInbox: async (_p, { first, after }, ctx) => {
     const who = await ctx.caller();
@@ -110,8 +87,7 @@ export const Query: QueryResolvers = {
     const entityId = id('entityId', args.entityId);
     await assertAuditVisible(ctx, entityId);
     const kind = `Audit:${entityId}`;
-    const req = pageRequest(kind, { first: args.first, after: args.after });
-    return toConnection(kind, await ctx.releases.releases.auditTrail(entityId, req), req.after !== null);
+    return pagedConnection(kind, { first: args.first, after: args.after }, (req) => ctx.releases.releases.auditTrail(entityId, req));
   },
   verifyAuditTrail: async (_p, args, ctx) => {
     const entityId = id('entityId', args.entityId);
@@ -142,4 +118,16 @@ async function hideInvisible(ctx: Context, g: LineageGraphModel): Promise<Lineag
     edges: g.edges.filter((e) => !hidden.has(e.from) && !hidden.has(e.to)),
     truncated: g.truncated,
   };
+}
+
+/** A cross-project graph list, limited to the projects the caller may see (see scopedProject). */
+async function scopedList<T>(
+  ctx: Context,
+  kind: string,
+  args: { projectId?: string | null; first?: number | null; after?: string | null },
+  fetch: (projectId: string | null, req: PageRequest) => Promise<Page<T>>,
+) {
+  const scope = await scopedProject(ctx, args.projectId == null ? null : id('projectId', args.projectId));
+  if (scope.empty) return connectionOf(kind, [], args);
+  return pagedConnection(kind, args, (req) => fetch(scope.projectId, req));
 }

@@ -1,4 +1,4 @@
-import { hasRole, pageRequest, toConnection } from '@mlops/kit';
+import { hasRole, pagedConnection } from '@mlops/kit';
 import type { Context } from '../context.ts';
 import { visible } from './access.ts';
 import type {
@@ -25,8 +25,7 @@ export const Release: ReleaseResolvers = {
   },
   auditTrail: async (r, { first, after }, ctx) => {
     const kind = `Audit:${r.id}`;
-    const req = pageRequest(kind, { first, after });
-    return toConnection(kind, await ctx.releases.releases.auditTrail(r.id, req), req.after !== null);
+    return pagedConnection(kind, { first, after }, (req) => ctx.releases.releases.auditTrail(r.id, req));
   },
 };
 
@@ -61,6 +60,6 @@ export async function releasesOf(
   args: { first?: number | null; after?: string | null },
 ) {
   const kind = `Releases:${filter.targetId ?? ''}:${filter.modelVersionId ?? ''}`;
-  const req = pageRequest(kind, args);
-  return toConnection(kind, await ctx.releases.releases.listReleases({ projectIds: await visible(ctx), ...filter }, req), req.after !== null);
+  const projectIds = await visible(ctx);
+  return pagedConnection(kind, args, (req) => ctx.releases.releases.listReleases({ projectIds, ...filter }, req));
 }

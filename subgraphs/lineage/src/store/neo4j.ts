@@ -5,7 +5,8 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { join } from 'node:path';
-import { offsetOf, type Logger, type Page, type PageRequest } from '@mlops/kit';
+import { offsetOf, type Logger, type PageRequest } from '@mlops/kit';
+import { pageFromRow } from '../cypher/query.ts';
 import * as R from '../cypher/reads.ts';
 import * as W from '../cypher/writes.ts';
 import { Executor, type Neo4jConfig } from './executor.ts';
@@ -79,11 +80,6 @@ const span = (r: Record<string, any>): DeploymentSpan => ({
   state: r.state,
 });
 
-function paged<T>(row: Record<string, any> | undefined, skip: number): Page<T> {
-  const total = (row?.total as number) ?? 0;
-  const items = ((row?.items as T[]) ?? []).map((x) => x);
-  return { items, totalCount: total, tokens: items.map((_, i) => String(skip + i + 1)), hasNextPage: skip + items.length < total };
-}
 
 const cut = <T>(xs: T[], limit: number) => ({ items: xs.slice(0, limit), cut: xs.length > limit });
 const sortStr = (xs: string[]) => [...xs].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
@@ -141,7 +137,7 @@ export class Neo4jLineageStore implements LineageStore {
   async listProjects(page: PageRequest) {
     const skip = offsetOf(page);
     const [rows] = await this.ex.read(R.listProjects(skip, page.first));
-    return paged<ProjectModel>(rows![0], skip);
+    return pageFromRow<ProjectModel>(rows![0], skip);
   }
 
   async getTargets(ids: readonly string[]) {
@@ -155,7 +151,7 @@ export class Neo4jLineageStore implements LineageStore {
     const [rows] = await this.ex.read(
       R.listTargets({ projectId, projectIds: f.projectIds ?? null, line: f.line ?? null, plant: f.plant ?? null, search: f.search ?? null }, skip, page.first, order),
     );
-    return paged<ReleaseTargetModel>(rows![0], skip);
+    return pageFromRow<ReleaseTargetModel>(rows![0], skip);
   }
 
   async applyBatch(batch: GraphBatch) {
@@ -276,18 +272,18 @@ export class Neo4jLineageStore implements LineageStore {
   async targetsNotOn(name: string, minVersion: number, projectId: string | null, page: PageRequest) {
     const skip = offsetOf(page);
     const [rows] = await this.ex.read(R.targetsNotOn(name, minVersion, projectId, skip, page.first));
-    return paged<ReleaseTargetModel>(rows![0], skip);
+    return pageFromRow<ReleaseTargetModel>(rows![0], skip);
   }
 
   async targetCountsByDataset(projectId: string | null, page: PageRequest) {
     const skip = offsetOf(page);
     const [rows] = await this.ex.read(R.targetCountsByDataset(projectId, skip, page.first));
-    return paged<TargetDatasetCount>(rows![0], skip);
+    return pageFromRow<TargetDatasetCount>(rows![0], skip);
   }
 
   async targetsTrainedOnDataBefore(before: string, projectId: string | null, page: PageRequest) {
     const skip = offsetOf(page);
     const [rows] = await this.ex.read(R.targetsTrainedOnDataBefore(before, projectId, skip, page.first));
-    return paged<ReleaseTargetModel>(rows![0], skip);
+    return pageFromRow<ReleaseTargetModel>(rows![0], skip);
   }
 }

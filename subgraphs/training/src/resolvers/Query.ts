@@ -1,4 +1,4 @@
-import { badInput, pageRequest, toConnection } from '@mlops/kit';
+import { pagedConnection, badInput } from '@mlops/kit';
 import type { QueryResolvers } from '../__generated__/resolvers-types.ts';
 
 const MAX_COMPARE = 10;
@@ -9,12 +9,10 @@ export const Query: QueryResolvers = {
   modelVersion: (_p, { id }, ctx) => ctx.loaders.modelVersion.load(id),
   trainingRun: (_p, { id }, ctx) => ctx.loaders.run.load(id),
   modelVersions: async (_p, { filter, first, after }, ctx) => {
-    const req = pageRequest('ModelVersion', { first, after });
-    return toConnection('ModelVersion', await ctx.connector.listModelVersions(filter ?? {}, req), req.after !== null);
+    return pagedConnection('ModelVersion', { first, after }, (req) => ctx.connector.listModelVersions(filter ?? {}, req));
   },
   trainingRuns: async (_p, { filter, first, after }, ctx) => {
-    const req = pageRequest('TrainingRun', { first, after });
-    return toConnection('TrainingRun', await ctx.connector.listRuns(filter ?? {}, req), req.after !== null);
+    return pagedConnection('TrainingRun', { first, after }, (req) => ctx.connector.listRuns(filter ?? {}, req));
   },
   compareModelVersions: async (_p, { ids }, ctx) => {
     if (ids.length < 2 || ids.length > MAX_COMPARE) throw badInput('ids', `give 2 to ${MAX_COMPARE} model version ids, got ${ids.length}`);
