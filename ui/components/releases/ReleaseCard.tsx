@@ -2,8 +2,9 @@
 /** A release with its gates, the diff against what it replaces, approvals and the actions. */
 import Link from 'next/link';
 import { GateBadge, Pill } from '@/components/common/badges';
+import { MetricDeltaTable } from '@/components/common/MetricDeltaTable';
 import { graphql, getFragmentData, type FragmentType } from '@/gql';
-import { deltaTone, fmtDate, fmtDelta, fmtNum } from '@/lib/format';
+import { fmtDate } from '@/lib/format';
 import { href } from '@/lib/paths';
 import { ReleaseActions } from './ReleaseActions';
 
@@ -151,42 +152,17 @@ export function ReleaseCard(props: { release: FragmentType<typeof ReleaseCard_Re
             const keys = [...new Set([...p.metrics.map((m) => m.key), ...r.modelVersion.metrics.map((m) => m.key)])];
             return (
               <div key={p.id} className="stack" style={{ marginTop: '0.5rem' }}>
-                <div className="table-wrap">
-                  <table className="data" data-testid="release-diff">
-                    <caption className="small" style={{ textAlign: 'left', padding: '0.3rem 0.6rem' }}>
-                      {p.id} → {r.modelVersion.id}
-                    </caption>
-                    <thead>
-                      <tr>
-                        <th scope="col">Metric</th>
-                        <th scope="col" className="num">
-                          Now
-                        </th>
-                        <th scope="col" className="num">
-                          Candidate
-                        </th>
-                        <th scope="col" className="num">
-                          Δ
-                        </th>
-                      </tr>
-                    </thead>
-                    <tbody>
-                      {keys.map((k) => {
-                        const a = p.metrics.find((m) => m.key === k)?.value;
-                        const b = r.modelVersion.metrics.find((m) => m.key === k)?.value;
-                        const d = a !== undefined && b !== undefined ? b - a : null;
-                        return (
-                          <tr key={k}>
-                            <th scope="row">{k}</th>
-                            <td className="num">{fmtNum(a)}</td>
-                            <td className="num">{fmtNum(b)}</td>
-                            <td className={`num tone-${deltaTone(k, d)}-text`}>{fmtDelta(d)}</td>
-                          </tr>
-                        );
-                      })}
-                    </tbody>
-                  </table>
-                </div>
+                <MetricDeltaTable
+                  testId="release-diff"
+                  visibleCaption
+                  caption={`${p.id} → ${r.modelVersion.id}`}
+                  beforeLabel="Now"
+                  rows={keys.map((k) => {
+                    const a = p.metrics.find((m) => m.key === k)?.value;
+                    const b = r.modelVersion.metrics.find((m) => m.key === k)?.value;
+                    return { key: k, before: a, after: b, delta: a !== undefined && b !== undefined ? b - a : null };
+                  })}
+                />
                 <div className="small">
                   Data:{' '}
                   {added.length + removed.length === 0 ? (

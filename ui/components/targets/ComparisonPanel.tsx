@@ -2,9 +2,10 @@
 /** The champion against the candidates trained for this target: metric deltas, data changes, gates. */
 import Link from 'next/link';
 import { GateBadge } from '@/components/common/badges';
+import { MetricDeltaTable } from '@/components/common/MetricDeltaTable';
 import { Empty, ErrorState, Loading, PartialWarning } from '@/components/common/states';
 import { graphql, getFragmentData } from '@/gql';
-import { deltaTone, fmtDate, fmtDelta, fmtNum } from '@/lib/format';
+import { fmtDate } from '@/lib/format';
 import { href } from '@/lib/paths';
 import { useTargetComparison } from '@/lib/queries/targets';
 
@@ -84,37 +85,12 @@ export function ComparisonPanel({ targetId, onRequest, canRequest }: { targetId:
                   <GateBadge passed={allPassed} />
                 </div>
                 <p className="muted small">registered {fmtDate(cand.modelVersion.createdAt)}</p>
-                <div className="table-wrap">
-                  <table className="data">
-                    <caption className="sr-only">Metrics of {cand.modelVersion.id} against the champion</caption>
-                    <thead>
-                      <tr>
-                        <th scope="col">Metric</th>
-                        <th scope="col" className="num">
-                          Champion
-                        </th>
-                        <th scope="col" className="num">
-                          Candidate
-                        </th>
-                        <th scope="col" className="num">
-                          Δ
-                        </th>
-                      </tr>
-                    </thead>
-                    <tbody>
-                      {cand.metrics.map((m) => (
-                        <tr key={m.key}>
-                          <th scope="row">{m.key}</th>
-                          <td className="num">{fmtNum(m.champion)}</td>
-                          <td className="num">{fmtNum(m.candidate)}</td>
-                          <td className={`num tone-${deltaTone(m.key, m.delta)}-text`} data-testid={`delta-${m.key}`}>
-                            {fmtDelta(m.delta)}
-                          </td>
-                        </tr>
-                      ))}
-                    </tbody>
-                  </table>
-                </div>
+                <MetricDeltaTable
+                  caption={`Metrics of ${cand.modelVersion.id} against the champion`}
+                  beforeLabel="Champion"
+                  deltaTestIds
+                  rows={cand.metrics.map((m) => ({ key: m.key, before: m.champion, after: m.candidate, delta: m.delta }))}
+                />
                 <h4 className="small">Data changes</h4>
                 {cand.datasetsAdded.length + cand.datasetsRemoved.length === 0 ? (
                   <p className="muted small">Same training data as the champion.</p>
