@@ -7,7 +7,7 @@ export default defineConfig({
   test: {
     // The browser tests run afterwards in their own run (test/e2e/vitest.config.ts): beside the
     // Neo4j suites on two cores, chromium and the Next server were starved into timeouts.
-    include: ['kit/src/**/*.test.ts', 'connectors/src/**/*.test.ts', 'gateway/src/**/*.test.ts', 'subgraphs/*/src/**/*.test.ts', 'schema/**/*.test.ts', 'test/integration/**/*.test.ts'],
+    include: ['kit/src/**/*.test.ts', 'connectors/src/**/*.test.ts', 'gateway/src/**/*.test.ts', 'subgraphs/*/src/**/*.test.ts', 'schema/**/*.test.ts', 'test/integration/**/*.test.ts', 'test/security/**/*.test.ts'],
     // Two cores: files run in parallel in forks, tests inside a file run in order.
     pool: 'forks',
     poolOptions: { forks: { maxForks: 2, minForks: 1 } },

@@ -1,15 +1,22 @@
 /**
- * `npm run token -- <user> <role>[@project] …`: prints a development bearer token signed with
- * the dev secret (AUTH_SECRET if set). Roles without @project apply to every project.
+ * `npm run token -- <user> <role>[@project] …`: prints a bearer token signed with the
+ * configured HS256 secret (auth.secret / AUTH_SECRET; the development secret in demo mode).
+ * Roles without @project apply to every project. Valid for 8 h (within auth.maxTokenTtlSeconds).
  *   npm run token -- alice requester@pump-anomaly viewer
  */
-import { authEnv, issueToken, ROLES, type Role } from '@mlops/kit';
-import { parseEnv, z } from '@mlops/kit/env';
+import { issueToken, ROLES, type Role } from '@mlops/kit';
+import { authConfigOf, loadConfig } from '@mlops/kit/config';
 
-const env = parseEnv('token', z.object(authEnv));
+// Without a configuration file this is the demo's token (what `npm start` verifies).
+const config = loadConfig(undefined, { defaults: process.env.MLOPS_CONFIG ? {} : { mode: 'demo' } });
+const auth = authConfigOf(config);
 const [sub, ...grants] = process.argv.slice(2);
 if (!sub || grants.length === 0) {
-  process.stderr.write('usage: npm run token -- <user> <role>[@project] ...   roles: viewer, requester, approver, admin\n');
+  process.stderr.write(`usage: npm run token -- <user> <role>[@project] ...   roles: ${ROLES.join(', ')}\n`);
+  process.exit(2);
+}
+if (!auth.secret) {
+  process.stderr.write('token: the configuration verifies tokens with a JWKS URL (an identity provider); get a token from it instead\n');
   process.exit(2);
 }
 const roles: Record<string, Role> = {};
@@ -21,4 +28,5 @@ for (const g of grants) {
   }
   roles[project] = role as Role;
 }
-process.stdout.write(`${await issueToken({ issuer: env.AUTH_ISSUER, audience: env.AUTH_AUDIENCE, secret: env.AUTH_SECRET }, { sub, roles })}\n`);
+const ttl = Math.min(8 * 3600, auth.maxTokenTtlSeconds);
+process.stdout.write(`${await issueToken({ issuer: auth.issuer, audience: auth.audience, secret: auth.secret }, { sub, roles }, ttl)}\n`);

@@ -4,6 +4,7 @@
  * `npm start`, the integration tests and the bench. The lineage graph lives in Neo4j when a
  * connection is given, otherwise in the in-memory store.
  */
+import { randomBytes } from 'node:crypto';
 import { createLogger, DEV_AUTH, getScenario, instrument, type AuthConfig, type Instrumented, type Logger } from '@mlops/kit';
 import type { Listening } from '@mlops/kit/server';
 import type { Scenario } from '@mlops/kit/scenario';
@@ -35,6 +36,16 @@ export interface EmbeddedOptions {
   /** Token verification for gateway and subgraphs (default: the dev HS256 secret, anonymous = viewer). */
   auth?: AuthConfig;
   webhookSecret?: string;
+  /** Gateway → subgraph trust key (default: a random one per start, since all runs in this process). */
+  internalKey?: string;
+  /** Gateway limits and timeouts (defaults: kit's limits, 10 s / 15 s, no rate limit). */
+  gateway?: { maxDepth?: number; maxCost?: number; maxAliases?: number; subgraphTimeoutMs?: number; requestTimeoutMs?: number; rateLimitPerMinute?: number };
+  /** HMAC key for pushed events (besides platform-writer tokens). */
+  ingestSecret?: string;
+  /** Release webhooks to loopback/private addresses (default on: the demo and tests receive on 127.0.0.1). */
+  allowPrivateWebhooks?: boolean;
+  /** Neo4j query timeout (default 5 s). */
+  neo4jQueryTimeoutMs?: number;
 }
 
 export interface Embedded {
@@ -51,6 +62,7 @@ export interface Embedded {
   store: LineageStore;
   backend: LineageBackend & { webhooks: WebhookSender };
   auth: AuthConfig;
+  internalKey: string;
   sync: SyncLoop;
   stopSubgraph(name: SubgraphName): Promise<void>;
   stop(): Promise<void>;
@@ -62,8 +74,12 @@ export async function startEmbedded(opts: EmbeddedOptions = {}): Promise<Embedde
   const host = opts.host ?? '127.0.0.1';
   const port = (i: number) => (opts.basePort ? opts.basePort + i : 0);
   const auth: AuthConfig = opts.auth ?? { ...DEV_AUTH, anonymousRole: 'viewer' };
+  const internalKey = opts.internalKey ?? randomBytes(32).toString('base64url');
   const store = opts.neo4j
-    ? new Neo4jLineageStore({ database: 'neo4j', ...opts.neo4j }, logger.child({ component: 'lineage-store' }))
+    ? new Neo4jLineageStore(
+        { database: 'neo4j', ...opts.neo4j, ...(opts.neo4jQueryTimeoutMs ? { queryTimeoutMs: opts.neo4jQueryTimeoutMs } : {}) },
+        logger.child({ component: 'lineage-store' }),
+      )
     : new MemoryLineageStore();
   const connectors = {
     training: instrument(new BuiltinTrainingConnector(scenario)),
@@ -79,11 +95,15 @@ export async function startEmbedded(opts: EmbeddedOptions = {}): Promise<Embedde
     platforms: { training: connectors.training, catalog: connectors.catalog, inference: connectors.inference, monitoring: connectors.monitoring },
     auth,
     webhookSecret: opts.webhookSecret ?? 'dev-only-webhook-secret',
+    ingestSecret: opts.ingestSecret,
+    allowPrivateWebhooks: opts.allowPrivateWebhooks ?? true,
     logger: logger.child({ component: 'releases' }),
   });
   const sync = startSyncLoop(connectors.lineage, { training: connectors.training, catalog: connectors.catalog, inference: connectors.inference, projects }, logger, opts.syncIntervalMs ?? 0);
   await sync.runOnce();
-  const sub = (name: SubgraphName) => ({ host, port: port(SUBGRAPH_NAMES.indexOf(name) + 1), logger: logger.child({ component: name }) });
+  const g = opts.gateway ?? {};
+  const limits = { maxDepth: g.maxDepth ?? 16, maxAliases: g.maxAliases ?? 30, maxCost: g.maxCost ?? 200_000 };
+  const sub = (name: SubgraphName) => ({ host, port: port(SUBGRAPH_NAMES.indexOf(name) + 1), logger: logger.child({ component: name }), internalKey, limits });
   const subgraphs: Record<SubgraphName, Listening> = {
     training: await training.start(connectors.training, sub('training')),
     catalog: await catalog.start(connectors.catalog, sub('catalog')),
@@ -96,6 +116,11 @@ export async function startEmbedded(opts: EmbeddedOptions = {}): Promise<Embedde
     port: port(0),
     logger: logger.child({ component: 'gateway' }),
     auth,
+    internalKey,
+    ...limits,
+    ...(g.subgraphTimeoutMs ? { subgraphTimeoutMs: g.subgraphTimeoutMs } : {}),
+    ...(g.requestTimeoutMs ? { requestTimeoutMs: g.requestTimeoutMs } : {}),
+    rateLimitPerMinute: g.rateLimitPerMinute ?? 0,
     urls: Object.fromEntries(Object.entries(subgraphs).map(([name, l]) => [name, l.url])),
   });
   const stopped = new Set<string>();
@@ -107,6 +132,7 @@ export async function startEmbedded(opts: EmbeddedOptions = {}): Promise<Embedde
     store,
     backend,
     auth,
+    internalKey,
     sync,
     async stopSubgraph(name) {
       if (stopped.has(name)) return;

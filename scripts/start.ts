@@ -1,38 +1,40 @@
 /**
- * `npm start`: the whole system in one process: built-in platforms seeded with the plant
- * scenario, five subgraphs (4001–4005), the gateway (4000) and the explorer UI (3000). The lineage graph lives in Neo4j
- * when NEO4J_URI is set, else in a local Neo4j provisioned from Maven Central (needs Java 17
- * and mvn), else in memory. Ctrl-C stops everything (and the local Neo4j).
+ * `npm start`: the demo. The whole system in one process: built-in platforms seeded with the
+ * plant scenario, five subgraphs (4001–4005), the gateway (4000) and the explorer UI (3000).
+ * The lineage graph lives in Neo4j when NEO4J_URI is set, else in a local Neo4j provisioned
+ * from Maven Central (needs Java 17 and mvn), else in memory. Ctrl-C stops everything.
+ *
+ * It reads the same configuration as production (file + environment) in `demo` mode: the
+ * development JWT secret and anonymous viewers unless AUTH_* say otherwise, and it says so.
+ * A deployment uses `npm run serve` (scripts/serve.ts) instead.
  */
 import { spawnSync } from 'node:child_process';
-import { createLogger } from '@mlops/kit';
-import { parseEnv, port, scenarioEnv, z } from '@mlops/kit/env';
+import { createLogger, DEV_AUTH } from '@mlops/kit';
+import { anonymousRole, authConfigOf, DEV_SECRETS, loadConfig } from '@mlops/kit/config';
+import { parseEnv, port, z } from '@mlops/kit/env';
 import { ensureUiBuild, startUi, type RunningUi } from '../ui/launcher.ts';
 import { startEmbedded } from './embedded.ts';
 
+const config = loadConfig(undefined, { defaults: { mode: 'demo' } });
 const env = parseEnv(
   'start',
   z.object({
-    ...scenarioEnv,
     BASE_PORT: port(4000),
     LINEAGE_STORE: z.enum(['auto', 'neo4j', 'memory']).default('auto'),
-    NEO4J_URI: z.string().optional(),
-    NEO4J_USER: z.string().default('neo4j'),
-    NEO4J_PASSWORD: z.string().default(''),
-    NEO4J_DATABASE: z.string().default('neo4j'),
-    SYNC_INTERVAL_MS: z.coerce.number().int().min(0).default(30_000),
     UI: z.enum(['on', 'off']).default('on'),
     UI_PORT: port(3000),
   }),
 );
-const logger = createLogger('start', env.LOG_LEVEL);
+const logger = createLogger('start', config.log.level);
+const auth = authConfigOf(config);
+const NEO = config.neo4j;
 
 const has = (cmd: string, args: string[]) => spawnSync(cmd, args, { stdio: 'ignore' }).status === 0;
 
 async function lineageDatabase(): Promise<{ neo4j: { uri: string; user: string; password: string; database: string } | null; stop: () => Promise<void> }> {
   const none = { neo4j: null, stop: async () => {} };
   if (env.LINEAGE_STORE === 'memory') return none;
-  if (env.NEO4J_URI) return { neo4j: { uri: env.NEO4J_URI, user: env.NEO4J_USER, password: env.NEO4J_PASSWORD, database: env.NEO4J_DATABASE }, stop: async () => {} };
+  if (NEO.uri) return { neo4j: { uri: NEO.uri, user: NEO.user, password: NEO.password, database: NEO.database }, stop: async () => {} };
   if (!has('java', ['-version']) || !has('mvn', ['-v'])) {
     if (env.LINEAGE_STORE === 'neo4j') throw new Error('LINEAGE_STORE=neo4j but neither NEO4J_URI is set nor java and mvn are available to provision one');
     logger.warn('no NEO4J_URI and no java/mvn to provision Neo4j: the lineage graph lives in memory');
@@ -53,21 +55,48 @@ async function lineageDatabase(): Promise<{ neo4j: { uri: string; user: string; 
 }
 
 const db = await lineageDatabase();
+const host = config.gateway.host;
 const system = await startEmbedded({
-  targets: env.SCENARIO_TARGETS,
-  seed: env.SCENARIO_SEED,
-  host: env.HOST,
+  targets: config.scenario.targets,
+  seed: config.scenario.seed,
+  host,
   basePort: env.BASE_PORT,
   neo4j: db.neo4j,
-  syncIntervalMs: env.SYNC_INTERVAL_MS,
+  neo4jQueryTimeoutMs: NEO.queryTimeoutMs,
+  syncIntervalMs: config.lineage.syncIntervalMs,
   logger,
+  auth,
+  webhookSecret: config.lineage.webhookSecret ?? DEV_SECRETS.webhook,
+  ingestSecret: config.lineage.ingestSecret,
+  allowPrivateWebhooks: config.lineage.allowPrivateWebhooks || config.mode === 'demo',
+  ...(config.internal.key ? { internalKey: config.internal.key } : {}),
+  gateway: {
+    maxDepth: config.gateway.maxDepth,
+    maxCost: config.gateway.maxCost,
+    maxAliases: config.gateway.maxAliases,
+    subgraphTimeoutMs: config.gateway.subgraphTimeoutMs,
+    requestTimeoutMs: config.gateway.requestTimeoutMs,
+    // The demo has one user at a time; a limit would only trip the browser tests.
+    rateLimitPerMinute: config.mode === 'demo' ? 0 : config.gateway.rateLimitPerMinute,
+  },
 });
 
 let ui: RunningUi | null = null;
 if (env.UI === 'on') {
   // Builds only when ui/.next is missing or older than the UI sources.
   ensureUiBuild((l) => logger.info(l));
-  ui = await startUi({ gatewayUrl: system.gateway.url, port: env.UI_PORT, host: env.HOST });
+  ui = await startUi({
+    gatewayUrl: system.gateway.url,
+    port: env.UI_PORT,
+    host,
+    env: {
+      MLOPS_MODE: config.mode,
+      AUTH_ISSUER: auth.issuer,
+      AUTH_AUDIENCE: auth.audience,
+      ...(auth.secret ? { AUTH_SECRET: auth.secret } : {}),
+      ...(auth.jwksUrl ? { AUTH_JWKS_URL: auth.jwksUrl } : {}),
+    },
+  });
 }
 
 let stopping = false;
@@ -82,10 +111,15 @@ const stop = async () => {
 process.once('SIGINT', () => void stop());
 process.once('SIGTERM', () => void stop());
 
-const base = `http://${env.HOST}`;
+const base = `http://${host}`;
+const devSecret = auth.secret === DEV_AUTH.secret;
+if (devSecret) logger.warn('tokens are verified with the public development secret: anyone can sign an admin token; set AUTH_SECRET or AUTH_JWKS_URL for anything shared');
 process.stdout.write(
   [
     '',
+    config.mode === 'demo'
+      ? `DEMO MODE: simulated plant, everything in one process${devSecret ? ', the public development JWT secret' : ''}${anonymousRole(config) !== 'none' ? `, anonymous callers are ${anonymousRole(config)}s` : ''}. Not for a shared deployment: see "Running in production" in the README (npm run serve).`
+      : 'Production configuration, run in one process by npm start (use npm run serve to run each service as its own process).',
     'MLOps traceability gateway is up:',
     ...(ui ? [`  Explorer   ${ui.url}`] : []),
     `  GraphQL    ${system.gateway.url}`,

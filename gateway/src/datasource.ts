@@ -5,7 +5,7 @@
  */
 import { RemoteGraphQLDataSource } from '@apollo/gateway';
 import type { GraphQLError } from 'graphql';
-import { appError, ERROR_CODES, type ErrorCode } from '@mlops/kit';
+import { appError, CALLER_HEADER, ERROR_CODES, type ErrorCode } from '@mlops/kit';
 
 export interface SubgraphRequestCounter {
   byService: Map<string, number>;
@@ -22,13 +22,20 @@ export class GatewayDataSource extends RemoteGraphQLDataSource {
     private readonly serviceName: string,
     url: string,
     private readonly counter: SubgraphRequestCounter,
+    timeoutMs: number,
   ) {
-    super({ url });
+    // Node's own fetch (undici): pooled keep-alive connections, and an abort when the
+    // subgraph takes longer than the gateway allows (the field becomes SUBGRAPH_UNAVAILABLE).
+    super({
+      url,
+      fetcher: ((input: string, init: RequestInit) => fetch(input, { ...init, signal: AbortSignal.timeout(timeoutMs) })) as never,
+    });
   }
 
-  override willSendRequest(options: { request: { http?: { headers: { set(k: string, v: string): void } } }; context: { authorization?: string | null } }): void {
-    const auth = options.context?.authorization;
-    if (auth) options.request.http?.headers.set('authorization', auth);
+  override async willSendRequest(options: { request: { http?: { headers: { set(k: string, v: string): void } } }; context: { callerHeader?: Promise<string> } }): Promise<void> {
+    // The subgraphs trust only this signed header, never a client's Authorization.
+    const header = await options.context?.callerHeader;
+    if (header) options.request.http?.headers.set(CALLER_HEADER, header);
     this.counter.byService.set(this.serviceName, (this.counter.byService.get(this.serviceName) ?? 0) + 1);
   }
 

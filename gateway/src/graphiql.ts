@@ -37,17 +37,27 @@ const page = (endpoint: string) => `<!doctype html>
 <script src="/graphiql/assets/react.js"></script>
 <script src="/graphiql/assets/react-dom.js"></script>
 <script src="/graphiql/assets/graphiql.js"></script>
-<script>
-  const fetcher = GraphiQL.createFetcher({ url: ${JSON.stringify(endpoint)} });
-  ReactDOM.createRoot(document.getElementById('graphiql')).render(
-    React.createElement(GraphiQL, { fetcher, defaultQuery: ${JSON.stringify(EXAMPLE)}, defaultEditorToolsVisibility: true })
-  );
-</script></body></html>`;
+<script src="/graphiql/assets/boot.js"></script>
+</body></html>`;
+
+// The boot script is an asset, not inline, so the CSP can forbid inline scripts.
+const boot = (endpoint: string) => `const fetcher = GraphiQL.createFetcher({ url: ${JSON.stringify(endpoint)} });
+ReactDOM.createRoot(document.getElementById('graphiql')).render(
+  React.createElement(GraphiQL, { fetcher, defaultQuery: ${JSON.stringify(EXAMPLE)}, defaultEditorToolsVisibility: true })
+);
+`;
+
+/** Same-origin scripts only; GraphiQL's editor sets inline styles, hence style-src 'unsafe-inline'. */
+const GRAPHIQL_CSP =
+  "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; font-src 'self' data:; connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'; object-src 'none'";
 
 /** Mounts GET /graphiql and its assets. */
 export function mountGraphiQL(app: express.Express, endpoint = '/graphql'): void {
   app.get('/graphiql', (_req, res) => {
-    res.type('html').send(page(endpoint));
+    res.set('content-security-policy', GRAPHIQL_CSP).type('html').send(page(endpoint));
+  });
+  app.get('/graphiql/assets/boot.js', (_req, res) => {
+    res.type('text/javascript').send(boot(endpoint));
   });
   app.get('/graphiql/assets/:name', (req, res) => {
     const asset = ASSETS[req.params.name];

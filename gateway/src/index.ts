@@ -1,23 +1,24 @@
-/** Entry point: parse env, start the gateway over the composed supergraph. */
+/** Entry point: read the configuration, start the gateway over the composed supergraph. */
 import { createLogger } from '@mlops/kit';
+import { authConfigOf, requireInternalKey } from '@mlops/kit/config';
 import { runUntilSignal } from '@mlops/kit/server';
-import { env } from './env.ts';
+import { config } from './env.ts';
 import { startGateway } from './server.ts';
 
-const logger = createLogger('gateway', env.LOG_LEVEL);
+const logger = createLogger('gateway', config.log.level);
 const gateway = await startGateway({
-  host: env.HOST,
-  port: env.PORT,
+  host: config.gateway.host,
+  port: config.gateway.port,
   logger,
-  maxDepth: env.GATEWAY_MAX_DEPTH,
-  maxCost: env.GATEWAY_MAX_COST,
-  auth: { issuer: env.AUTH_ISSUER, audience: env.AUTH_AUDIENCE, secret: env.AUTH_SECRET, jwksUrl: env.AUTH_JWKS_URL, anonymousRole: env.AUTH_ANONYMOUS_ROLE },
-  urls: {
-    training: env.TRAINING_URL,
-    catalog: env.CATALOG_URL,
-    inference: env.INFERENCE_URL,
-    monitoring: env.MONITORING_URL,
-    lineage: env.LINEAGE_URL,
-  },
+  maxDepth: config.gateway.maxDepth,
+  maxCost: config.gateway.maxCost,
+  maxAliases: config.gateway.maxAliases,
+  subgraphTimeoutMs: config.gateway.subgraphTimeoutMs,
+  requestTimeoutMs: config.gateway.requestTimeoutMs,
+  rateLimitPerMinute: config.gateway.rateLimitPerMinute,
+  auth: authConfigOf(config),
+  // loadConfig refuses production without it; the demo runs every service in one process (scripts/start.ts).
+  internalKey: requireInternalKey(config, 'gateway'),
+  urls: Object.fromEntries(Object.entries(config.subgraphs).map(([name, s]) => [name, s.url])),
 });
 runUntilSignal(gateway, logger, 'gateway');

@@ -9,11 +9,14 @@ import { ApolloGateway } from '@apollo/gateway';
 import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
 import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { expressMiddleware } from '@as-integrations/express5';
-import { ApolloArmor } from '@escape.tech/graphql-armor';
-import { createVerifier, maskError, type AuthConfig, type Logger } from '@mlops/kit';
-import { listenApp, type Listening } from '@mlops/kit/server';
+import { GraphQLError } from 'graphql';
+import { appError, createVerifier, maskError, signCaller, type AuthConfig, type Identity, type Logger } from '@mlops/kit';
+import { armorFor, DEFAULT_LIMITS, listenApp, type Listening } from '@mlops/kit/server';
+import { operationCost } from './cost.ts';
 import { createRequestCounter, GatewayDataSource, type SubgraphRequestCounter } from './datasource.ts';
 import { mountGraphiQL } from './graphiql.ts';
+import { createRateLimiter } from './rate-limit.ts';
+import { securityHeaders } from './security-headers.ts';
 
 export const supergraphPath = fileURLToPath(new URL('../../schema/supergraph.graphql', import.meta.url));
 
@@ -25,9 +28,28 @@ export interface GatewayOptions {
   logger: Logger;
   maxDepth?: number;
   maxCost?: number;
+  maxAliases?: number;
   supergraphSdl?: string;
   auth: AuthConfig;
+  /** Signs the caller header the subgraphs require (kit/server). */
+  internalKey: string;
+  /** Per subgraph fetch (default 10 s); keep it below `requestTimeoutMs`. */
+  subgraphTimeoutMs?: number;
+  /** Whole request (default 15 s): past it the client gets REQUEST_TIMEOUT, never a hung socket. */
+  requestTimeoutMs?: number;
+  /** Requests per caller per minute; 0 (default) disables. */
+  rateLimitPerMinute?: number;
 }
+
+interface GatewayContext {
+  caller: Identity;
+  /** The signed caller header for the subgraphs, minted once per request. */
+  callerHeader: Promise<string>;
+}
+
+/** An error thrown before execution, with the HTTP status Apollo Server should answer with. */
+const httpError = (code: Parameters<typeof appError>[0], message: string, status: number) =>
+  new GraphQLError(message, { extensions: { code, http: { status } } });
 
 export interface RunningGateway extends Listening {
   /** Subgraph requests since the last reset, by subgraph name. */
@@ -37,43 +59,85 @@ export interface RunningGateway extends Listening {
 export async function startGateway(opts: GatewayOptions): Promise<RunningGateway> {
   const counter = createRequestCounter();
   const verifier = createVerifier(opts.auth);
+  const subgraphTimeoutMs = opts.subgraphTimeoutMs ?? 10_000;
+  const requestTimeoutMs = opts.requestTimeoutMs ?? 15_000;
   const gateway = new ApolloGateway({
     supergraphSdl: opts.supergraphSdl ?? readFileSync(supergraphPath, 'utf8'),
-    buildService: ({ name, url }) => new GatewayDataSource(name, opts.urls[name] ?? url!, counter),
+    buildService: ({ name, url }) => new GatewayDataSource(name, opts.urls[name] ?? url!, counter, subgraphTimeoutMs),
   });
-  const armor = new ApolloArmor({
-    maxDepth: { n: opts.maxDepth ?? 16 },
-    costLimit: { maxCost: opts.maxCost ?? 200_000 },
-    maxAliases: { n: 30 },
-    maxDirectives: { n: 50 },
-    maxTokens: { n: 5000 },
-  });
-  const protection = armor.protect();
-  const server = new ApolloServer({
+  const limits = { maxDepth: opts.maxDepth ?? DEFAULT_LIMITS.maxDepth, maxAliases: opts.maxAliases ?? DEFAULT_LIMITS.maxAliases, maxCost: opts.maxCost ?? DEFAULT_LIMITS.maxCost };
+  const armor = armorFor(limits, false);
+  const costPlugin: ApolloServerPlugin<GatewayContext> = {
+    async requestDidStart() {
+      return {
+        async didResolveOperation({ document, operation, schema, request }) {
+          if (!operation) return;
+          const cost = operationCost(schema, document, operation, request.variables ?? {});
+          if (cost > limits.maxCost) {
+            throw httpError('RATE_LIMITED', `Query cost ${Math.round(cost)} exceeds the limit of ${limits.maxCost} (page sizes and graph traversals such as reusedBy, lineage and deprecationImpact weigh most)`, 400);
+          }
+        },
+      };
+    },
+  };
+  // graphql-js answers an unknown operationName (and some other request-shape problems) with
+  // HTTP 500 in Apollo Server; they are the client's mistake.
+  const statusPlugin: ApolloServerPlugin<GatewayContext> = {
+    async requestDidStart() {
+      return {
+        async didEncounterErrors({ errors, response }) {
+          if (errors.some((e) => e.extensions?.code === 'OPERATION_RESOLUTION_FAILURE' || /^Unknown operation named/.test(e.message) || /Must provide operation name/.test(e.message))) {
+            response.http.status = 400;
+          }
+        },
+      };
+    },
+  };
+  const server = new ApolloServer<GatewayContext>({
     gateway,
     includeStacktraceInErrorResponses: false,
-    // Armor is typed against the CJS build of @apollo/server; the plugin objects are the same shape.
-    plugins: [ApolloServerPluginLandingPageDisabled(), ...(protection.plugins as unknown as ApolloServerPlugin[])],
-    validationRules: protection.validationRules,
+    plugins: [ApolloServerPluginLandingPageDisabled(), ...armor.plugins, costPlugin, statusPlugin],
+    validationRules: armor.validationRules,
     formatError: (formatted, error) => maskError(formatted, error, (e) => opts.logger.error({ err: e }, 'masked gateway error')),
   });
   await server.start();
 
+  const limiter = createRateLimiter(opts.rateLimitPerMinute ?? 0);
   const app = express();
   app.disable('x-powered-by');
+  app.use(securityHeaders);
   app.get('/health', (_req, res) => {
     res.json({ status: 'ok', service: 'gateway' });
   });
   app.get('/', (_req, res) => res.redirect('/graphiql'));
   mountGraphiQL(app);
+  app.use('/graphql', (req, res, next) => {
+    // Subgraph fetches time out first; this bounds the whole plan (several sequential fetches).
+    const timer = setTimeout(() => {
+      if (!res.headersSent) res.status(503).json({ errors: [{ message: `The request did not finish within ${requestTimeoutMs} ms`, extensions: { code: 'REQUEST_TIMEOUT' } }] });
+    }, requestTimeoutMs);
+    res.once('close', () => clearTimeout(timer));
+    next();
+  });
   app.use(
     '/graphql',
     express.json({ limit: '1mb' }),
     expressMiddleware(server, {
-      // Verify here so a bad token fails fast with 401, then forward it: subgraphs verify again and enforce roles.
-      context: async ({ req }) => {
-        await verifier.identify(req.headers.authorization);
-        return { authorization: req.headers.authorization ?? null };
+      context: async ({ req, res }) => {
+        let caller: Identity;
+        try {
+          caller = await verifier.identify(req.headers.authorization);
+        } catch (e) {
+          res.setHeader('www-authenticate', 'Bearer');
+          throw httpError('UNAUTHENTICATED', (e as Error).message, 401);
+        }
+        const key = caller.anonymous ? `ip:${req.ip ?? req.socket.remoteAddress ?? '?'}` : `sub:${caller.sub}`;
+        const wait = limiter.take(key);
+        if (wait > 0) {
+          res.setHeader('retry-after', String(Math.ceil(wait / 1000)));
+          throw httpError('TOO_MANY_REQUESTS', `More than ${opts.rateLimitPerMinute} requests in a minute from this caller; retry in ${Math.ceil(wait / 1000)} s`, 429);
+        }
+        return { caller, callerHeader: signCaller(opts.internalKey, caller) };
       },
     }),
   );

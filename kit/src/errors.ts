@@ -12,7 +12,11 @@ export const ERROR_CODES = {
   UPSTREAM_UNAVAILABLE: 'A platform behind a subgraph did not answer; other fields still resolve.',
   SUBGRAPH_UNAVAILABLE: 'A subgraph did not answer the gateway; fields it owns are null.',
   LINEAGE_STORE_UNAVAILABLE: 'The lineage graph database did not answer; retry later.',
+  IDEMPOTENCY_CONFLICT:
+    'The idempotency key was already used by this caller for this operation with other arguments; send the same arguments to get the first result, or use a new key.',
   RATE_LIMITED: 'The query exceeds a size, depth or cost limit.',
+  TOO_MANY_REQUESTS: 'The caller sent more requests than its per-minute allowance; retry after the time in Retry-After.',
+  REQUEST_TIMEOUT: 'The request did not finish within the gateway\'s time limit; nothing more of it is returned.',
   INTERNAL_SERVER_ERROR: 'An unexpected failure; details are in the server log, not the response.',
 } as const;
 

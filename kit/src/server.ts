@@ -12,8 +12,36 @@ import { ApolloServerPluginInlineTraceDisabled } from '@apollo/server/plugin/dis
 import { expressMiddleware } from '@as-integrations/express5';
 import { buildSubgraphSchema } from '@apollo/subgraph';
 import { parse } from 'graphql';
+import { ApolloArmor } from '@escape.tech/graphql-armor';
+import { CALLER_HEADER, createCallerVerifier, type Identity } from './auth.ts';
 import { maskError } from './errors.ts';
 import type { Logger } from './logger.ts';
+
+/** Query limits: the gateway's, applied again by every subgraph (defence in depth). */
+export interface QueryLimits {
+  maxDepth: number;
+  maxAliases: number;
+  maxCost: number;
+}
+
+export const DEFAULT_LIMITS: QueryLimits = { maxDepth: 16, maxAliases: 30, maxCost: 200_000 };
+
+/** GraphQL Armor's plugins and validation rules for one server. */
+export function armorFor(limits: QueryLimits, subgraph: boolean) {
+  const protection = new ApolloArmor({
+    // The gateway's entity fetches nest `_entities` and inline fragments one level deeper than the client's query.
+    maxDepth: { n: limits.maxDepth + (subgraph ? 4 : 0) },
+    costLimit: { maxCost: limits.maxCost },
+    maxAliases: { n: limits.maxAliases },
+    maxDirectives: { n: 50 },
+    maxTokens: { n: subgraph ? 50_000 : 5000 },
+  }).protect();
+  // Armor is typed against the CJS build of @apollo/server; the plugin objects are the same shape.
+  return { plugins: protection.plugins as unknown as ApolloServerPlugin<any>[], validationRules: protection.validationRules };
+}
+
+/** The anonymous viewer: what a contract test that calls executeOperation without a caller is. */
+export const ANONYMOUS_VIEWER: Identity = { sub: 'anonymous', name: 'anonymous', roles: { '*': 'viewer' }, anonymous: true };
 
 export interface SubgraphOptions<C extends BaseContext> {
   name: string;
@@ -23,17 +51,20 @@ export interface SubgraphOptions<C extends BaseContext> {
   resolvers: object;
   logger: Logger;
   plugins?: ApolloServerPlugin<C>[];
+  limits?: QueryLimits;
 }
 
 /** Builds the subgraph's ApolloServer (not started, not listening). */
 export function createSubgraph<C extends BaseContext>(opts: SubgraphOptions<C>): ApolloServer<C> {
   const typeDefs = parse(readFileSync(opts.schemaPath, 'utf8'));
+  const armor = armorFor(opts.limits ?? DEFAULT_LIMITS, true);
   return new ApolloServer<C>({
     schema: buildSubgraphSchema({ typeDefs, resolvers: opts.resolvers as Parameters<typeof buildSubgraphSchema>[0] extends infer A ? A extends { resolvers?: infer R } ? R : never : never }),
     includeStacktraceInErrorResponses: false,
     formatError: (formatted, error) => maskError(formatted, error, (e) => opts.logger.error({ err: e }, 'masked error')),
+    validationRules: armor.validationRules,
     // No Apollo Studio here: federated traces would only add bytes to every subgraph response.
-    plugins: [ApolloServerPluginInlineTraceDisabled(), ...(opts.plugins ?? [])],
+    plugins: [ApolloServerPluginInlineTraceDisabled(), ...armor.plugins, ...(opts.plugins ?? [])],
   });
 }
 
@@ -50,15 +81,18 @@ export async function listenSubgraph<C extends BaseContext>(
     host: string;
     port: number;
     name: string;
-    context: (req: express.Request) => Promise<C>;
+    context: (req: express.Request, caller: Identity) => Promise<C>;
     health?: () => Promise<Record<string, unknown>>;
     routes?: (app: express.Express) => void;
+    /** The key the gateway signs the caller header with; requests without a valid one get 401. */
+    internalKey: string;
   },
 ): Promise<Listening> {
   await server.start();
   const app = express();
   app.disable('x-powered-by');
   opts.routes?.(app);
+  const verifyCaller = createCallerVerifier(opts.internalKey);
   app.get('/health', async (_req, res) => {
     try {
       const extra = opts.health ? await opts.health() : {};
@@ -67,7 +101,21 @@ export async function listenSubgraph<C extends BaseContext>(
       res.status(503).json({ status: 'degraded', service: opts.name });
     }
   });
-  app.use('/graphql', express.json({ limit: '5mb' }), expressMiddleware(server, { context: async ({ req }) => opts.context(req) }));
+  // Only the gateway may ask: it vouches for the caller in a signed header. This also keeps
+  // `_service` and `_entities` away from the world.
+  app.use('/graphql', async (req, res, next) => {
+    try {
+      res.locals.caller = await verifyCaller(req.headers[CALLER_HEADER] as string | undefined);
+      next();
+    } catch (e) {
+      res.status(401).json({ errors: [{ message: (e as Error).message, extensions: { code: 'UNAUTHENTICATED' } }] });
+    }
+  });
+  app.use(
+    '/graphql',
+    express.json({ limit: '5mb' }),
+    expressMiddleware(server, { context: async ({ req, res }) => opts.context(req, res.locals.caller as Identity) }),
+  );
   return listenApp(app, opts.host, opts.port, '/graphql', async () => {
     await server.stop();
   });
@@ -109,22 +157,26 @@ export function defineSubgraph<B, C extends BaseContext>(def: {
   name: string;
   schemaPath: string;
   resolvers: object;
-  /** Per request; `req` is absent for contract tests that call executeOperation directly. */
-  createContext: (backend: B, req?: express.Request) => C | Promise<C>;
+  /**
+   * Per request, with the caller the gateway vouched for. `req` is absent for contract tests
+   * that call executeOperation directly (they pass the caller, default an anonymous viewer).
+   */
+  createContext: (backend: B, req: express.Request | undefined, caller: Identity) => C | Promise<C>;
   health?: (backend: B) => Promise<Record<string, unknown>>;
   /** Extra HTTP routes beside /graphql (e.g. the lineage push endpoint). */
   routes?: (app: express.Express, backend: B, logger: Logger) => void;
 }) {
-  const createServer = (backend: B, logger: Logger) => {
-    const server = createSubgraph<C>({ name: def.name, schemaPath: def.schemaPath, resolvers: def.resolvers, logger });
-    return { server, context: async (req?: express.Request) => def.createContext(backend, req) };
+  const createServer = (backend: B, logger: Logger, limits?: QueryLimits) => {
+    const server = createSubgraph<C>({ name: def.name, schemaPath: def.schemaPath, resolvers: def.resolvers, logger, ...(limits ? { limits } : {}) });
+    return { server, context: async (req?: express.Request, caller: Identity = ANONYMOUS_VIEWER) => def.createContext(backend, req, caller) };
   };
-  const start = async (backend: B, opts: { host: string; port: number; logger: Logger }): Promise<Listening> => {
-    const { server, context } = createServer(backend, opts.logger);
+  const start = async (backend: B, opts: { host: string; port: number; logger: Logger; internalKey: string; limits?: QueryLimits }): Promise<Listening> => {
+    const { server, context } = createServer(backend, opts.logger, opts.limits);
     return listenSubgraph(server, {
       host: opts.host,
       port: opts.port,
       name: def.name,
+      internalKey: opts.internalKey,
       context,
       ...(def.health ? { health: () => def.health!(backend) } : {}),
       ...(def.routes ? { routes: (app: express.Express) => def.routes!(app, backend, opts.logger) } : {}),

@@ -11,6 +11,7 @@ import neo4j from 'neo4j-driver';
 import { describeLineageStoreContract } from '../../subgraphs/lineage/src/store/contract.ts';
 import { describeReleaseWorkflow } from './release-suite.ts';
 import { startStack, type Stack } from '../helpers/start-stack.ts';
+import { token } from '../helpers/tokens.ts';
 
 const conn = () => {
   const c = inject('neo4j');
@@ -147,14 +148,21 @@ describe('lineage questions through the gateway on Neo4j', () => {
       { type: 'no.such.event', source: 'inference' },
     ];
     const url = neo.subgraphs.lineage.url.replace(/\/graphql$/, '/events');
-    const post = (body: unknown) => fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+    const writer = await token('platform-bot', { '*': 'platform-writer' });
+    const post = (body: unknown) => fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${writer}` }, body: JSON.stringify(body) });
+    // All or nothing: two invalid events reject the batch, every problem is named, nothing is written.
     const res = await post({ events });
     expect(res.status).toBe(400);
     const body = (await res.json()) as any;
-    expect(body.accepted).toBe(2);
+    expect(body.accepted).toBe(0);
     expect(body.rejected.map((r: any) => r.index)).toEqual([1, 3]);
     expect(body.rejected[0].problems.join(' ')).toContain('events.1.deployment.trafficPercent');
     expect(JSON.stringify(body)).not.toMatch(/at .*\.ts|stack/i);
+    expect(await neo.store.counts()).toEqual(before);
+    // The valid events alone are written.
+    const ok = await post({ events: [events[0], events[2]] });
+    expect(ok.status).toBe(200);
+    expect(((await ok.json()) as any).accepted).toBe(2);
     const after = await neo.store.counts();
     // One DEPLOYED_TO, and a dataset version with its bare dataset and VERSION_OF.
     expect(after.relationships).toBe(before.relationships + 2);
@@ -163,9 +171,9 @@ describe('lineage questions through the gateway on Neo4j', () => {
     expect(spans.map((x) => x.deploymentId)).toContain(`${target.id}#push-1`);
     expect(spans.map((x) => x.deploymentId)).not.toContain(`${target.id}#push-2`);
     // Replaying the same request changes nothing (idempotent), and garbage JSON is a clean 400.
-    await post({ events });
+    await post({ events: [events[0], events[2]] });
     expect(await neo.store.counts()).toEqual(after);
-    const garbage = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"events": [' });
+    const garbage = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${writer}` }, body: '{"events": [' });
     expect(garbage.status).toBe(400);
     expect(await garbage.text()).not.toMatch(/node_modules|at [A-Za-z]+ \(/);
   });
@@ -188,6 +196,140 @@ describe('lineage questions through the gateway on Neo4j', () => {
       expect(byName[p].watermark).toBeTruthy();
       expect(byName[p].nodes).toBeGreaterThan(0);
     }
+  });
+
+  it('asks the graph once per request and argument set: the reuse of 500 model versions is one store call', async () => {
+    const reuse = `{ modelVersions(first: 500) { nodes { id reusedBy(limit: 20) { truncated entries { kind modelVersion { id } target { id } } } } } }`;
+    const roots = `{
+      a: deprecationImpact(modelVersionId: "pump-anomaly-base/2") { totalTargets derivedModels { modelVersion { id } } }
+      b: deprecationImpact(modelVersionId: "pump-anomaly-fleet/2") { totalTargets }
+      c: deprecationImpact(modelVersionId: "pump-anomaly-fleet/2", limit: 10) { totalTargets }
+      l1: lineage(rootId: "pump-anomaly-base/2", depth: 3) { truncated nodes { id } edges { from to type } }
+      l2: lineage(rootId: "pump-anomaly-fleet/2", depth: 3) { truncated nodes { id } }
+      l3: lineage(rootId: "pump-anomaly", depth: 3) { truncated nodes { id } }
+      l4: lineage(rootId: "pump-anomaly", depth: 1) { truncated nodes { id } }
+    }`;
+    const usage = `{ modelVersions(first: 100) { nodes { trainedOn(depth: 1) { datasetVersion { id usedBy(limit: 10) { truncated runs { id } } } } } } }`;
+    const answers: unknown[][] = [];
+    for (const stack of [neo, mem]) {
+      const calls = stack.connectors.lineage.calls.byMethod;
+      const got: unknown[] = [];
+      stack.resetCounts();
+      const r = await stack.query(reuse);
+      expect(r.errors).toBeUndefined();
+      expect(r.data.modelVersions.nodes).toHaveLength(500);
+      expect(r.data.modelVersions.nodes.filter((n: any) => n.reusedBy.entries.length > 0).length).toBeGreaterThan(100);
+      expect([calls.get('reusedByMany'), calls.get('reusedBy')]).toEqual([1, undefined]);
+      got.push(r.data);
+
+      stack.resetCounts();
+      const q = await stack.query(roots);
+      expect(q.errors).toBeUndefined();
+      expect(q.data.a.derivedModels.length).toBeGreaterThan(5);
+      expect(q.data.l1.nodes.length).toBeGreaterThan(5);
+      // Two limits: two impact calls; two lineage argument sets: two walks, each for all its roots.
+      expect([calls.get('deprecationImpactMany'), calls.get('deprecationImpact'), calls.get('lineageMany'), calls.get('expand')]).toEqual([2, undefined, 2, undefined]);
+      got.push(q.data);
+
+      stack.resetCounts();
+      const u = await stack.query(usage);
+      expect(u.errors).toBeUndefined();
+      expect(u.data.modelVersions.nodes.flatMap((n: any) => n.trainedOn).length).toBeGreaterThan(100);
+      expect(calls.get('usedBy')).toBe(1);
+      got.push(u.data);
+      answers.push(got);
+    }
+    expect(answers[0]).toEqual(answers[1]);
+  });
+
+  it.each([
+    ['limit', `modelVersion(id: "pump-anomaly-base/2") { reusedBy(limit: 1001) { truncated } }`],
+    ['limit', `datasetVersion(id: "nope@sha256:0") { usedBy(limit: 1001) { truncated } }`],
+    ['maxNodes', `lineage(rootId: "pump-anomaly", maxNodes: 2001) { truncated }`],
+  ])('refuses %s above its cap with BAD_USER_INPUT naming the argument', async (argument, field) => {
+    neo.resetCounts();
+    const res = await neo.query(`{ ${field} }`);
+    expect(res.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
+    expect(res.errors?.[0]?.message).toContain(`${argument}:`);
+    expect(neo.connectors.lineage.calls.total()).toBe(0);
+  });
+});
+
+/**
+ * No request holds the graph: every transaction carries a server-side timeout and the pool
+ * is bounded. The graph here is made expensive on purpose: seven layers of twenty dataset
+ * versions, each derived from every version of the next layer, so walking six derived-from
+ * hops upstream of the bottom one enumerates 20^6 paths.
+ */
+describe('a lineage query cannot hold the graph database', () => {
+  const W = 20;
+  const LAYERS = 7;
+  const dv = (layer: number, i: number) => `zz-dense@${layer}-${i}`;
+  const at = '2026-11-01T00:00:00.000Z';
+  const logger = createLogger('test', 'silent');
+  const stores: Neo4jLineageStore[] = [];
+  const open = (limits: Partial<Pick<ConstructorParameters<typeof Neo4jLineageStore>[0], 'queryTimeoutMs' | 'maxPoolSize' | 'acquisitionTimeoutMs'>>) => {
+    const s = new Neo4jLineageStore({ ...conn(), database: 'neo4j', ...limits }, logger);
+    stores.push(s);
+    return s;
+  };
+
+  beforeAll(async () => {
+    const store = await freshNeo4j();
+    stores.push(store);
+    await store.applyBatch({
+      source: 'catalog',
+      syncedAt: at,
+      datasetVersions: Array.from({ length: LAYERS * W }, (_, k) => {
+        const layer = Math.floor(k / W);
+        return {
+          id: dv(layer, k % W),
+          datasetId: 'zz-dense',
+          version: k,
+          uri: `s3://zz/dense/${k}`,
+          owner: 'qa',
+          createdAt: at,
+          derivedFrom: layer + 1 < LAYERS ? Array.from({ length: W }, (_, i) => dv(layer + 1, i)) : [],
+        };
+      }),
+    });
+    await store.applyBatch({
+      source: 'training',
+      syncedAt: at,
+      runs: [{ id: 'zz-dense-run', experiment: 'zz', startTime: at, inputs: [dv(0, 0)] }],
+      modelVersions: [{ id: 'zz-dense/1', name: 'zz-dense', version: 1, createdAt: at, runId: 'zz-dense-run', projectId: null, derivedFrom: null }],
+    });
+  });
+  afterAll(async () => {
+    for (const s of stores) await s.close();
+  });
+
+  it('stops an expensive traversal at the server-side timeout: LINEAGE_STORE_UNAVAILABLE, no Cypher, the connection is reusable', async () => {
+    const tight = open({ queryTimeoutMs: 300 });
+    const err = (await tight.trainedOn(['zz-dense/1'], 6).then(
+      () => null,
+      (e: unknown) => e,
+    )) as { message: string; extensions?: Record<string, unknown> } | null;
+    expect(err).not.toBeNull();
+    expect(err!.extensions).toMatchObject({ code: 'LINEAGE_STORE_UNAVAILABLE', reason: 'TIMEOUT' });
+    expect(err!.message).not.toMatch(/MATCH|DERIVED_FROM|Neo\.|bolt|127\.0\.0\.1|\$ids/);
+    // The same store, the same small pool: a cheap question answers right after.
+    expect(await tight.trainedOn(['zz-dense/1'], 0)).toEqual([[{ datasetVersionId: dv(0, 0), depth: 0, runId: 'zz-dense-run' }]]);
+  });
+
+  it('bounds the pool: with its one connection busy, the next query fails fast as unavailable instead of queueing', async () => {
+    const one = open({ maxPoolSize: 1, acquisitionTimeoutMs: 1_000, queryTimeoutMs: 5_000 });
+    const busy = one.trainedOn(['zz-dense/1'], 6).then(
+      () => 'answered',
+      (e: { extensions?: { reason?: unknown } }) => e.extensions?.reason,
+    );
+    const waiting = await one.counts().then(
+      () => 'answered',
+      (e: { message: string; extensions?: { code?: unknown } }) => [e.extensions?.code, e.message],
+    );
+    expect(waiting).toEqual(['LINEAGE_STORE_UNAVAILABLE', 'The lineage graph database is unavailable; lineage fields cannot be answered right now']);
+    expect(await busy).toBe('TIMEOUT');
+    expect((await one.counts()).nodes).toBeGreaterThan(LAYERS * W);
   });
 });
 

@@ -1,11 +1,6 @@
-/** The only reader of process.env for the catalog subgraph. */
-import { parseEnv, port, scenarioEnv, z } from '@mlops/kit/env';
+/** The only reader of process.env for the catalog subgraph: the shared configuration (kit/config). */
+import { loadConfig, requireInternalKey } from '@mlops/kit/config';
 
-export const env = parseEnv(
-  'catalog',
-  z.object({
-    ...scenarioEnv,
-    PORT: port(4002),
-    CATALOG_PLATFORM: z.enum(['builtin']).default('builtin'),
-  }),
-);
+export const config = loadConfig('catalog');
+/** Subgraphs answer only the gateway, which signs the caller with this key. */
+export const internalKey = requireInternalKey(config, 'catalog');

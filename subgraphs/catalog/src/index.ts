@@ -1,10 +1,11 @@
-/** Entry point: parse env, build the connector, listen until a signal. */
-import { createLogger, getScenario } from '@mlops/kit';
+/** Entry point: read the configuration, build the connector, listen until a signal. */
+import { connectorFor } from '@mlops/connectors/from-config';
+import { createLogger } from '@mlops/kit';
 import { runUntilSignal } from '@mlops/kit/server';
-import { BuiltinCatalogConnector } from '@mlops/connectors/catalog';
-import { env } from './env.ts';
+import { config, internalKey } from './env.ts';
 import { catalog } from './server.ts';
 
-const logger = createLogger('catalog', env.LOG_LEVEL);
-const connector = new BuiltinCatalogConnector(getScenario({ targets: env.SCENARIO_TARGETS, seed: env.SCENARIO_SEED }));
-runUntilSignal(await catalog.start(connector, { host: env.HOST, port: env.PORT, logger }), logger, 'catalog subgraph');
+const logger = createLogger('catalog', config.log.level);
+const { host, port } = config.subgraphs.catalog;
+const limits = { maxDepth: config.gateway.maxDepth, maxAliases: config.gateway.maxAliases, maxCost: config.gateway.maxCost };
+runUntilSignal(await catalog.start(connectorFor(config, 'catalog'), { host, port, logger, internalKey, limits }), logger, 'catalog subgraph');

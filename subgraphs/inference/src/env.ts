@@ -1,11 +1,6 @@
-/** The only reader of process.env for the inference subgraph. */
-import { parseEnv, port, scenarioEnv, z } from '@mlops/kit/env';
+/** The only reader of process.env for the inference subgraph: the shared configuration (kit/config). */
+import { loadConfig, requireInternalKey } from '@mlops/kit/config';
 
-export const env = parseEnv(
-  'inference',
-  z.object({
-    ...scenarioEnv,
-    PORT: port(4003),
-    INFERENCE_PLATFORM: z.enum(['builtin']).default('builtin'),
-  }),
-);
+export const config = loadConfig('inference');
+/** Subgraphs answer only the gateway, which signs the caller with this key. */
+export const internalKey = requireInternalKey(config, 'inference');

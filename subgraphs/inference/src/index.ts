@@ -1,10 +1,11 @@
-/** Entry point: parse env, build the connector, listen until a signal. */
-import { createLogger, getScenario } from '@mlops/kit';
+/** Entry point: read the configuration, build the connector, listen until a signal. */
+import { connectorFor } from '@mlops/connectors/from-config';
+import { createLogger } from '@mlops/kit';
 import { runUntilSignal } from '@mlops/kit/server';
-import { BuiltinInferenceConnector } from '@mlops/connectors/inference';
-import { env } from './env.ts';
+import { config, internalKey } from './env.ts';
 import { inference } from './server.ts';
 
-const logger = createLogger('inference', env.LOG_LEVEL);
-const connector = new BuiltinInferenceConnector(getScenario({ targets: env.SCENARIO_TARGETS, seed: env.SCENARIO_SEED }));
-runUntilSignal(await inference.start(connector, { host: env.HOST, port: env.PORT, logger }), logger, 'inference subgraph');
+const logger = createLogger('inference', config.log.level);
+const { host, port } = config.subgraphs.inference;
+const limits = { maxDepth: config.gateway.maxDepth, maxAliases: config.gateway.maxAliases, maxCost: config.gateway.maxCost };
+runUntilSignal(await inference.start(connectorFor(config, 'inference'), { host, port, logger, internalKey, limits }), logger, 'inference subgraph');

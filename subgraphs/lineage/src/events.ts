@@ -1,7 +1,8 @@
 /**
  * The push endpoint: platforms POST change events instead of waiting for the next pull.
- * Each event is validated on its own (zod); invalid ones are rejected with the problem named
- * and write nothing, valid ones in the same request are written in one idempotent batch.
+ * A batch is all or nothing: every event is validated (zod) and every problem named; if any
+ * event is invalid the whole batch is rejected and nothing is written, so a producer never has
+ * to work out which half of its batch landed. Valid batches are written idempotently.
  */
 import { z } from 'zod';
 import type { GraphBatch, LineageStore, Platform } from './store/types.ts';
@@ -69,7 +70,7 @@ export interface EventResult {
   body: { accepted: number; rejected: { index: number; problems: string[] }[] };
 }
 
-/** Validates every event, writes the valid ones (grouped by source platform), reports the rest. */
+/** Validates every event; writes them all (grouped by source platform) only if all are valid. */
 export async function applyEvents(store: LineageStore, payload: unknown, now = () => new Date().toISOString()): Promise<EventResult> {
   const list = (payload as { events?: unknown })?.events;
   if (!Array.isArray(list)) return { status: 400, body: { accepted: 0, rejected: [{ index: -1, problems: ['body: expected {"events": [...]}'] }] } };
@@ -108,6 +109,7 @@ export async function applyEvents(store: LineageStore, payload: unknown, now = (
         break;
     }
   });
+  if (rejected.length) return { status: 400, body: { accepted: 0, rejected } };
   for (const b of batches.values()) await store.applyBatch(b);
-  return { status: rejected.length ? 400 : 200, body: { accepted, rejected } };
+  return { status: 200, body: { accepted, rejected } };
 }

@@ -1,47 +1,60 @@
 /**
- * Entry point for running the lineage subgraph on its own: parse env, open the store (Neo4j
- * when NEO4J_URI is set, else memory), sync the built-in platforms periodically, listen.
+ * Entry point for running the lineage subgraph on its own: read the configuration, open the
+ * store (Neo4j at neo4j.uri; memory only in the demo), sync every platform periodically
+ * through the configured connectors, listen.
  */
-import { BuiltinCatalogConnector } from '@mlops/connectors/catalog';
-import { BuiltinInferenceConnector } from '@mlops/connectors/inference';
-import { BuiltinMonitoringConnector } from '@mlops/connectors/monitoring';
-import { createLineageBackend } from './backend.ts';
-import { BuiltinTrainingConnector } from '@mlops/connectors/training';
+import { connectorsFor } from '@mlops/connectors/from-config';
 import { createLogger, getScenario } from '@mlops/kit';
+import { authConfigOf, DEV_SECRETS } from '@mlops/kit/config';
 import { runUntilSignal } from '@mlops/kit/server';
-import { env } from './env.ts';
+import { createLineageBackend } from './backend.ts';
+import { config, internalKey } from './env.ts';
 import { startSyncLoop } from './runtime.ts';
 import { lineage } from './server.ts';
 import { MemoryLineageStore } from './store/memory.ts';
 import { Neo4jLineageStore } from './store/neo4j.ts';
 
-const logger = createLogger('lineage', env.LOG_LEVEL);
-const scenario = getScenario({ targets: env.SCENARIO_TARGETS, seed: env.SCENARIO_SEED });
-const store = env.NEO4J_URI
-  ? new Neo4jLineageStore({ uri: env.NEO4J_URI, user: env.NEO4J_USER, password: env.NEO4J_PASSWORD, database: env.NEO4J_DATABASE }, logger)
+const logger = createLogger('lineage', config.log.level);
+if (!config.neo4j.uri && config.mode === 'production') {
+  process.stderr.write('lineage: invalid configuration:\n  neo4j.uri: production needs Neo4j (an in-memory graph loses releases and the audit trail on restart)\n');
+  process.exit(1);
+}
+const { neo4j } = config;
+const store = neo4j.uri
+  ? new Neo4jLineageStore({ uri: neo4j.uri, user: neo4j.user, password: neo4j.password, database: neo4j.database, queryTimeoutMs: neo4j.queryTimeoutMs, maxPoolSize: neo4j.maxPoolSize }, logger)
   : new MemoryLineageStore();
-const platforms = {
-  training: new BuiltinTrainingConnector(scenario),
-  catalog: new BuiltinCatalogConnector(scenario),
-  inference: new BuiltinInferenceConnector(scenario),
-  monitoring: new BuiltinMonitoringConnector(scenario),
-};
+const platforms = connectorsFor(config);
 const backend = createLineageBackend({
   store,
   rawStore: store,
   platforms,
-  auth: { issuer: env.AUTH_ISSUER, audience: env.AUTH_AUDIENCE, secret: env.AUTH_SECRET, jwksUrl: env.AUTH_JWKS_URL, anonymousRole: env.AUTH_ANONYMOUS_ROLE },
-  webhookSecret: env.WEBHOOK_SECRET,
+  auth: authConfigOf(config),
+  ingestSecret: config.lineage.ingestSecret,
+  webhookSecret: config.lineage.webhookSecret ?? DEV_SECRETS.webhook,
+  allowPrivateWebhooks: config.lineage.allowPrivateWebhooks,
   logger,
 });
+// Project metadata (names, owners) comes from the scenario until a platform owns it.
+const scenario = getScenario({ targets: config.scenario.targets, seed: config.scenario.seed });
 const loop = startSyncLoop(
   store,
-  {
-    ...platforms,
-    projects: async () => scenario.projects.map((p) => ({ id: p.id, name: p.name, description: p.description, plant: p.plant, owners: p.owners })),
-  },
+  { ...platforms, projects: async () => scenario.projects.map((p) => ({ id: p.id, name: p.name, description: p.description, plant: p.plant, owners: p.owners })) },
   logger,
-  env.SYNC_INTERVAL_MS,
+  config.lineage.syncIntervalMs,
 );
 await loop.runOnce();
-runUntilSignal(await lineage.start(backend, { host: env.HOST, port: env.PORT, logger }), logger, 'lineage subgraph');
+const { host, port } = config.subgraphs.lineage;
+const limits = { maxDepth: config.gateway.maxDepth, maxAliases: config.gateway.maxAliases, maxCost: config.gateway.maxCost };
+const listening = await lineage.start(backend, { host, port, logger, internalKey, limits });
+runUntilSignal(
+  {
+    ...listening,
+    stop: async () => {
+      loop.stop();
+      await listening.stop();
+      await store.close();
+    },
+  },
+  logger,
+  'lineage subgraph',
+);

@@ -13,10 +13,23 @@ export const lineage = defineSubgraph<LineageBackend, Context>({
   resolvers,
   createContext,
   health: async ({ store }) => ({ store: store.kind }),
-  routes: (app, { store }, logger) => {
-    app.post('/events', express.json({ limit: '5mb' }), async (req, res) => {
+  routes: (app, { store, ingest }, logger) => {
+    app.post('/events', express.raw({ type: () => true, limit: '5mb' }), async (req, res) => {
+      const raw = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
+      const denied = ingest ? await ingest.check(req.headers, raw) : { status: 401 as const, message: 'pushing events is not configured' };
+      if (denied) {
+        res.status(denied.status).json({ error: denied.message, accepted: 0 });
+        return;
+      }
+      let payload: unknown;
       try {
-        const result = await applyEvents(store, req.body);
+        payload = JSON.parse(raw.toString('utf8'));
+      } catch {
+        res.status(400).json({ error: 'request body is not valid JSON', accepted: 0 });
+        return;
+      }
+      try {
+        const result = await applyEvents(store, payload);
         res.status(result.status).json(result.body);
       } catch (e) {
         logger.error({ err: e }, 'push events failed');

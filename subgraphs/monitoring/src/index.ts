@@ -1,10 +1,11 @@
-/** Entry point: parse env, build the connector, listen until a signal. */
-import { createLogger, getScenario } from '@mlops/kit';
+/** Entry point: read the configuration, build the connector, listen until a signal. */
+import { connectorFor } from '@mlops/connectors/from-config';
+import { createLogger } from '@mlops/kit';
 import { runUntilSignal } from '@mlops/kit/server';
-import { BuiltinMonitoringConnector } from '@mlops/connectors/monitoring';
-import { env } from './env.ts';
+import { config, internalKey } from './env.ts';
 import { monitoring } from './server.ts';
 
-const logger = createLogger('monitoring', env.LOG_LEVEL);
-const connector = new BuiltinMonitoringConnector(getScenario({ targets: env.SCENARIO_TARGETS, seed: env.SCENARIO_SEED }));
-runUntilSignal(await monitoring.start(connector, { host: env.HOST, port: env.PORT, logger }), logger, 'monitoring subgraph');
+const logger = createLogger('monitoring', config.log.level);
+const { host, port } = config.subgraphs.monitoring;
+const limits = { maxDepth: config.gateway.maxDepth, maxAliases: config.gateway.maxAliases, maxCost: config.gateway.maxCost };
+runUntilSignal(await monitoring.start(connectorFor(config, 'monitoring'), { host, port, logger, internalKey, limits }), logger, 'monitoring subgraph');

@@ -1,10 +1,11 @@
-/** Entry point: parse env, build the connector, listen until a signal. */
-import { createLogger, getScenario } from '@mlops/kit';
+/** Entry point: read the configuration, build the connector, listen until a signal. */
+import { connectorFor } from '@mlops/connectors/from-config';
+import { createLogger } from '@mlops/kit';
 import { runUntilSignal } from '@mlops/kit/server';
-import { BuiltinTrainingConnector } from '@mlops/connectors/training';
-import { env } from './env.ts';
+import { config, internalKey } from './env.ts';
 import { training } from './server.ts';
 
-const logger = createLogger('training', env.LOG_LEVEL);
-const connector = new BuiltinTrainingConnector(getScenario({ targets: env.SCENARIO_TARGETS, seed: env.SCENARIO_SEED }));
-runUntilSignal(await training.start(connector, { host: env.HOST, port: env.PORT, logger }), logger, 'training subgraph');
+const logger = createLogger('training', config.log.level);
+const { host, port } = config.subgraphs.training;
+const limits = { maxDepth: config.gateway.maxDepth, maxAliases: config.gateway.maxAliases, maxCost: config.gateway.maxCost };
+runUntilSignal(await training.start(connectorFor(config, 'training'), { host, port, logger, internalKey, limits }), logger, 'training subgraph');

@@ -1,0 +1,48 @@
+/**
+ * Builds each platform's connector from the configuration: the built-in simulated plant in
+ * this process, or, when `platforms.<name>.url` is set, the hosted one over RPC (production
+ * mode, where the supervisor hosts the built-in platforms once for every process). The real
+ * platforms' connectors plug in here by `platforms.<name>.connector`.
+ */
+import { getScenario } from '@mlops/kit';
+import type { Config } from '@mlops/kit/config';
+import { BuiltinCatalogConnector, type CatalogConnector } from './catalog/index.ts';
+import { BuiltinInferenceConnector, type InferenceConnector } from './inference/index.ts';
+import { BuiltinMonitoringConnector, type MonitoringConnector } from './monitoring/index.ts';
+import { remoteConnector } from './remote/index.ts';
+import { BuiltinTrainingConnector, type TrainingConnector } from './training/index.ts';
+
+export interface PlatformConnectors {
+  training: TrainingConnector;
+  catalog: CatalogConnector;
+  inference: InferenceConnector;
+  monitoring: MonitoringConnector;
+}
+export type PlatformName = keyof PlatformConnectors;
+
+const BUILTIN: { [K in PlatformName]: new (s: ReturnType<typeof getScenario>) => PlatformConnectors[K] } = {
+  training: BuiltinTrainingConnector,
+  catalog: BuiltinCatalogConnector,
+  inference: BuiltinInferenceConnector,
+  monitoring: BuiltinMonitoringConnector,
+};
+
+/** The connector of one platform as the configuration says. */
+export function connectorFor<K extends PlatformName>(config: Config, name: K): PlatformConnectors[K] {
+  const p = config.platforms[name];
+  if (p.url) {
+    if (!config.internal.key) throw new Error(`platforms.${name}.url is set but internal.key is not: the hosted platforms require it`);
+    return remoteConnector<PlatformConnectors[K]>(name, p.url, config.internal.key, p.timeoutMs);
+  }
+  return new BUILTIN[name](getScenario({ targets: config.scenario.targets, seed: config.scenario.seed }));
+}
+
+/** Every platform's connector. */
+export function connectorsFor(config: Config): PlatformConnectors {
+  return {
+    training: connectorFor(config, 'training'),
+    catalog: connectorFor(config, 'catalog'),
+    inference: connectorFor(config, 'inference'),
+    monitoring: connectorFor(config, 'monitoring'),
+  };
+}

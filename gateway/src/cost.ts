@@ -1,0 +1,95 @@
+/**
+ * The gateway's cost model, checked once the operation and its variables are known (Armor's
+ * static cost limit sees neither page sizes in variables nor which fields are traversals).
+ *
+ * cost(field) = weight(field) × max(1, size / 100) + size × cost(children)
+ * where `size` is the field's page argument (`first`, `limit`, `maxNodes`; the schema default
+ * when absent), a plain list field counts as LIST_GUESS items, and a connection's `nodes`
+ * does not multiply again (its `first` already did). Graph traversals weigh what a Neo4j
+ * round of them costs relative to a plain object field; scalars are free (size is bounded by
+ * Armor's token limit).
+ */
+import { createRequire } from 'node:module';
+import type { DocumentNode, FragmentDefinitionNode, GraphQLField, GraphQLNamedType, GraphQLSchema, OperationDefinitionNode, SelectionSetNode } from 'graphql';
+
+// The schema comes from @apollo/gateway, which loads graphql's CommonJS build; graphql's type
+// predicates check `instanceof`, so use that same build (an ESM import is another realm under vitest).
+const { getNamedType, getNullableType, isListType, isObjectType, isInterfaceType, isUnionType, Kind, valueFromASTUntyped } = createRequire(import.meta.url)('graphql') as typeof import('graphql');
+
+/** Relative weights of the fields that start a graph traversal or a platform fan-out. */
+export const FIELD_WEIGHTS: Record<string, number> = {
+  reusedBy: 40,
+  usedBy: 40,
+  lineage: 60,
+  deprecationImpact: 200,
+  impact: 200,
+  trainedOn: 10,
+  deployedTo: 10,
+  servedAt: 5,
+  deploymentsAt: 5,
+  comparison: 40,
+  targetsNotOn: 40,
+  targetCountsByDataset: 40,
+  targetsTrainedOnDataBefore: 40,
+  series: 5,
+  auditTrail: 10,
+  verifyAuditTrail: 20,
+};
+
+const PAGE_ARGS = ['first', 'limit', 'maxNodes'] as const;
+const LIST_GUESS = 5;
+const PASS_THROUGH_LISTS = new Set(['nodes', 'edges']);
+
+export interface CostResult {
+  cost: number;
+}
+
+export function operationCost(schema: GraphQLSchema, document: DocumentNode, operation: OperationDefinitionNode, variables: Record<string, unknown>): number {
+  const fragments = new Map<string, FragmentDefinitionNode>();
+  for (const d of document.definitions) if (d.kind === Kind.FRAGMENT_DEFINITION) fragments.set(d.name.value, d);
+  const root = operation.operation === 'mutation' ? schema.getMutationType() : operation.operation === 'subscription' ? schema.getSubscriptionType() : schema.getQueryType();
+  if (!root) return 0;
+
+  const fieldsOf = (t: GraphQLNamedType): Record<string, GraphQLField<unknown, unknown>> | null =>
+    isObjectType(t) || isInterfaceType(t) ? t.getFields() : null;
+
+  const walk = (set: SelectionSetNode, parent: GraphQLNamedType, seen: Set<string>): number => {
+    let total = 0;
+    for (const sel of set.selections) {
+      if (sel.kind === Kind.FRAGMENT_SPREAD) {
+        const f = fragments.get(sel.name.value);
+        // A fragment cycle is a validation error elsewhere; never loop here.
+        if (!f || seen.has(f.name.value)) continue;
+        const t = schema.getType(f.typeCondition.name.value) ?? parent;
+        total += walk(f.selectionSet, t, new Set([...seen, f.name.value]));
+        continue;
+      }
+      if (sel.kind === Kind.INLINE_FRAGMENT) {
+        const t = sel.typeCondition ? (schema.getType(sel.typeCondition.name.value) ?? parent) : parent;
+        total += walk(sel.selectionSet, t, seen);
+        continue;
+      }
+      const name = sel.name.value;
+      if (name.startsWith('__')) continue;
+      const def = isUnionType(parent) ? null : fieldsOf(parent)?.[name];
+      if (!def) continue;
+      const type = getNullableType(def.type);
+      const named = getNamedType(def.type);
+      let size = 1;
+      const pageArg = PAGE_ARGS.map((a) => def.args.find((x) => x.name === a)).find(Boolean);
+      if (pageArg) {
+        const node = sel.arguments?.find((a) => a.name.value === pageArg.name);
+        const v = node ? valueFromASTUntyped(node.value, variables) : pageArg.defaultValue;
+        size = typeof v === 'number' && Number.isFinite(v) && v > 0 ? v : 20;
+      } else if (isListType(type) && !PASS_THROUGH_LISTS.has(name)) {
+        size = LIST_GUESS;
+      }
+      const isComposite = !!sel.selectionSet;
+      const weight = FIELD_WEIGHTS[name] ?? (isComposite ? 1 : 0);
+      const children = sel.selectionSet ? walk(sel.selectionSet, named, seen) : 0;
+      total += weight * Math.max(1, size / 100) + size * children;
+    }
+    return total;
+  };
+  return walk(operation.selectionSet, root, new Set());
+}
