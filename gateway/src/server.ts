@@ -11,6 +11,7 @@ import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/dis
 import { expressMiddleware } from '@as-integrations/express5';
 import { GraphQLError } from 'graphql';
 import { appError, createVerifier, maskError, signCaller, type AuthConfig, type Identity, type Logger } from '@mlops/kit';
+import { createErrorLog } from '@mlops/kit/error-log';
 import { armorFor, DEFAULT_LIMITS, listenApp, type Listening } from '@mlops/kit/server';
 import { operationCost } from './cost.ts';
 import { createRequestCounter, GatewayDataSource, type SubgraphRequestCounter } from './datasource.ts';
@@ -93,12 +94,13 @@ export async function startGateway(opts: GatewayOptions): Promise<RunningGateway
       };
     },
   };
+  const errors = createErrorLog(opts.logger);
   const server = new ApolloServer<GatewayContext>({
     gateway,
     includeStacktraceInErrorResponses: false,
     plugins: [ApolloServerPluginLandingPageDisabled(), ...armor.plugins, costPlugin, statusPlugin],
     validationRules: armor.validationRules,
-    formatError: (formatted, error) => maskError(formatted, error, (e) => opts.logger.error({ err: e }, 'masked gateway error')),
+    formatError: (formatted, error) => maskError(formatted, error, (e) => errors.log(e)),
   });
   await server.start();
 

@@ -14,6 +14,7 @@ import { buildSubgraphSchema } from '@apollo/subgraph';
 import { parse } from 'graphql';
 import { ApolloArmor } from '@escape.tech/graphql-armor';
 import { CALLER_HEADER, createCallerVerifier, type Identity } from './auth.ts';
+import { createErrorLog } from './error-log.ts';
 import { maskError } from './errors.ts';
 import type { Logger } from './logger.ts';
 
@@ -58,10 +59,12 @@ export interface SubgraphOptions<C extends BaseContext> {
 export function createSubgraph<C extends BaseContext>(opts: SubgraphOptions<C>): ApolloServer<C> {
   const typeDefs = parse(readFileSync(opts.schemaPath, 'utf8'));
   const armor = armorFor(opts.limits ?? DEFAULT_LIMITS, true);
+  // One failing backend can fail thousands of fields in one request: log it once, then a count.
+  const errors = createErrorLog(opts.logger);
   return new ApolloServer<C>({
     schema: buildSubgraphSchema({ typeDefs, resolvers: opts.resolvers as Parameters<typeof buildSubgraphSchema>[0] extends infer A ? A extends { resolvers?: infer R } ? R : never : never }),
     includeStacktraceInErrorResponses: false,
-    formatError: (formatted, error) => maskError(formatted, error, (e) => opts.logger.error({ err: e }, 'masked error')),
+    formatError: (formatted, error) => maskError(formatted, error, (e) => errors.log(e)),
     validationRules: armor.validationRules,
     // No Apollo Studio here: federated traces would only add bytes to every subgraph response.
     plugins: [ApolloServerPluginInlineTraceDisabled(), ...armor.plugins, ...(opts.plugins ?? [])],
