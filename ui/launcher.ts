@@ -13,7 +13,7 @@ import { fileURLToPath } from 'node:url';
 export const UI_DIR = path.dirname(fileURLToPath(import.meta.url));
 export const REPO_DIR = path.resolve(UI_DIR, '..');
 const BUILD_ID = path.join(UI_DIR, '.next', 'BUILD_ID');
-const SOURCES = ['app', 'components', 'lib', 'gql', 'next.config.ts', 'package.json', 'tsconfig.json'];
+const SOURCES = ['app', 'components', 'lib', 'gql', 'next.config.ts', 'proxy.ts', 'instrumentation.ts', 'package.json', 'tsconfig.json'];
 
 function newestMtime(p: string): number {
   if (!existsSync(p)) return 0;
@@ -74,7 +74,10 @@ export interface UiOptions {
   /** 0 (default): any free port. */
   port?: number;
   host?: string;
-  /** Extra environment for the Next server (AUTH_SECRET, GRAPHIQL_URL, DEV_SIGNIN…). */
+  /**
+   * Extra environment for the Next server. Without `MLOPS_MODE: 'demo'` the UI runs in production
+   * mode (no dev sign-in); see ui/README.md for AUTH_JWKS_URL, UI_SECURE_COOKIES and the rest.
+   */
   env?: Record<string, string>;
   /** How long to wait for the server to answer (default 60 s). */
   readyTimeoutMs?: number;

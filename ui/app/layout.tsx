@@ -2,10 +2,11 @@ import type { Metadata, Viewport } from 'next';
 import type { ReactNode } from 'react';
 import { AppHeader } from '@/components/layout/AppHeader';
 import { GraphQLProvider } from '@/lib/urql';
-import { devSignInEnabled, graphiqlUrl } from '@/lib/server-env';
+import { devSignInEnabled, graphiqlUrl, idpConfig } from '@/lib/server-env';
 import './globals.css';
 
-// Settings (GATEWAY_URL, GRAPHIQL_URL) are read per request, not baked in at build time.
+// Settings (GATEWAY_URL, GRAPHIQL_URL, MLOPS_MODE) are read per request, not baked in at build time;
+// dynamic rendering is also what lets Next put proxy.ts's CSP nonce on its inline scripts.
 export const dynamic = 'force-dynamic';
 
 export const metadata: Metadata = {
@@ -23,7 +24,7 @@ export default function RootLayout({ children }: { children: ReactNode }) {
           Skip to content
         </a>
         <GraphQLProvider>
-          <AppHeader graphiqlUrl={graphiqlUrl()} devSignIn={devSignInEnabled()} />
+          <AppHeader graphiqlUrl={graphiqlUrl()} signIn={devSignInEnabled() || idpConfig() !== null} />
           <main id="main" tabIndex={-1}>
             {children}
           </main>

@@ -31,7 +31,7 @@ export function hasCode(error: CombinedError | undefined | null, code: ErrorCode
 export function explain(code: ErrorCode): { title: string; hint?: string } {
   switch (code) {
     case 'UNAUTHENTICATED':
-      return { title: 'Your session is not valid', hint: 'Sign in again (the dev token may have expired).' };
+      return { title: 'Your session is not valid', hint: 'Sign in again (the token may have expired).' };
     case 'FORBIDDEN':
       return { title: 'Not allowed', hint: 'Your role on this project does not permit this. Sign in as another user.' };
     case 'NOT_FOUND':

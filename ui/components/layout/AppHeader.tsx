@@ -13,7 +13,7 @@ const NAV = [
   { href: '/audit', label: 'Audit', match: (p: string) => p.startsWith('/audit') },
 ];
 
-export function AppHeader({ graphiqlUrl, devSignIn }: { graphiqlUrl: string; devSignIn: boolean }) {
+export function AppHeader({ graphiqlUrl, signIn }: { graphiqlUrl: string; signIn: boolean }) {
   const pathname = usePathname() ?? '/';
   const router = useRouter();
   const [q, setQ] = useState('');
@@ -76,7 +76,7 @@ export function AppHeader({ graphiqlUrl, devSignIn }: { graphiqlUrl: string; dev
         ) : (
           <span className="muted">…</span>
         )}
-        {devSignIn ? (
+        {signIn ? (
           <Link href={href.signIn(pathname)} className="button-link small">
             {caller && !caller.anonymous ? 'Switch user' : 'Sign in'}
           </Link>
