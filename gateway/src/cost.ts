@@ -4,8 +4,10 @@
  *
  * cost(field) = weight(field) × max(1, size / 100) + size × cost(children)
  * where `size` is the field's page argument (`first`, `limit`, `maxNodes`; the schema default
- * when absent), a plain list field counts as LIST_GUESS items, and a connection's `nodes`
- * does not multiply again (its `first` already did). Graph traversals weigh what a Neo4j
+ * when absent) on a list or connection, a plain list field counts as LIST_GUESS items, and a
+ * connection's `nodes` does not multiply again (its `first` already did). A page argument on a
+ * field that returns one object (`deprecationImpact(limit)`, `reusedBy(limit)`) caps each list
+ * inside it, so those lists count `limit` items instead of LIST_GUESS. Graph traversals weigh what a Neo4j
  * round of them costs relative to a plain object field; scalars are free (size is bounded by
  * Armor's token limit).
  */
@@ -53,7 +55,7 @@ export function operationCost(schema: GraphQLSchema, document: DocumentNode, ope
   const fieldsOf = (t: GraphQLNamedType): Record<string, GraphQLField<unknown, unknown>> | null =>
     isObjectType(t) || isInterfaceType(t) ? t.getFields() : null;
 
-  const walk = (set: SelectionSetNode, parent: GraphQLNamedType, seen: Set<string>): number => {
+  const walk = (set: SelectionSetNode, parent: GraphQLNamedType, seen: Set<string>, listCap?: number): number => {
     let total = 0;
     for (const sel of set.selections) {
       if (sel.kind === Kind.FRAGMENT_SPREAD) {
@@ -61,12 +63,12 @@ export function operationCost(schema: GraphQLSchema, document: DocumentNode, ope
         // A fragment cycle is a validation error elsewhere; never loop here.
         if (!f || seen.has(f.name.value)) continue;
         const t = schema.getType(f.typeCondition.name.value) ?? parent;
-        total += walk(f.selectionSet, t, new Set([...seen, f.name.value]));
+        total += walk(f.selectionSet, t, new Set([...seen, f.name.value]), listCap);
         continue;
       }
       if (sel.kind === Kind.INLINE_FRAGMENT) {
         const t = sel.typeCondition ? (schema.getType(sel.typeCondition.name.value) ?? parent) : parent;
-        total += walk(sel.selectionSet, t, seen);
+        total += walk(sel.selectionSet, t, seen, listCap);
         continue;
       }
       const name = sel.name.value;
@@ -76,18 +78,25 @@ export function operationCost(schema: GraphQLSchema, document: DocumentNode, ope
       const type = getNullableType(def.type);
       const named = getNamedType(def.type);
       let size = 1;
+      let cap: number | undefined;
+      let weightScale = 1;
       const pageArg = PAGE_ARGS.map((a) => def.args.find((x) => x.name === a)).find(Boolean);
       if (pageArg) {
         const node = sel.arguments?.find((a) => a.name.value === pageArg.name);
         const v = node ? valueFromASTUntyped(node.value, variables) : pageArg.defaultValue;
-        size = typeof v === 'number' && Number.isFinite(v) && v > 0 ? v : 20;
+        const n = typeof v === 'number' && Number.isFinite(v) && v > 0 ? v : 20;
+        const fieldsOfNamed = fieldsOf(named);
+        const isConnection = !!fieldsOfNamed && ('nodes' in fieldsOfNamed || 'edges' in fieldsOfNamed);
+        if (isListType(type) || isConnection) size = n;
+        else cap = n;
+        weightScale = Math.max(1, n / 100);
       } else if (isListType(type) && !PASS_THROUGH_LISTS.has(name)) {
-        size = LIST_GUESS;
+        size = listCap ?? LIST_GUESS;
       }
       const isComposite = !!sel.selectionSet;
       const weight = FIELD_WEIGHTS[name] ?? (isComposite ? 1 : 0);
-      const children = sel.selectionSet ? walk(sel.selectionSet, named, seen) : 0;
-      total += weight * Math.max(1, size / 100) + size * children;
+      const children = sel.selectionSet ? walk(sel.selectionSet, named, seen, cap) : 0;
+      total += weight * weightScale + size * children;
     }
     return total;
   };
