@@ -71,6 +71,8 @@ export interface DatasetVersion {
 
 export interface Run {
   id: string;
+  /** The project whose experiment the run belongs to. */
+  projectId: string;
   experiment: string;
   modelName: string;
   status: 'FINISHED' | 'FAILED';
@@ -322,6 +324,7 @@ function generate(opts: Required<ScenarioOptions>): Scenario {
   };
 
   const addRun = (
+    projectId: string,
     experiment: string,
     modelName: string,
     start: number,
@@ -331,6 +334,7 @@ function generate(opts: Required<ScenarioOptions>): Scenario {
   ): Run => {
     const run: Run = {
       id: hex(32),
+      projectId,
       experiment,
       modelName,
       status: 'FINISHED',
@@ -393,7 +397,7 @@ function generate(opts: Required<ScenarioOptions>): Scenario {
       const t = anchor - daysAgo * DAY;
       const raw = addDatasetVersion(fleetRaw, i + 1, t - 3 * DAY, [], 5_000_000 + Math.floor(rnd() * 1e6), 'ingest/kafka-connect');
       const feat = addDatasetVersion(fleetFeatures, i + 1, t - 2 * DAY, [raw.id], 400_000 + Math.floor(rnd() * 1e5), 'spark/feature-pipeline');
-      const run = addRun(`${spec.id}/base`, `${spec.id}-base`, t, [feat.id], 0.8 + i * 0.02, spec.params.algorithm);
+      const run = addRun(spec.id, `${spec.id}/base`, `${spec.id}-base`, t, [feat.id], 0.8 + i * 0.02, spec.params.algorithm);
       const mv: ModelVersion = {
         id: `${spec.id}-base/${i + 1}`,
         name: `${spec.id}-base`,
@@ -419,7 +423,7 @@ function generate(opts: Required<ScenarioOptions>): Scenario {
     [150, 40].forEach((daysAgo, i) => {
       const t = anchor - daysAgo * DAY;
       const feat = fleetFeatureVersions[i + 1]!;
-      const run = addRun(`${spec.id}/fleet`, `${spec.id}-fleet`, t, [feat.id], 0.86 + i * 0.02, spec.params.algorithm);
+      const run = addRun(spec.id, `${spec.id}/fleet`, `${spec.id}-fleet`, t, [feat.id], 0.86 + i * 0.02, spec.params.algorithm);
       const mv: ModelVersion = {
         id: `${spec.id}-fleet/${i + 1}`,
         name: `${spec.id}-fleet`,
@@ -480,7 +484,7 @@ function generate(opts: Required<ScenarioOptions>): Scenario {
           lastFeat = addDatasetVersion(featDs, dsVersion, t - DAY, [clean.id], Math.floor(raw.rowCount / 64), 'spark/feature-pipeline');
         }
         const name = `${spec.id}-${machine}`;
-        const run = addRun(`${spec.id}/${machine}`, name, t, [lastFeat.id], 0.78 + i * 0.025, spec.params.algorithm);
+        const run = addRun(spec.id, `${spec.id}/${machine}`, name, t, [lastFeat.id], 0.78 + i * 0.025, spec.params.algorithm);
         const mv: ModelVersion = {
           id: `${name}/${i + 1}`,
           name,

@@ -1,7 +1,42 @@
 /** The built-in data catalog: an in-process store over the plant scenario's datasets. */
 import { pageOf, type PageRequest } from '@mlops/kit';
 import type { Scenario } from '@mlops/kit/scenario';
-import type { CatalogConnector, DatasetFilterInput, DatasetModel, DatasetVersionModel } from './types.ts';
+import { anyInScope, scopeSet, type ProjectScope } from '../scope.ts';
+import type { CatalogConnector, DatasetFilterInput, DatasetModel, DatasetVersionFilterInput, DatasetVersionModel } from './types.ts';
+
+/**
+ * Which projects use each dataset version: the project of the machines its dataset belongs to,
+ * the project of every run that consumed it (the catalog's input facets), and, upstream along
+ * derived-from, every project using something derived from it, so a project that trained on
+ * features also sees where they came from.
+ */
+function projectsOfVersions(scenario: Scenario): Map<string, Set<string>> {
+  const uses = new Map<string, Set<string>>();
+  const add = (versionId: string, projectId: string) => {
+    const set = uses.get(versionId) ?? new Set<string>();
+    set.add(projectId);
+    uses.set(versionId, set);
+  };
+  for (const v of scenario.datasetVersions) {
+    const own = scenario.index.dataset.get(v.datasetId)?.projectId;
+    if (own) add(v.id, own);
+  }
+  for (const r of scenario.runs) for (const input of r.inputs) add(input, r.projectId);
+  // Upstream, to a fixed point: a version is revisited only when its set of projects grew.
+  const pending = [...uses.keys()];
+  while (pending.length > 0) {
+    const id = pending.pop()!;
+    const projects = uses.get(id)!;
+    for (const up of scenario.index.datasetVersion.get(id)?.derivedFrom ?? []) {
+      const before = uses.get(up)?.size ?? 0;
+      for (const p of projects) add(up, p);
+      if (uses.get(up)!.size !== before) pending.push(up);
+    }
+  }
+  return uses;
+}
+
+const sorted = (s: Set<string> | undefined) => [...(s ?? [])].sort();
 
 export class BuiltinCatalogConnector implements CatalogConnector {
   readonly platform = 'catalog';
@@ -12,9 +47,8 @@ export class BuiltinCatalogConnector implements CatalogConnector {
   private byChange: DatasetVersionModel[] | undefined;
 
   constructor(scenario: Scenario) {
-    this.datasets = scenario.datasets.map((d) => ({ ...d })).sort((a, b) => a.name.localeCompare(b.name));
-    this.datasetById = new Map(this.datasets.map((d) => [d.id, d]));
-    this.versionById = new Map(scenario.datasetVersions.map((v) => [v.id, { ...v }]));
+    const uses = projectsOfVersions(scenario);
+    this.versionById = new Map(scenario.datasetVersions.map((v) => [v.id, { ...v, projectIds: sorted(uses.get(v.id)) }]));
     this.versionsByDataset = new Map();
     for (const v of this.versionById.values()) {
       const list = this.versionsByDataset.get(v.datasetId) ?? [];
@@ -22,6 +56,13 @@ export class BuiltinCatalogConnector implements CatalogConnector {
       this.versionsByDataset.set(v.datasetId, list);
     }
     for (const list of this.versionsByDataset.values()) list.sort((a, b) => b.version - a.version);
+    this.datasets = scenario.datasets
+      .map(({ projectId, ...d }) => {
+        const projects = new Set([projectId, ...(this.versionsByDataset.get(d.id) ?? []).flatMap((v) => v.projectIds)]);
+        return { ...d, projectIds: sorted(projects) };
+      })
+      .sort((a, b) => a.name.localeCompare(b.name));
+    this.datasetById = new Map(this.datasets.map((d) => [d.id, d]));
   }
 
   async getDatasets(ids: readonly string[]) {
@@ -34,14 +75,21 @@ export class BuiltinCatalogConnector implements CatalogConnector {
 
   async listDatasets(filter: DatasetFilterInput, page: PageRequest) {
     const q = filter.search?.toLowerCase();
+    const scope = scopeSet(filter.projectIds);
     const rows = this.datasets.filter(
-      (d) => (!filter.kind || d.kind === filter.kind) && (!filter.owner || d.owner === filter.owner) && (!q || d.name.toLowerCase().includes(q)),
+      (d) =>
+        anyInScope(scope, d.projectIds) &&
+        (!filter.kind || d.kind === filter.kind) &&
+        (!filter.owner || d.owner === filter.owner) &&
+        (!q || d.name.toLowerCase().includes(q)),
     );
     return pageOf(rows, page);
   }
 
-  async listVersions(datasetId: string, page: PageRequest) {
-    return pageOf(this.versionsByDataset.get(datasetId) ?? [], page);
+  async listVersions(filter: DatasetVersionFilterInput, page: PageRequest) {
+    const all = this.versionsByDataset.get(filter.datasetId) ?? [];
+    const scope = scopeSet(filter.projectIds);
+    return pageOf(scope === null ? all : all.filter((v) => anyInScope(scope, v.projectIds)), page);
   }
 
   async changedDatasetVersions(since: string | null, page: PageRequest) {
@@ -49,7 +97,8 @@ export class BuiltinCatalogConnector implements CatalogConnector {
     return pageOf(since === null ? this.byChange : this.byChange.filter((v) => v.createdAt >= since), page);
   }
 
-  async latestVersions(datasetIds: readonly string[]) {
-    return datasetIds.map((id) => this.versionsByDataset.get(id)?.[0] ?? null);
+  async latestVersions(datasetIds: readonly string[], filter: { projectIds?: ProjectScope } = {}) {
+    const scope = scopeSet(filter.projectIds);
+    return datasetIds.map((id) => (this.versionsByDataset.get(id) ?? []).find((v) => anyInScope(scope, v.projectIds)) ?? null);
   }
 }

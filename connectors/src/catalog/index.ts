@@ -1,2 +1,3 @@
 export * from './types.ts';
 export { BuiltinCatalogConnector } from './builtin.ts';
+export * from '../scope.ts';

@@ -4,6 +4,7 @@
  * implement it: batch get by ids, paged listing, typed ConnectorErrors.
  */
 import type { Page, PageRequest } from '@mlops/kit';
+import type { ProjectScope } from '../scope.ts';
 
 export type DatasetKind = 'RAW' | 'CLEANED' | 'FEATURES';
 
@@ -13,6 +14,12 @@ export interface DatasetModel {
   kind: DatasetKind;
   owner: string;
   description: string | null;
+  /**
+   * Projects using the dataset: its own, and every project using one of its versions (so the
+   * dataset of a version a caller may see is one the caller may see too). Empty when the catalog
+   * cannot say; then only a caller who sees every project sees it.
+   */
+  projectIds: string[];
 }
 
 export interface DatasetVersionModel {
@@ -28,12 +35,26 @@ export interface DatasetVersionModel {
   producer: string | null;
   /** Direct upstream dataset version ids. */
   derivedFrom: string[];
+  /**
+   * Projects using this version: its dataset's own project, every project whose runs consumed
+   * it, and (for provenance) every project using a version derived from it. A caller who sees
+   * any of them sees the version. Empty when the catalog cannot say.
+   */
+  projectIds: string[];
 }
 
 export interface DatasetFilterInput {
   kind?: DatasetKind | null;
   owner?: string | null;
   search?: string | null;
+  /** Only datasets used by one of these projects (none for []); every project when null or absent. */
+  projectIds?: ProjectScope;
+}
+
+export interface DatasetVersionFilterInput {
+  datasetId: string;
+  /** Only versions used by one of these projects (none for []); every project when null or absent. */
+  projectIds?: ProjectScope;
 }
 
 export interface CatalogConnector {
@@ -42,9 +63,9 @@ export interface CatalogConnector {
   getDatasetVersions(ids: readonly string[]): Promise<(DatasetVersionModel | null)[]>;
   listDatasets(filter: DatasetFilterInput, page: PageRequest): Promise<Page<DatasetModel>>;
   /** Versions of one dataset, newest first. */
-  listVersions(datasetId: string, page: PageRequest): Promise<Page<DatasetVersionModel>>;
+  listVersions(filter: DatasetVersionFilterInput, page: PageRequest): Promise<Page<DatasetVersionModel>>;
   /** Versions created at or after `since` (all when null), oldest first: the sync's feed. */
   changedDatasetVersions(since: string | null, page: PageRequest): Promise<Page<DatasetVersionModel>>;
-  /** The newest version of each dataset, in key order. */
-  latestVersions(datasetIds: readonly string[]): Promise<(DatasetVersionModel | null)[]>;
+  /** The newest version of each dataset (the newest one used by a project in scope), in key order. */
+  latestVersions(datasetIds: readonly string[], scope?: { projectIds?: ProjectScope }): Promise<(DatasetVersionModel | null)[]>;
 }

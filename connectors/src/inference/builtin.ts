@@ -1,6 +1,7 @@
 /** The built-in serving platform: an in-process deployment registry over the plant scenario. */
 import { badInput, groupBy, pageOf, type PageRequest } from '@mlops/kit';
 import type { Scenario } from '@mlops/kit/scenario';
+import { inScope, scopeSet } from '../scope.ts';
 import type { DeployRequest, DeploymentFilterInput, DeploymentModel, InferenceConnector, TargetModel } from './types.ts';
 
 const newestFirst = (a: DeploymentModel, b: DeploymentModel) => b.since.localeCompare(a.since) || b.id.localeCompare(a.id);
@@ -12,11 +13,18 @@ export class BuiltinInferenceConnector implements InferenceConnector {
   private readonly byTarget: Map<string, DeploymentModel[]>;
   private readonly byModel: Map<string, DeploymentModel[]>;
   private readonly targets: TargetModel[];
+  private readonly projectOfTarget: Map<string, string>;
+  /** Model versions in the platform's model repository, by project (KServe: the namespace). */
+  private readonly projectOfModel: Map<string, string>;
   private readonly clock: () => string;
 
   constructor(scenario: Scenario, clock: () => string = () => new Date().toISOString()) {
     this.clock = clock;
-    this.all = scenario.deployments.map((d) => ({ ...d, updatedAt: d.until ?? d.since })).sort(newestFirst);
+    this.projectOfTarget = new Map(scenario.targets.map((t) => [t.id, t.projectId]));
+    this.projectOfModel = new Map(scenario.modelVersions.map((m) => [m.id, m.projectId]));
+    this.all = scenario.deployments
+      .map((d) => ({ ...d, projectId: this.projectOfTarget.get(d.targetId) ?? null, updatedAt: d.until ?? d.since }))
+      .sort(newestFirst);
     this.byId = new Map(this.all.map((d) => [d.id, d]));
     this.byTarget = groupBy(this.all, (d) => d.targetId);
     this.byModel = groupBy(this.all, (d) => d.modelVersionId);
@@ -39,14 +47,24 @@ export class BuiltinInferenceConnector implements InferenceConnector {
 
   async listDeployments(f: DeploymentFilterInput, page: PageRequest) {
     const source = f.targetId ? (this.byTarget.get(f.targetId) ?? []) : f.modelVersionId ? (this.byModel.get(f.modelVersionId) ?? []) : this.all;
+    const scope = scopeSet(f.projectIds);
     const rows = source.filter(
       (d) =>
+        inScope(scope, d.projectId) &&
         (!f.activeOnly || d.until === null) &&
         (!f.state || d.state === f.state) &&
         (!f.modelVersionId || d.modelVersionId === f.modelVersionId) &&
         (!f.targetId || d.targetId === f.targetId),
     );
     return pageOf(rows, page);
+  }
+
+  async projectsOfTargets(ids: readonly string[]) {
+    return ids.map((id) => this.projectOfTarget.get(id) ?? null);
+  }
+
+  async projectsOfModelVersions(ids: readonly string[]) {
+    return ids.map((id) => this.projectOfModel.get(id) ?? this.byModel.get(id)?.[0]?.projectId ?? null);
   }
 
   async changedDeployments(since: string | null, page: PageRequest) {
@@ -77,7 +95,8 @@ export class BuiltinInferenceConnector implements InferenceConnector {
     const endpoint = serving[0]?.endpoint ?? `https://serving.example/v1/models/${encodeURIComponent(req.targetId)}:predict`;
     const open = (modelVersionId: string, trafficPercent: number, state: DeploymentModel['state'], strategy: DeploymentModel['strategy']) => {
       const seq = (history?.length ?? 0) + 1;
-      const d: DeploymentModel = { id: `${req.targetId}#${seq}`, targetId: req.targetId, modelVersionId, trafficPercent, state, strategy, since: at, until: null, endpoint, updatedAt: at };
+      const projectId = this.projectOfTarget.get(req.targetId) ?? null;
+      const d: DeploymentModel = { id: `${req.targetId}#${seq}`, projectId, targetId: req.targetId, modelVersionId, trafficPercent, state, strategy, since: at, until: null, endpoint, updatedAt: at };
       this.all.unshift(d);
       this.byId.set(d.id, d);
       const list = this.byTarget.get(req.targetId) ?? [];

@@ -1,2 +1,3 @@
 export * from './types.ts';
 export { BuiltinInferenceConnector } from './builtin.ts';
+export * from '../scope.ts';

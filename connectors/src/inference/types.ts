@@ -5,12 +5,15 @@
  * promote and rollback here.
  */
 import type { Page, PageRequest } from '@mlops/kit';
+import type { ProjectScope } from '../scope.ts';
 
 export type DeploymentState = 'ACTIVE' | 'CANARY' | 'RETIRED' | 'ROLLED_BACK';
 export type DeploymentStrategy = 'HOT_SWAP' | 'CANARY' | 'PROMOTION' | 'ROLLBACK';
 
 export interface DeploymentModel {
   id: string;
+  /** The project of the target it serves; null when the platform cannot say. */
+  projectId: string | null;
   targetId: string;
   modelVersionId: string;
   trafficPercent: number;
@@ -48,6 +51,8 @@ export interface DeploymentFilterInput {
   state?: DeploymentState | null;
   modelVersionId?: string | null;
   targetId?: string | null;
+  /** Only deployments on targets of these projects (none for []); every project when null or absent. */
+  projectIds?: ProjectScope;
 }
 
 /** A reference to an entity another subgraph owns: only its key. */
@@ -73,4 +78,11 @@ export interface InferenceConnector {
   deploy(req: DeployRequest): Promise<DeploymentModel[]>;
   /** Newest first. */
   listDeployments(filter: DeploymentFilterInput, page: PageRequest): Promise<Page<DeploymentModel>>;
+  /** The project of each release target, in key order; null where the platform cannot say. */
+  projectsOfTargets(targetIds: readonly string[]): Promise<(string | null)[]>;
+  /**
+   * The project of each model version the platform serves or holds in its model repository,
+   * in key order; null where it cannot say.
+   */
+  projectsOfModelVersions(modelVersionIds: readonly string[]): Promise<(string | null)[]>;
 }

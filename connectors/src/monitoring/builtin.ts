@@ -1,6 +1,7 @@
 /** The built-in monitoring platform: deterministic health and series over the plant scenario. */
 import { groupBy, healthOf, pageOf, seriesValue, type PageRequest } from '@mlops/kit';
 import type { Deployment, Scenario } from '@mlops/kit/scenario';
+import { inScope, scopeSet } from '../scope.ts';
 import { worstHealth } from './health-status.ts';
 import type { AlertFilterInput, AlertModel, HealthModel, MonitoringConnector, SeriesMetricName } from './types.ts';
 
@@ -13,10 +14,15 @@ export class BuiltinMonitoringConnector implements MonitoringConnector {
   private readonly alerts: AlertModel[];
   private readonly byDeployment: Map<string, AlertModel[]>;
   private readonly byTarget: Map<string, AlertModel[]>;
+  private readonly projectOfTarget: Map<string, string>;
+  private readonly projectOfModel: Map<string, string>;
 
   constructor(scenario: Scenario) {
     this.anchor = scenario.options.anchor;
     this.deployments = scenario.index.deployment;
+    // Every series and alert is labelled with its target's project (as a Prometheus `project` label would be).
+    this.projectOfTarget = new Map(scenario.targets.map((t) => [t.id, t.projectId]));
+    this.projectOfModel = new Map(scenario.modelVersions.map((m) => [m.id, m.projectId]));
     for (const d of scenario.deployments) {
       if (d.until !== null) continue;
       const cur = this.servingByTarget.get(d.targetId);
@@ -25,7 +31,9 @@ export class BuiltinMonitoringConnector implements MonitoringConnector {
       list.push(d);
       this.servingByModel.set(d.modelVersionId, list);
     }
-    this.alerts = scenario.alerts.map((a) => ({ ...a })).sort((a, b) => b.openedAt.localeCompare(a.openedAt) || a.id.localeCompare(b.id));
+    this.alerts = scenario.alerts
+      .map((a) => ({ ...a, projectId: this.projectOfTarget.get(a.targetId) ?? null }))
+      .sort((a, b) => b.openedAt.localeCompare(a.openedAt) || a.id.localeCompare(b.id));
     // Indexed once: every batch of health and alert lookups is then a map read per key.
     this.byDeployment = groupBy(this.alerts, (a) => a.deploymentId);
     this.byTarget = groupBy(this.alerts, (a) => a.targetId);
@@ -38,7 +46,7 @@ export class BuiltinMonitoringConnector implements MonitoringConnector {
   private health(d: Deployment | undefined): HealthModel | null {
     if (!d) return null;
     const { deploymentId: _id, ...h } = healthOf(d, this.anchor);
-    return h;
+    return { projectId: this.projectOfTarget.get(d.targetId) ?? null, ...h };
   }
 
   async healthOfDeployments(ids: readonly string[]) {
@@ -50,7 +58,11 @@ export class BuiltinMonitoringConnector implements MonitoringConnector {
   }
 
   async healthOfModelVersions(ids: readonly string[]) {
-    return ids.map((id) => worstHealth((this.servingByModel.get(id) ?? []).map((d) => this.health(d)!)));
+    return ids.map((id) => {
+      const worst = worstHealth((this.servingByModel.get(id) ?? []).map((d) => this.health(d)!));
+      // The model version's health belongs to the model version's project, whichever target is worst.
+      return worst && { ...worst, projectId: this.projectOfModel.get(id) ?? worst.projectId };
+    });
   }
 
   async series(deploymentId: string, metric: SeriesMetricName, fromIso: string, toIso: string, stepSeconds: number) {
@@ -64,7 +76,7 @@ export class BuiltinMonitoringConnector implements MonitoringConnector {
     for (let t = start; t <= end; t += stepSeconds * 1000) {
       points.push({ at: new Date(t).toISOString(), value: seriesValue(d, metric, t, this.anchor) });
     }
-    return { metric, from: fromIso, to: toIso, stepSeconds, points };
+    return { projectId: this.projectOfTarget.get(d.targetId) ?? null, metric, from: fromIso, to: toIso, stepSeconds, points };
   }
 
   async alertsByDeployments(ids: readonly string[]) {
@@ -76,10 +88,29 @@ export class BuiltinMonitoringConnector implements MonitoringConnector {
   }
 
   async listAlerts(f: AlertFilterInput, page: PageRequest) {
+    const scope = scopeSet(f.projectIds);
     const rows = this.alerts.filter(
-      (a) => (!f.severity || a.severity === f.severity) && (f.openOnly === false || a.resolvedAt === null) && (!f.targetId || a.targetId === f.targetId),
+      (a) =>
+        inScope(scope, a.projectId) &&
+        (!f.severity || a.severity === f.severity) &&
+        (f.openOnly === false || a.resolvedAt === null) &&
+        (!f.targetId || a.targetId === f.targetId),
     );
     return pageOf(rows, page);
   }
-}
 
+  async projectsOfDeployments(ids: readonly string[]) {
+    return ids.map((id) => {
+      const d = this.deployments.get(id);
+      return d ? (this.projectOfTarget.get(d.targetId) ?? null) : null;
+    });
+  }
+
+  async projectsOfTargets(ids: readonly string[]) {
+    return ids.map((id) => this.projectOfTarget.get(id) ?? null);
+  }
+
+  async projectsOfModelVersions(ids: readonly string[]) {
+    return ids.map((id) => this.projectOfModel.get(id) ?? null);
+  }
+}

@@ -1,3 +1,4 @@
 export * from './types.ts';
 export * from './health-status.ts';
 export { BuiltinMonitoringConnector } from './builtin.ts';
+export * from '../scope.ts';

@@ -4,8 +4,11 @@
  * model version; range queries with a step; Alertmanager-style alerts).
  */
 import type { Page, PageRequest } from '@mlops/kit';
+import type { ProjectScope } from '../scope.ts';
 
 export interface HealthModel {
+  /** The project of the deployment, target or model version this is the health of; null when unknown. */
+  projectId: string | null;
   accuracy: number | null;
   drift: number | null;
   latencyP95Ms: number | null;
@@ -16,6 +19,8 @@ export interface HealthModel {
 export type SeriesMetricName = 'accuracy' | 'drift_score' | 'latency_p95_ms' | 'error_rate';
 
 export interface SeriesModel {
+  /** The project of the deployment the series is of; null when unknown. */
+  projectId: string | null;
   metric: SeriesMetricName;
   from: string;
   to: string;
@@ -25,6 +30,8 @@ export interface SeriesModel {
 
 export interface AlertModel {
   id: string;
+  /** The project of the alerting deployment's target; null when the platform cannot say. */
+  projectId: string | null;
   deploymentId: string;
   targetId: string;
   severity: 'CRITICAL' | 'WARNING';
@@ -38,6 +45,8 @@ export interface AlertFilterInput {
   severity?: 'CRITICAL' | 'WARNING' | null;
   openOnly?: boolean | null;
   targetId?: string | null;
+  /** Only alerts of these projects (none for []); every project when null or absent. */
+  projectIds?: ProjectScope;
 }
 
 /** A reference to an entity another subgraph owns: only its key. */
@@ -59,4 +68,8 @@ export interface MonitoringConnector {
   alertsByDeployments(ids: readonly string[]): Promise<AlertModel[][]>;
   alertsByTargets(ids: readonly string[]): Promise<AlertModel[][]>;
   listAlerts(filter: AlertFilterInput, page: PageRequest): Promise<Page<AlertModel>>;
+  /** The project of each deployment, target or model version (Prometheus: the `project` label), in key order; null where unknown. */
+  projectsOfDeployments(ids: readonly string[]): Promise<(string | null)[]>;
+  projectsOfTargets(ids: readonly string[]): Promise<(string | null)[]>;
+  projectsOfModelVersions(ids: readonly string[]): Promise<(string | null)[]>;
 }

@@ -1,6 +1,7 @@
 /** The built-in training platform: an in-process registry over the plant scenario. */
 import { byKeys, groupedByKeys, pageOf, type Page, type PageRequest } from '@mlops/kit';
 import type { Scenario } from '@mlops/kit/scenario';
+import { inScope, scopeSet } from '../scope.ts';
 import type { ModelVersionFilterInput, ModelVersionModel, TrainingConnector, TrainingRunFilterInput, TrainingRunModel } from './types.ts';
 
 export class BuiltinTrainingConnector implements TrainingConnector {
@@ -15,6 +16,8 @@ export class BuiltinTrainingConnector implements TrainingConnector {
     this.versions = scenario.modelVersions
       .map((m) => ({
         id: m.id,
+        // The registry's model names are per project (MLflow: the `project` tag); the scenario says which.
+        projectId: m.projectId,
         name: m.name,
         version: m.version,
         createdAt: m.createdAt,
@@ -27,6 +30,7 @@ export class BuiltinTrainingConnector implements TrainingConnector {
         updatedAt: m.createdAt,
       }))
       .sort((a, b) => b.createdAt.localeCompare(a.createdAt) || a.id.localeCompare(b.id));
+    // Runs carry their project from the experiment they were logged to.
     this.runs = scenario.runs
       .map((r) => ({ ...r }))
       .sort((a, b) => b.startTime.localeCompare(a.startTime) || a.id.localeCompare(b.id));
@@ -48,8 +52,10 @@ export class BuiltinTrainingConnector implements TrainingConnector {
   }
 
   async listModelVersions(filter: ModelVersionFilterInput, page: PageRequest): Promise<Page<ModelVersionModel>> {
+    const scope = scopeSet(filter.projectIds);
     const rows = this.versions.filter(
       (v) =>
+        inScope(scope, v.projectId) &&
         (!filter.name || v.name === filter.name) &&
         (!filter.alias || v.aliases.includes(filter.alias)) &&
         (!filter.tag || v.tags[filter.tag.key] === filter.tag.value),
@@ -63,8 +69,10 @@ export class BuiltinTrainingConnector implements TrainingConnector {
   }
 
   async listRuns(filter: TrainingRunFilterInput, page: PageRequest): Promise<Page<TrainingRunModel>> {
+    const scope = scopeSet(filter.projectIds);
     const rows = this.runs.filter(
       (r) =>
+        inScope(scope, r.projectId) &&
         (!filter.experiment || r.experiment === filter.experiment) &&
         (!filter.modelName || r.modelName === filter.modelName) &&
         (!filter.status || r.status === filter.status),

@@ -4,11 +4,14 @@
  * a backend resume token, and typed ConnectorErrors for platform failures.
  */
 import type { Page, PageRequest } from '@mlops/kit';
+import type { ProjectScope } from '../scope.ts';
 
 export type RunStatus = 'RUNNING' | 'FINISHED' | 'FAILED';
 
 export interface TrainingRunModel {
   id: string;
+  /** The project the run's experiment belongs to; null when the platform cannot say. */
+  projectId: string | null;
   experiment: string;
   modelName: string;
   status: RunStatus;
@@ -24,6 +27,8 @@ export interface TrainingRunModel {
 
 export interface ModelVersionModel {
   id: string;
+  /** The project the registered model belongs to; null when the platform cannot say. */
+  projectId: string | null;
   name: string;
   version: number;
   createdAt: string;
@@ -43,12 +48,16 @@ export interface ModelVersionFilterInput {
   name?: string | null;
   alias?: string | null;
   tag?: { key: string; value: string } | null;
+  /** Only versions of these projects (none for []); every project when null or absent. */
+  projectIds?: ProjectScope;
 }
 
 export interface TrainingRunFilterInput {
   experiment?: string | null;
   modelName?: string | null;
   status?: RunStatus | null;
+  /** Only runs of these projects (none for []); every project when null or absent. */
+  projectIds?: ProjectScope;
 }
 
 export interface TrainingConnector {

@@ -1,6 +1,6 @@
 import { badInput } from '@mlops/kit';
 import type { DeploymentResolvers } from '../__generated__/resolvers-types.ts';
-import type { SeriesMetricName } from '@mlops/connectors/monitoring';
+import { inScope, refInScope, type SeriesMetricName } from '@mlops/connectors/monitoring';
 
 const MAX_POINTS = 1000;
 const METRIC: Record<string, SeriesMetricName> = {
@@ -12,7 +12,7 @@ const METRIC: Record<string, SeriesMetricName> = {
 const WEEK = 7 * 86_400_000;
 
 export const Deployment: DeploymentResolvers = {
-  __resolveReference: (ref) => ({ id: ref.id }),
+  __resolveReference: (ref, ctx) => refInScope(ctx.visible, ref.id, (id) => ctx.loaders.deploymentProject.load(id)),
   health: (d, _a, ctx) => ctx.loaders.deploymentHealth.load(d.id),
   alerts: async (d, { openOnly }, ctx) => (await ctx.loaders.deploymentAlerts.load(d.id)).filter((a) => openOnly === false || a.resolvedAt === null),
   series: async (d, { metric, from, to, stepSeconds }, ctx) => {
@@ -23,6 +23,7 @@ export const Deployment: DeploymentResolvers = {
     if (fromMs >= toMs) throw badInput('from', 'must be before to');
     const points = Math.floor((toMs - fromMs) / (step * 1000)) + 1;
     if (points > MAX_POINTS) throw badInput('stepSeconds', `the window would hold ${points} points; at most ${MAX_POINTS}: widen the step or narrow the window`);
-    return ctx.connector.series(d.id, METRIC[metric]!, new Date(fromMs).toISOString(), new Date(toMs).toISOString(), step);
+    const series = await ctx.connector.series(d.id, METRIC[metric]!, new Date(fromMs).toISOString(), new Date(toMs).toISOString(), step);
+    return series && inScope(ctx.visible, series.projectId) ? series : null;
   },
 };

@@ -5,14 +5,16 @@ const MAX_COMPARE = 10;
 /** Metrics where lower is better; everything else is higher-is-better. */
 const LOWER_IS_BETTER = new Set(['loss', 'rmse', 'mae', 'log_loss']);
 
+// Project scope: the loaders answer null for another project's entity, and every list passes
+// the caller's projects to the platform so pages and totals count only what the caller may see.
 export const Query: QueryResolvers = {
   modelVersion: (_p, { id }, ctx) => ctx.loaders.modelVersion.load(id),
   trainingRun: (_p, { id }, ctx) => ctx.loaders.run.load(id),
   modelVersions: async (_p, { filter, first, after }, ctx) => {
-    return pagedConnection('ModelVersion', { first, after }, (req) => ctx.connector.listModelVersions(filter ?? {}, req));
+    return pagedConnection('ModelVersion', { first, after }, (req) => ctx.connector.listModelVersions({ ...filter, projectIds: ctx.projectIds }, req));
   },
   trainingRuns: async (_p, { filter, first, after }, ctx) => {
-    return pagedConnection('TrainingRun', { first, after }, (req) => ctx.connector.listRuns(filter ?? {}, req));
+    return pagedConnection('TrainingRun', { first, after }, (req) => ctx.connector.listRuns({ ...filter, projectIds: ctx.projectIds }, req));
   },
   compareModelVersions: async (_p, { ids }, ctx) => {
     if (ids.length < 2 || ids.length > MAX_COMPARE) throw badInput('ids', `give 2 to ${MAX_COMPARE} model version ids, got ${ids.length}`);
