@@ -108,8 +108,10 @@ export function requireRole(id: Identity, projectId: string, atLeast: Role, acti
 
 /** Projects the caller may see: null means every project. */
 export function visibleProjects(id: Identity): Set<string> | null {
-  if (id.roles['*']) return null;
-  return new Set(Object.keys(id.roles));
+  // platform-writer confers no reading: a push-only credential sees nothing.
+  const reads = Object.entries(id.roles).filter(([, r]) => RANK[r] > 0);
+  if (reads.some(([p]) => p === '*')) return null;
+  return new Set(reads.map(([p]) => p));
 }
 
 /** Signs a development token (HS256). For local use and tests only. */
