@@ -226,6 +226,10 @@ describe('production mode (one process per service, real Neo4j)', () => {
     expect(after.nodes).toBeGreaterThan(before.nodes);
     await post({ events: [good] }, writer, events);
     expect(await graphCounts()).toEqual(after);
+    // A push-only credential reads nothing.
+    const read = (await (await post({ query: '{ modelVersions(first: 5) { totalCount } deployments(first: 5) { totalCount } }' }, writer)).json()) as any;
+    expect(read.data.modelVersions.totalCount).toBe(0);
+    expect(read.data.deployments.totalCount).toBe(0);
   });
 
   it('rejects the aliased traversal flood before it runs', async () => {
