@@ -135,7 +135,7 @@ export type DatasetUsage = {
 export type DatasetVersion = {
   __typename?: 'DatasetVersion';
   id: Scalars['ID']['output'];
-  /** Runs, models and the targets now serving models trained on this data (1–5,000 per list). */
+  /** Runs, models and the targets now serving models trained on this data (1–1,000 per list). */
   usedBy?: Maybe<DatasetUsage>;
 };
 

@@ -13,10 +13,11 @@ describe('cypher builders', () => {
   it('snapshot: list targets, trainedOn, reusedBy, expand, impact, usedBy, writes', () => {
     expect(R.listTargets({ projectId: 'p', projectIds: null, line: null, plant: null, search: 'PUMP' }, 0, 20)).toMatchSnapshot();
     expect(R.trainedOn(['m/1'], 3)).toMatchSnapshot();
-    expect(R.reusedBy('m/1', 101)).toMatchSnapshot();
-    expect(R.expand(['m/1'], 'DOWNSTREAM', null, 100)).toMatchSnapshot();
-    expect(R.expand(['m/1'], 'UPSTREAM', '2026-01-01T00:00:00.000Z', 100)).toMatchSnapshot();
-    expect(R.impact.rollback('m/1')).toMatchSnapshot();
+    expect(R.reusedBy(['m/1', 'm/2'], 101)).toMatchSnapshot();
+    expect(R.expand([['m/1'], ['m/2', 't']], 'DOWNSTREAM', null, 100)).toMatchSnapshot();
+    expect(R.expand([['m/1']], 'UPSTREAM', '2026-01-01T00:00:00.000Z', 100)).toMatchSnapshot();
+    expect(R.impact.rollback(['m/1'])).toMatchSnapshot();
+    expect(R.nodesByIds(['m/1', 'p'])).toMatchSnapshot();
     expect(R.usedBy(['d@sha256:1'])).toMatchSnapshot();
     expect(W.upsertDeployments([{ id: 'd#1', targetId: 't', modelVersionId: 'm/1', from: 'a', to: null, trafficPercent: 100, state: 'ACTIVE' }], 'inference', 'now')).toMatchSnapshot();
   });
@@ -27,13 +28,13 @@ describe('cypher builders', () => {
       R.trainedOn([HOSTILE], 2),
       R.deployedTo([HOSTILE], HOSTILE),
       R.servedAt([HOSTILE], null),
-      R.reusedBy(HOSTILE, 10),
+      R.reusedBy([HOSTILE], 10),
       R.usedBy([HOSTILE]),
-      R.nodeById(HOSTILE),
-      R.expand([HOSTILE], 'DOWNSTREAM', HOSTILE, 10),
+      R.nodesByIds([HOSTILE]),
+      R.expand([[HOSTILE]], 'DOWNSTREAM', HOSTILE, 10),
       R.targetsNotOn(HOSTILE, 1, HOSTILE, 0, 10),
       R.targetsTrainedOnDataBefore(HOSTILE, HOSTILE, 0, 10),
-      ...Object.values(R.impact).map((f) => f(HOSTILE)),
+      ...Object.values(R.impact).map((f) => f([HOSTILE])),
       W.upsertProjects([{ id: HOSTILE, name: HOSTILE, description: null, plant: HOSTILE, owners: [HOSTILE] }], 'lineage', HOSTILE),
       W.setWatermark('training', HOSTILE, HOSTILE),
     ].filter(Boolean);
@@ -47,7 +48,7 @@ describe('cypher builders', () => {
     expect(() => R.trainedOn(['m'], 7)).toThrowError(/depth/);
     expect(() => R.trainedOn(['m'], 1.5)).toThrowError(/depth/);
     expect(() => R.trainedOn(['m'], '1 ]->() DETACH DELETE n //' as unknown as number)).toThrowError(/depth/);
-    expect(() => R.expand(['m'], 'SIDEWAYS' as never, null, 10)).toThrowError(/direction/);
+    expect(() => R.expand([['m']], 'SIDEWAYS' as never, null, 10)).toThrowError(/direction/);
     expect(bound(6, 0, 6, 'x')).toBe(6);
   });
 });

@@ -101,49 +101,71 @@ export const servedAt = (ids: readonly string[], at: string | null): Query => ({
   params: { ids, at },
 });
 
-export const reusedBy = (id: string, limit: number): Query => ({
+/**
+ * Who reuses each model version (key order by `i`), at most `limit` rows per root: the limit
+ * sits inside the per-root subquery, so one wide root cannot starve the others.
+ */
+export const reusedBy = (ids: readonly string[], limit: number): Query => ({
   cypher: cy`
-    MATCH (root:ModelVersion {id: $id})
+    UNWIND range(0, size($ids) - 1) AS i
+    WITH i, $ids[i] AS id
+    MATCH (root:ModelVersion {id: id})
     CALL {
       WITH root
-      MATCH (root)-[s:DEPLOYED_TO]->(t:ReleaseTarget) WHERE ${liveNow('s')}
-      RETURN 0 AS rank, 'SAME_VERSION' AS kind, root.id AS mv, t.id AS target, [root.id, t.id] AS path
-      UNION
-      WITH root
-      MATCH p = (d:ModelVersion)-[:DERIVED_FROM*1..${MAX_HOPS}]->(root)
-      OPTIONAL MATCH (d)-[s:DEPLOYED_TO]->(t:ReleaseTarget) WHERE ${liveNow('s')}
-      RETURN 1 AS rank, 'DERIVED_MODEL' AS kind, d.id AS mv, t.id AS target,
-             reverse([n IN nodes(p) | n.id]) + CASE WHEN t IS NULL THEN [] ELSE [t.id] END AS path
-      UNION
-      WITH root
-      MATCH (root)<-[:PRODUCED]-(r0:TrainingRun)-[:CONSUMED]->(dv:DatasetVersion)<-[:CONSUMED]-(r2:TrainingRun)-[:PRODUCED]->(m2:ModelVersion)
-      WHERE r2 <> r0 AND m2 <> root
-      WITH root, m2, dv, r0, r2 ORDER BY dv.id, r0.id, r2.id
-      WITH root, m2, collect([dv.id, r0.id, r2.id])[0] AS best
-      OPTIONAL MATCH (m2)-[s:DEPLOYED_TO]->(t:ReleaseTarget) WHERE ${liveNow('s')}
-      RETURN 2 AS rank, 'SHARED_DATA' AS kind, m2.id AS mv, t.id AS target,
-             [root.id, best[1], best[0], best[2], m2.id] + CASE WHEN t IS NULL THEN [] ELSE [t.id] END AS path
+      CALL {
+        WITH root
+        MATCH (root)-[s:DEPLOYED_TO]->(t:ReleaseTarget) WHERE ${liveNow('s')}
+        RETURN 0 AS rank, 'SAME_VERSION' AS kind, root.id AS mv, t.id AS target, [root.id, t.id] AS path
+        UNION
+        WITH root
+        MATCH p = (d:ModelVersion)-[:DERIVED_FROM*1..${MAX_HOPS}]->(root)
+        OPTIONAL MATCH (d)-[s:DEPLOYED_TO]->(t:ReleaseTarget) WHERE ${liveNow('s')}
+        RETURN 1 AS rank, 'DERIVED_MODEL' AS kind, d.id AS mv, t.id AS target,
+               reverse([n IN nodes(p) | n.id]) + CASE WHEN t IS NULL THEN [] ELSE [t.id] END AS path
+        UNION
+        WITH root
+        MATCH (root)<-[:PRODUCED]-(r0:TrainingRun)-[:CONSUMED]->(dv:DatasetVersion)<-[:CONSUMED]-(r2:TrainingRun)-[:PRODUCED]->(m2:ModelVersion)
+        WHERE r2 <> r0 AND m2 <> root
+        WITH root, m2, dv, r0, r2 ORDER BY dv.id, r0.id, r2.id
+        WITH root, m2, collect([dv.id, r0.id, r2.id])[0] AS best
+        OPTIONAL MATCH (m2)-[s:DEPLOYED_TO]->(t:ReleaseTarget) WHERE ${liveNow('s')}
+        RETURN 2 AS rank, 'SHARED_DATA' AS kind, m2.id AS mv, t.id AS target,
+               [root.id, best[1], best[0], best[2], m2.id] + CASE WHEN t IS NULL THEN [] ELSE [t.id] END AS path
+      }
+      RETURN rank, kind, mv, target, path
+      ORDER BY rank, mv, coalesce(target, '')
+      LIMIT $limit
     }
-    RETURN kind, mv AS modelVersionId, target AS targetId, path
-    ORDER BY rank, modelVersionId, coalesce(target, '')
-    LIMIT $limit`,
-  params: { id, limit },
+    RETURN i, kind, mv AS modelVersionId, target AS targetId, path
+    ORDER BY i, rank, modelVersionId, coalesce(targetId, '')`,
+  params: { ids, limit },
 });
 
-/** The deprecation-impact queries, run together in one read transaction. */
+/**
+ * The deprecation-impact queries for many model versions, run together in one read
+ * transaction; every row carries its `key` (the model version asked about).
+ */
 export const impact = {
-  root: (id: string): Query => ({ cypher: 'MATCH (m:ModelVersion {id: $id}) RETURN m.projectId AS projectId', params: { id } }),
-  own: (id: string): Query => ({
+  root: (ids: readonly string[]): Query => ({
     cypher: cy`
-      MATCH (:ModelVersion {id: $id})-[s:DEPLOYED_TO]->(t:ReleaseTarget) WHERE ${liveNow('s')}
-      RETURN DISTINCT t.id AS targetId, t.projectId AS projectId, CASE s.state WHEN 'CANARY' THEN 'CANARY' ELSE 'SERVING' END AS role`,
-    params: { id },
+      UNWIND $ids AS key
+      MATCH (m:ModelVersion {id: key})
+      RETURN key, m.projectId AS projectId`,
+    params: { ids },
   }),
-  rollback: (id: string): Query => ({
+  own: (ids: readonly string[]): Query => ({
+    cypher: cy`
+      UNWIND $ids AS key
+      MATCH (:ModelVersion {id: key})-[s:DEPLOYED_TO]->(t:ReleaseTarget) WHERE ${liveNow('s')}
+      RETURN DISTINCT key, t.id AS targetId, t.projectId AS projectId, CASE s.state WHEN 'CANARY' THEN 'CANARY' ELSE 'SERVING' END AS role`,
+    params: { ids },
+  }),
+  rollback: (ids: readonly string[]): Query => ({
     // The rollback candidate of a target: the newest ended span whose model is not serving it now.
     cypher: cy`
-      MATCH (m:ModelVersion {id: $id})-[:DEPLOYED_TO]->(t:ReleaseTarget)
-      WITH DISTINCT m, t
+      UNWIND $ids AS key
+      MATCH (m:ModelVersion {id: key})-[:DEPLOYED_TO]->(t:ReleaseTarget)
+      WITH DISTINCT key, m, t
       WHERE NOT EXISTS { MATCH (m)-[x:DEPLOYED_TO]->(t) WHERE x.to IS NULL }
       CALL {
         WITH t
@@ -151,35 +173,38 @@ export const impact = {
         WHERE e.to IS NOT NULL AND NOT EXISTS { MATCH (c)-[y:DEPLOYED_TO]->(t) WHERE y.to IS NULL }
         RETURN c.id AS candidate ORDER BY e.to DESC, e.from DESC, e.deploymentId DESC LIMIT 1
       }
-      WITH t, candidate WHERE candidate = $id
-      RETURN t.id AS targetId, t.projectId AS projectId, 'ROLLBACK' AS role`,
-    params: { id },
+      WITH key, t, candidate WHERE candidate = key
+      RETURN key, t.id AS targetId, t.projectId AS projectId, 'ROLLBACK' AS role`,
+    params: { ids },
   }),
-  derived: (id: string): Query => ({
+  derived: (ids: readonly string[]): Query => ({
     cypher: cy`
-      MATCH p = (d:ModelVersion)-[:DERIVED_FROM*1..${MAX_HOPS}]->(:ModelVersion {id: $id})
-      RETURN d.id AS modelVersionId, length(p) AS depth, reverse([n IN nodes(p) | n.id]) AS path, d.projectId AS projectId
-      ORDER BY depth, modelVersionId`,
-    params: { id },
+      UNWIND $ids AS key
+      MATCH p = (d:ModelVersion)-[:DERIVED_FROM*1..${MAX_HOPS}]->(:ModelVersion {id: key})
+      RETURN key, d.id AS modelVersionId, length(p) AS depth, reverse([n IN nodes(p) | n.id]) AS path, d.projectId AS projectId
+      ORDER BY key, depth, modelVersionId`,
+    params: { ids },
   }),
-  derivedTargets: (id: string): Query => ({
+  derivedTargets: (ids: readonly string[]): Query => ({
     cypher: cy`
-      MATCH p = (d:ModelVersion)-[:DERIVED_FROM*1..${MAX_HOPS}]->(:ModelVersion {id: $id})
+      UNWIND $ids AS key
+      MATCH p = (d:ModelVersion)-[:DERIVED_FROM*1..${MAX_HOPS}]->(:ModelVersion {id: key})
       MATCH (d)-[s:DEPLOYED_TO]->(t:ReleaseTarget) WHERE ${liveNow('s')}
-      RETURN DISTINCT t.id AS targetId, t.projectId AS projectId, d.id AS modelVersionId, length(p) AS depth,
+      RETURN DISTINCT key, t.id AS targetId, t.projectId AS projectId, d.id AS modelVersionId, length(p) AS depth,
              CASE s.state WHEN 'CANARY' THEN 'CANARY' ELSE 'SERVING' END AS role
-      ORDER BY targetId, modelVersionId`,
-    params: { id },
+      ORDER BY key, targetId, modelVersionId`,
+    params: { ids },
   }),
-  pending: (id: string): Query => ({
+  pending: (ids: readonly string[]): Query => ({
     cypher: cy`
-      MATCH (r:Release)-[:OF]->(:ModelVersion {id: $id})
+      UNWIND $ids AS key
+      MATCH (r:Release)-[:OF]->(:ModelVersion {id: key})
       WHERE r.status IN ['PENDING_APPROVAL', 'APPROVED', 'ROLLING_OUT']
       OPTIONAL MATCH (r)-[:TO]->(t:ReleaseTarget)
-      WITH r, t ORDER BY t.id
-      RETURN r.id AS releaseId, r.status AS status, collect(t.id) AS targetIds
-      ORDER BY releaseId`,
-    params: { id },
+      WITH key, r, t ORDER BY t.id
+      RETURN key, r.id AS releaseId, r.status AS status, collect(t.id) AS targetIds
+      ORDER BY key, releaseId`,
+    params: { ids },
   }),
 };
 
@@ -211,12 +236,19 @@ export const usedBy = (ids: readonly string[]): Query => ({
   params: { ids },
 });
 
-export const nodeById = (id: string): Query => ({
+/** Each id's node whatever its label (key order by `i`; ids missing from the graph have no row). */
+export const nodesByIds = (ids: readonly string[]): Query => ({
   cypher: cy`
-    MATCH (n:Entity {id: $id})
-    RETURN n.id AS id, [l IN labels(n) WHERE l <> 'Entity'][0] AS type, n.name AS name
-    LIMIT 1`,
-  params: { id },
+    UNWIND range(0, size($ids) - 1) AS i
+    WITH i, $ids[i] AS id
+    CALL {
+      WITH id
+      MATCH (n:Entity {id: id})
+      RETURN n LIMIT 1
+    }
+    RETURN i, n.id AS id, [l IN labels(n) WHERE l <> 'Entity'][0] AS type, n.name AS name
+    ORDER BY i`,
+  params: { ids },
 });
 
 /**
@@ -229,29 +261,39 @@ const STEP = {
   UPSTREAM: { out: 'CONSUMED|DERIVED_FROM|VERSION_OF', in: 'PRODUCED|DEPLOYED_TO|IN_PROJECT' },
 } as const;
 
-export const expand = (ids: readonly string[], direction: 'UPSTREAM' | 'DOWNSTREAM', at: string | null, limit: number): Query => {
+/**
+ * One lineage step for several independent frontiers (one per walk, key order by `g`): each
+ * group keeps at most `limit` edges of its own, exactly as if it had been asked alone.
+ */
+export const expand = (groups: readonly (readonly string[])[], direction: 'UPSTREAM' | 'DOWNSTREAM', at: string | null, limit: number): Query => {
   const step = STEP[direction];
   if (!step) throw new RangeError(`direction must be UPSTREAM or DOWNSTREAM`);
   return {
     cypher: cy`
-      UNWIND $ids AS nid
-      MATCH (n:Entity {id: nid})
+      UNWIND range(0, size($groups) - 1) AS g
       CALL {
-        WITH n
-        MATCH (n)-[r:${step.out}]->(m) RETURN r, m
-        UNION
-        WITH n
-        MATCH (n)<-[r:${step.in}]-(m) RETURN r, m
+        WITH g
+        UNWIND $groups[g] AS nid
+        MATCH (n:Entity {id: nid})
+        CALL {
+          WITH n
+          MATCH (n)-[r:${step.out}]->(m) RETURN r, m
+          UNION
+          WITH n
+          MATCH (n)<-[r:${step.in}]-(m) RETURN r, m
+        }
+        WITH r, m WHERE type(r) <> 'DEPLOYED_TO' OR ${live('r')}
+        WITH DISTINCT startNode(r).id AS from, endNode(r).id AS to, type(r) AS type,
+             CASE type(r) WHEN 'DEPLOYED_TO' THEN r.from ELSE null END AS since,
+             CASE type(r) WHEN 'DEPLOYED_TO' THEN r.to ELSE null END AS until,
+             m.id AS otherId, [l IN labels(m) WHERE l <> 'Entity'][0] AS otherType, m.name AS otherName
+        RETURN from, to, type, since, until, otherId, otherType, otherName
+        ORDER BY from, type, to, since
+        LIMIT $limit
       }
-      WITH r, m WHERE type(r) <> 'DEPLOYED_TO' OR ${live('r')}
-      WITH DISTINCT startNode(r).id AS from, endNode(r).id AS to, type(r) AS type,
-           CASE type(r) WHEN 'DEPLOYED_TO' THEN r.from ELSE null END AS since,
-           CASE type(r) WHEN 'DEPLOYED_TO' THEN r.to ELSE null END AS until,
-           m.id AS otherId, [l IN labels(m) WHERE l <> 'Entity'][0] AS otherType, m.name AS otherName
-      RETURN from, to, type, since, until, otherId, otherType, otherName
-      ORDER BY from, type, to, since
-      LIMIT $limit`,
-    params: { ids, at, limit },
+      RETURN g, from, to, type, since, until, otherId, otherType, otherName
+      ORDER BY g, from, type, to, since`,
+    params: { groups, at, limit },
   };
 };
 

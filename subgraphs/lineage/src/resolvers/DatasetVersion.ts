@@ -3,9 +3,12 @@ import { intIn } from '../validate.ts';
 import { onVisibleTargets } from './access.ts';
 import { loadTargets } from './refs.ts';
 
+/** Entries per list per dataset version: many versions may ask at once, so the cap stays modest. */
+export const MAX_USAGE_LIMIT = 1000;
+
 export const DatasetVersion: DatasetVersionResolvers = {
   __resolveReference: (ref) => ({ id: ref.id }),
-  usedBy: (dv, { limit }, ctx) => ctx.loaders.usedBy(intIn('limit', limit, 1, 5000, 500)).load(dv.id),
+  usedBy: (dv, { limit }, ctx) => ctx.loaders.usedBy(intIn('limit', limit, 1, MAX_USAGE_LIMIT, 500)).load(dv.id),
 };
 
 export const DatasetUsage: DatasetUsageResolvers = {

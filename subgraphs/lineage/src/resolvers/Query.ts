@@ -2,7 +2,6 @@ import { appError, connectionOf, pagedConnection, type Page, type PageRequest } 
 import type { Context } from '../context.ts';
 import type { LineageGraphModel } from '../store/types.ts';
 import type { QueryResolvers } from '../__generated__/resolvers-types.ts';
-import { buildLineage } from '../lineage-graph.ts';
 import { verifyChain } from '../releases/audit.ts';
 import { id, intIn, targetFilter, targetOrder } from '../validate.ts';
 import { canSee, onVisibleTargets, scopedProject, visible } from './access.ts';
@@ -29,7 +28,7 @@ export const Query: QueryResolvers = {
     return pagedConnection(`ReleaseTarget:${projectId ?? '*'}:${orderBy ?? 'id'}`, { first, after }, (req) => ctx.store.listTargets(project, f, req, order));
   },
   deprecationImpact: async (_p, args, ctx) => {
-    const impact = await ctx.store.deprecationImpact(id('modelVersionId', args.modelVersionId), intIn('limit', args.limit, 1, 5000, 1000));
+    const impact = await ctx.loaders.deprecationImpact(intIn('limit', args.limit, 1, 5000, 1000)).load(id('modelVersionId', args.modelVersionId));
     const v = await visible(ctx);
     if (!impact || v === null) return impact;
     // Other projects' targets and releases do not exist for this caller.
@@ -46,15 +45,17 @@ export const Query: QueryResolvers = {
       projectIds: impact.projectIds.filter(seen),
     };
   },
-  lineage: async (_p, args, ctx) =>
-    hideInvisible(ctx, await buildLineage(ctx.store, {
-      rootId: id('rootId', args.rootId),
+  lineage: async (_p, args, ctx) => {
+    const rootId = id('rootId', args.rootId);
+    const options = {
       direction: args.direction ?? 'BOTH',
       depth: intIn('depth', args.depth, 1, 6, 2),
       types: args.types ?? null,
       at: args.at ?? null,
       maxNodes: intIn('maxNodes', args.maxNodes, 1, 2000, 200),
-    })),
+    } as const;
+    return hideInvisible(ctx, await ctx.loaders.lineage(options).load(rootId));
+  },
   targetsNotOn: (_p, args, ctx) => {
     const name = id('modelName', args.modelName);
     const minVersion = intIn('minVersion', args.minVersion, 0, 1_000_000, 0);

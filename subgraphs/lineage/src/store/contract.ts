@@ -23,7 +23,9 @@ import {
   type Expansion,
   type ImpactTarget,
   type LineageEdge,
+  type LineageGraphModel,
   type LineageNode,
+  type LineageOptions,
   type LineageStore,
   type ProjectModel,
   type RelType,
@@ -261,6 +263,48 @@ function oracle(s: Scenario) {
     return { nodes, edges: kept.map(({ dep: _d, ...e }) => e) };
   }
 
+  /**
+   * The explorer's walk around one root, restated from its rules: per direction, level by
+   * level, keep edges whose ends are shown, stop adding nodes at maxNodes, and say truncated
+   * when an edge cap, maxNodes or the depth hid something.
+   */
+  function lineage(rootId: string, o: LineageOptions): LineageGraphModel {
+    const root = node(rootId);
+    if (!root) return { root: null, nodes: [], edges: [], truncated: false };
+    const shown = new Map<string, LineageNode>([[root.id, root]]);
+    const kept = new Map<string, LineageEdge>();
+    const cap = o.maxNodes * 4 + 1;
+    const ok = (n: LineageNode) => !o.types || o.types.includes(n.type);
+    let truncated = false;
+    for (const dir of o.direction === 'BOTH' ? (['UPSTREAM', 'DOWNSTREAM'] as const) : [o.direction as 'UPSTREAM' | 'DOWNSTREAM']) {
+      let frontier = [root.id];
+      for (let level = 1; level <= o.depth && frontier.length > 0; level++) {
+        const step = expand(frontier, dir, o.at, cap);
+        if (step.edges.length >= cap) truncated = true;
+        const next: string[] = [];
+        for (const e of step.edges) {
+          let keep = true;
+          for (const id of [e.from, e.to]) {
+            if (shown.has(id)) continue;
+            const n = step.nodes.find((x) => x.id === id);
+            if (!n || !ok(n)) keep = false;
+            else if (shown.size >= o.maxNodes) {
+              truncated = true;
+              keep = false;
+            } else {
+              shown.set(id, n);
+              next.push(id);
+            }
+          }
+          if (keep) kept.set(`${e.from}|${e.type}|${e.to}|${e.since ?? ''}`, e);
+        }
+        frontier = next;
+      }
+      if (!truncated && frontier.length > 0 && expand(frontier, dir, o.at, cap).nodes.some((n) => !shown.has(n.id) && ok(n))) truncated = true;
+    }
+    return { root, nodes: [...shown.values()], edges: [...kept.values()], truncated };
+  }
+
   const servesNow = (targetId: string) => s.deployments.filter((d) => d.targetId === targetId && d.until === null);
   const targetModel = (t: Scenario['targets'][number]): ReleaseTargetModel => ({
     id: t.id,
@@ -327,6 +371,7 @@ function oracle(s: Scenario) {
     node,
     edges,
     expand,
+    lineage,
     targetModel,
     targetsNotOn,
     targetCountsByDataset,
@@ -538,16 +583,25 @@ export function describeLineageStoreContract(name: string, open: () => Promise<O
       // At least one machine model whose run reused another run's snapshot.
       const sharing = s.modelVersions.find((m) => m.targetId && s.runs.filter((r) => r.inputs.includes(s.runs.find((x) => x.id === m.runId)!.inputs[0]!)).length > 1)!;
       ids.push(sharing.id, 'nope/1');
-      for (const id of ids) expect({ id, ...(await store.reusedBy(id, 1000)) }).toEqual({ id, ...o.reusedBy(id, 1000) });
+      // One call for every root (a duplicate and an unknown id included), answers in key order.
+      const asked = [...ids, ids[0]!];
+      const got = await store.reusedByMany(asked, 1000);
+      expect(asked.map((id, i) => ({ id, ...got[i] }))).toEqual(asked.map((id) => ({ id, ...o.reusedBy(id, 1000) })));
+      expect(await store.reusedBy(sharing.id, 1000)).toEqual(o.reusedBy(sharing.id, 1000));
+      expect(await store.reusedByMany([], 10)).toEqual([]);
 
       const base = o.reusedBy('pump-anomaly-base/2', 1000).entries;
       expect(new Set(base.map((e) => e.kind))).toEqual(new Set(['DERIVED_MODEL', 'SHARED_DATA']));
       expect(o.reusedBy(sharing.id, 1000).entries.some((e) => e.kind === 'SHARED_DATA')).toBe(true);
       expect(o.reusedBy('pump-anomaly-fleet/2', 1000).entries.filter((e) => e.kind === 'SAME_VERSION').length).toBeGreaterThan(1);
 
-      const cut = await store.reusedBy('pump-anomaly-base/2', 5);
+      // The limit holds per root: the wide base model is cut, its narrow neighbour is not starved.
+      const narrow = ids.find((id) => { const r = o.reusedBy(id, 1000); return r.entries.length > 0 && r.entries.length <= 5; })!;
+      const [cut, whole] = await store.reusedByMany(['pump-anomaly-base/2', narrow], 5);
       expect(cut).toEqual(o.reusedBy('pump-anomaly-base/2', 5));
-      expect(cut.truncated).toBe(true);
+      expect(cut!.truncated).toBe(true);
+      expect(whole).toEqual(o.reusedBy(narrow, 5));
+      expect(whole!.entries.length).toBeGreaterThan(0);
     });
 
     it('answers the impact of deprecating a model version', async () => {
@@ -555,8 +609,11 @@ export function describeLineageStoreContract(name: string, open: () => Promise<O
       expect(candidate).toBeDefined();
       const liveCanary = s.deployments.find((d) => d.state === 'CANARY' && d.until === null)!.modelVersionId;
       const ids = ['pump-anomaly-base/2', 'pump-anomaly-fleet/2', 'energy-forecast-base/1', candidate.id, liveCanary, ...sample(byId, 6).map((m) => m.id)];
-      for (const id of ids) expect({ id, impact: await store.deprecationImpact(id, 1000) }).toEqual({ id, impact: o.deprecationImpact(id, 1000) });
+      const asked = [...ids, 'nope/1', ids[1]!];
+      const got = await store.deprecationImpactMany(asked, 1000);
+      expect(asked.map((id, i) => ({ id, impact: got[i] }))).toEqual(asked.map((id) => ({ id, impact: o.deprecationImpact(id, 1000) })));
       expect(await store.deprecationImpact('nope/1', 10)).toBeNull();
+      expect(await store.deprecationImpactMany([], 10)).toEqual([]);
 
       const base = o.deprecationImpact('pump-anomaly-base/2', 1000)!;
       expect(base.derivedModels.length).toBeGreaterThan(5);
@@ -565,9 +622,10 @@ export function describeLineageStoreContract(name: string, open: () => Promise<O
       expect(o.deprecationImpact(candidate.id, 1000)!.targets.some((t) => t.role === 'ROLLBACK')).toBe(true);
       expect(o.deprecationImpact(liveCanary, 1000)!.targets.some((t) => t.role === 'CANARY')).toBe(true);
 
-      const cut = await store.deprecationImpact('pump-anomaly-base/2', 3);
+      const [cut, small] = await store.deprecationImpactMany(['pump-anomaly-base/2', liveCanary], 3);
       expect(cut).toEqual(o.deprecationImpact('pump-anomaly-base/2', 3));
       expect(cut!.truncated).toBe(true);
+      expect(small).toEqual(o.deprecationImpact(liveCanary, 3));
     });
 
     it('answers what uses a dataset version downstream', async () => {
@@ -610,6 +668,36 @@ export function describeLineageStoreContract(name: string, open: () => Promise<O
       const want = o.expand(seeds[0]!, 'DOWNSTREAM', null, 4);
       expect(want.edges.length).toBe(4);
       expect({ nodes: small.nodes, edges: normEdges(small.edges) }).toEqual({ nodes: want.nodes, edges: normEdges(want.edges) });
+    });
+
+    it('walks the explorer lineage of many roots at once, each as if asked alone', async () => {
+      const t = s.targets[4]!;
+      const run = s.runs.find((r) => r.id === mv('pump-anomaly-base/2').runId)!;
+      const roots = ['pump-anomaly-base/2', t.id, run.id, s.datasetVersions[20]!.id, 'pump-anomaly', 'nope', 'pump-anomaly-base/2'];
+      const options: LineageOptions[] = [
+        { direction: 'BOTH', depth: 2, types: null, at: null, maxNodes: 200 },
+        { direction: 'DOWNSTREAM', depth: 6, types: null, at: plusMs(rolledBack.since, DAY), maxNodes: 2000 },
+        { direction: 'UPSTREAM', depth: 3, types: ['ModelVersion', 'TrainingRun', 'DatasetVersion'], at: null, maxNodes: 50 },
+        // Small caps: maxNodes and the per-step edge cap cut some roots and not others.
+        { direction: 'BOTH', depth: 3, types: null, at: null, maxNodes: 4 },
+        { direction: 'DOWNSTREAM', depth: 1, types: null, at: null, maxNodes: 1 },
+      ];
+      const norm = (g: LineageGraphModel) => ({
+        root: g.root,
+        nodes: [...g.nodes].sort((a, b) => cmp(a.id, b.id)),
+        edges: normEdges([...g.edges].sort((a, b) => cmp(a.from, b.from) || cmp(a.type, b.type) || cmp(a.to, b.to) || cmp(a.since ?? '', b.since ?? ''))),
+        truncated: g.truncated,
+      });
+      const flags = new Set<boolean>();
+      for (const opt of options) {
+        const got = await store.lineageMany(roots, opt);
+        const want = roots.map((r) => o.lineage(r, opt));
+        expect({ opt, graphs: got.map(norm) }).toEqual({ opt, graphs: want.map(norm) });
+        for (const g of want) if (g.root) flags.add(g.truncated);
+      }
+      expect(flags).toEqual(new Set([true, false])); // the cases cut some walks and leave others whole
+      expect(o.lineage('pump-anomaly-base/2', options[0]!).nodes.length).toBeGreaterThan(5);
+      expect(await store.lineageMany([], options[0]!)).toEqual([]);
     });
 
     it('answers which targets are not yet on a model version', async () => {

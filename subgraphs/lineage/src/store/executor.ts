@@ -1,8 +1,11 @@
 /**
  * The one file that touches neo4j-driver. Sessions always name the database and close in
  * `finally`; writes go through executeWrite (retried on transient errors, so every write
- * must be idempotent). Connection failures become LINEAGE_STORE_UNAVAILABLE without the
- * driver's message (it names hosts and ports).
+ * must be idempotent). Every transaction carries a server-side timeout, so no request holds a
+ * connection longer than that; the pool is bounded and waiting for a connection is bounded too.
+ * Connection failures, timeouts and queries stopped at the memory limit become
+ * LINEAGE_STORE_UNAVAILABLE (with `reason` TIMEOUT or TOO_LARGE for the last two) without the
+ * driver's message, which names hosts and ports.
  */
 import neo4j, { type Driver, type ManagedTransaction } from 'neo4j-driver';
 import { appError, type Logger } from '@mlops/kit';
@@ -13,9 +16,39 @@ export interface Neo4jConfig {
   user: string;
   password: string;
   database: string;
+  /** Server-side limit on each read transaction, in ms (default 5,000): the server stops it. */
+  queryTimeoutMs?: number;
+  /**
+   * Server-side limit on each write transaction, in ms (default 30,000). Longer than reads:
+   * a sync page of 2,000 records takes about a second on a quiet machine, and a page cut by a
+   * loaded one would be retried from the same watermark forever.
+   */
+  writeTimeoutMs?: number;
+  /** Connections in the driver's pool (default 50). */
+  maxPoolSize?: number;
+  /** How long a transaction waits for a free connection before failing, in ms (default 3,000). */
+  acquisitionTimeoutMs?: number;
 }
 
+export const NEO4J_DEFAULTS = { queryTimeoutMs: 5_000, writeTimeoutMs: 30_000, maxPoolSize: 50, acquisitionTimeoutMs: 3_000 } as const;
+
 const UNAVAILABLE = new Set(['ServiceUnavailable', 'SessionExpired', 'Neo.ClientError.Security.AuthenticationRateLimit']);
+/**
+ * The query wanted more memory than a transaction (or all of them together) may use. Neo4j
+ * calls these transient, so the driver would retry them for maxTransactionRetryTime: the
+ * most expensive query would run again and again exactly when the server is short of memory.
+ * They are rethrown as TooLarge (not a Neo4jError, so never retried) and end the request.
+ */
+const OUT_OF_MEMORY = new Set(['Neo.TransientError.General.MemoryPoolOutOfMemoryError', 'Neo.TransientError.General.TransactionOutOfMemoryError', 'Neo.TransientError.General.OutOfMemoryError']);
+
+class TooLarge extends Error {
+  constructor(readonly neo4jCode: string) {
+    super('query exceeded the memory limit');
+  }
+}
+
+/** The server stopped the transaction at our timeout (…ClientConfiguration) or at its own `db.transaction.timeout`. */
+const TIMED_OUT = new Set(['Neo.ClientError.Transaction.TransactionTimedOutClientConfiguration', 'Neo.ClientError.Transaction.TransactionTimedOut']);
 
 /**
  * JS numbers travel as floats; LIMIT/SKIP need integers and stored versions, counts and
@@ -28,82 +61,118 @@ function toNeo4j(v: unknown): unknown {
   return v;
 }
 
+/** Runs one query inside a transaction; rows as plain objects. */
+export type Run = (q: Query) => Promise<Record<string, any>[]>;
+
 export class Executor {
   private readonly driver: Driver;
+  private readonly limits: Required<Pick<Neo4jConfig, keyof typeof NEO4J_DEFAULTS>>;
 
   constructor(
     private readonly config: Neo4jConfig,
     private readonly logger: Logger,
   ) {
+    this.limits = {
+      queryTimeoutMs: config.queryTimeoutMs ?? NEO4J_DEFAULTS.queryTimeoutMs,
+      writeTimeoutMs: config.writeTimeoutMs ?? NEO4J_DEFAULTS.writeTimeoutMs,
+      maxPoolSize: config.maxPoolSize ?? NEO4J_DEFAULTS.maxPoolSize,
+      acquisitionTimeoutMs: config.acquisitionTimeoutMs ?? NEO4J_DEFAULTS.acquisitionTimeoutMs,
+    };
     this.driver = neo4j.driver(config.uri, neo4j.auth.basic(config.user, config.password), {
       // Numbers come back as JS numbers: every count and version here is far below 2^53.
       disableLosslessIntegers: true,
       // Fail fast when the database is down, so the gateway answers the other subgraphs' fields.
       connectionTimeout: 3_000,
-      connectionAcquisitionTimeout: 5_000,
+      maxConnectionPoolSize: this.limits.maxPoolSize,
+      connectionAcquisitionTimeout: this.limits.acquisitionTimeoutMs,
       maxTransactionRetryTime: 5_000,
       logging: { level: 'error', logger: (_level, message) => logger.error({ neo4j: message }, 'neo4j driver') },
     });
   }
 
-  private wrap(e: unknown): never {
+  private wrap(e: unknown, mode: 'READ' | 'WRITE' = 'READ'): never {
+    if (e instanceof TooLarge) {
+      this.logger.warn({ neo4jCode: e.neo4jCode }, 'neo4j transaction stopped at the memory limit');
+      throw appError(
+        'LINEAGE_STORE_UNAVAILABLE',
+        'The lineage graph query needed more memory than one query may use and was stopped; ask for less (a lower limit, depth or maxNodes)',
+        { reason: 'TOO_LARGE' },
+      );
+    }
     const code = (e as { code?: string })?.code ?? '';
-    this.logger.error({ err: e }, 'neo4j call failed');
-    if (UNAVAILABLE.has(code) || /ECONNREFUSED|ECONNRESET|connect|Pool is closed|acquisition timed out/i.test(String((e as Error)?.message))) {
+    const message = String((e as Error)?.message);
+    if (TIMED_OUT.has(code)) {
+      // Expected under load and caused by the query's size: one line, no stack.
+      this.logger.warn({ neo4jCode: code, timeoutMs: mode === 'READ' ? this.limits.queryTimeoutMs : this.limits.writeTimeoutMs }, 'neo4j transaction timed out');
+      throw appError(
+        'LINEAGE_STORE_UNAVAILABLE',
+        `The lineage graph query did not finish within its time limit and was stopped; ask for less (a lower limit, depth or maxNodes) or retry later`,
+        { reason: 'TIMEOUT' },
+      );
+    }
+    if (UNAVAILABLE.has(code) || /ECONNREFUSED|ECONNRESET|connect|Pool is closed|acquisition timed out/i.test(message)) {
+      this.logger.error({ neo4jCode: code, err: message }, 'neo4j unavailable');
       throw appError('LINEAGE_STORE_UNAVAILABLE', 'The lineage graph database is unavailable; lineage fields cannot be answered right now');
     }
+    this.logger.error({ err: e }, 'neo4j call failed');
     throw e;
   }
 
   private static async run(tx: ManagedTransaction, q: Query) {
-    const res = await tx.run(q.cypher, toNeo4j(q.params) as Record<string, unknown>);
-    return res.records.map((r) => r.toObject() as Record<string, any>);
+    try {
+      const res = await tx.run(q.cypher, toNeo4j(q.params) as Record<string, unknown>);
+      return res.records.map((r) => r.toObject() as Record<string, any>);
+    } catch (e) {
+      const code = (e as { code?: string })?.code ?? '';
+      throw OUT_OF_MEMORY.has(code) ? new TooLarge(code) : e;
+    }
   }
 
   /** Runs read queries in one read transaction; one result array per query. */
   read(...queries: Query[]): Promise<Record<string, any>[][]> {
-    return this.runAll('READ', queries);
+    return this.tx('READ', (run) => runAll(run, queries));
   }
 
   /** Runs write queries in one write transaction (all or nothing). */
   write(...queries: Query[]): Promise<Record<string, any>[][]> {
-    return this.runAll('WRITE', queries);
-  }
-
-  private async runAll(mode: 'READ' | 'WRITE', queries: Query[]): Promise<Record<string, any>[][]> {
-    const session = this.driver.session({ database: this.config.database, defaultAccessMode: mode === 'READ' ? neo4j.session.READ : neo4j.session.WRITE });
-    const work = async (tx: ManagedTransaction) => {
-      const out: Record<string, any>[][] = [];
-      for (const q of queries) out.push(await Executor.run(tx, q));
-      return out;
-    };
-    try {
-      return await (mode === 'READ' ? session.executeRead(work) : session.executeWrite(work));
-    } catch (e) {
-      return this.wrap(e);
-    } finally {
-      await session.close();
-    }
+    return this.tx('WRITE', (run) => runAll(run, queries));
   }
 
   /**
-   * An interactive write transaction: `work` runs queries through `run` and may decide in JS
-   * between them. Retried whole on transient errors, so `work` must be free of side effects.
+   * An interactive read transaction (one session, one connection): `work` runs queries through
+   * `run` and decides in JS between them, e.g. a breadth-first walk level by level. Retried
+   * whole on transient errors, so `work` must be free of side effects.
    */
-  async transaction<T>(work: (run: (q: Query) => Promise<Record<string, any>[]>) => Promise<T>): Promise<T> {
-    const session = this.driver.session({ database: this.config.database, defaultAccessMode: neo4j.session.WRITE });
+  readTransaction<T>(work: (run: Run) => Promise<T>): Promise<T> {
+    return this.tx('READ', work);
+  }
+
+  /** The same for writes: `work` may decide between queries; retried whole, so idempotent. */
+  transaction<T>(work: (run: Run) => Promise<T>): Promise<T> {
+    return this.tx('WRITE', work);
+  }
+
+  private async tx<T>(mode: 'READ' | 'WRITE', work: (run: Run) => Promise<T>): Promise<T> {
+    const session = this.driver.session({ database: this.config.database, defaultAccessMode: mode === 'READ' ? neo4j.session.READ : neo4j.session.WRITE });
+    const unit = (tx: ManagedTransaction) => work((q) => Executor.run(tx, q));
     try {
-      return await session.executeWrite((tx) => work((q) => Executor.run(tx, q)));
+      return await (mode === 'READ'
+        ? session.executeRead(unit, { timeout: this.limits.queryTimeoutMs })
+        : session.executeWrite(unit, { timeout: this.limits.writeTimeoutMs }));
     } catch (e) {
       // Errors thrown by `work` itself (a refused transition) pass through untouched.
-      if (e instanceof neo4j.Neo4jError) return this.wrap(e);
+      if (e instanceof neo4j.Neo4jError || e instanceof TooLarge) return this.wrap(e, mode);
       throw e;
     } finally {
       await session.close();
     }
   }
 
-  /** Schema statements (constraints, indexes) must run in their own auto-commit transactions. */
+  /**
+   * Schema statements (constraints, indexes) and the test-only wipe must run in their own
+   * auto-commit transactions. They run at start-up or in tests, never for a client request,
+   * and may legitimately take longer than a query, so they carry no timeout.
+   */
   async schema(statement: string): Promise<void> {
     const session = this.driver.session({ database: this.config.database });
     try {
@@ -126,4 +195,10 @@ export class Executor {
   async close(): Promise<void> {
     await this.driver.close();
   }
+}
+
+async function runAll(run: Run, queries: Query[]): Promise<Record<string, any>[][]> {
+  const out: Record<string, any>[][] = [];
+  for (const q of queries) out.push(await run(q));
+  return out;
 }

@@ -9,6 +9,7 @@ import { BuiltinCatalogConnector } from '@mlops/connectors/catalog';
 import { BuiltinInferenceConnector } from '@mlops/connectors/inference';
 import { BuiltinTrainingConnector } from '@mlops/connectors/training';
 import { syncOnce } from '../sync/sync.ts';
+import { walkLineage } from './lineage-walk.ts';
 import {
   LINEAGE_NODE_TYPES,
   PLATFORMS,
@@ -22,8 +23,10 @@ import {
   type GraphCounts,
   type ImpactTarget,
   type LineageEdge,
+  type LineageGraphModel,
   type LineageNode,
   type LineageNodeType,
+  type LineageOptions,
   type LineageStore,
   type PendingRelease,
   type Platform,
@@ -33,6 +36,7 @@ import {
   type ReleaseTargetModel,
   type ReuseEntry,
   type ReuseKind,
+  type ReuseReportModel,
   type TargetDatasetCount,
   type TargetOrder,
   type TargetRole,
@@ -394,7 +398,15 @@ export class MemoryLineageStore implements LineageStore {
     });
   }
 
-  async reusedBy(modelVersionId: string, limit: number): Promise<{ entries: ReuseEntry[]; truncated: boolean }> {
+  async reusedByMany(modelVersionIds: readonly string[], limit: number): Promise<ReuseReportModel[]> {
+    return modelVersionIds.map((id) => this.reuseOf(id, limit));
+  }
+
+  async reusedBy(modelVersionId: string, limit: number): Promise<ReuseReportModel> {
+    return this.reuseOf(modelVersionId, limit);
+  }
+
+  private reuseOf(modelVersionId: string, limit: number): ReuseReportModel {
     const root = this.get('ModelVersion', modelVersionId);
     if (!root) return { entries: [], truncated: false };
     const entries: ReuseEntry[] = [];
@@ -440,7 +452,15 @@ export class MemoryLineageStore implements LineageStore {
     return { entries: c.items, truncated: c.cut };
   }
 
+  async deprecationImpactMany(modelVersionIds: readonly string[], limit: number): Promise<(DeprecationImpactModel | null)[]> {
+    return modelVersionIds.map((id) => this.impactOf(id, limit));
+  }
+
   async deprecationImpact(modelVersionId: string, limit: number): Promise<DeprecationImpactModel | null> {
+    return this.impactOf(modelVersionId, limit);
+  }
+
+  private impactOf(modelVersionId: string, limit: number): DeprecationImpactModel | null {
     const mv = this.get('ModelVersion', modelVersionId);
     if (!mv) return null;
     const projectOf = (t: GNode) => (t.props.projectId as string | undefined) ?? null;
@@ -559,6 +579,16 @@ export class MemoryLineageStore implements LineageStore {
     for (const r of kept) for (const n of [r.start, r.end]) if (!asked.has(n.id)) neighbours.set(n.id, n);
     const nodes = [...neighbours.values()].sort((a, b) => cmp(a.id, b.id)).map((n) => this.lineageNode(n));
     return { nodes, edges };
+  }
+
+  async lineageMany(rootIds: readonly string[], options: LineageOptions): Promise<LineageGraphModel[]> {
+    return walkLineage(rootIds, options, {
+      nodes: async (ids) => ids.map((id) => {
+        const n = this.anyNode(id);
+        return n ? this.lineageNode(n) : null;
+      }),
+      expand: (groups, direction, at, limit) => Promise.all(groups.map((g) => this.expand(g, direction, at, limit))),
+    });
   }
 
   /* ---------- fleet questions ---------- */

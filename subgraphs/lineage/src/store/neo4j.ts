@@ -10,6 +10,7 @@ import { pageFromRow } from '../cypher/query.ts';
 import * as R from '../cypher/reads.ts';
 import * as W from '../cypher/writes.ts';
 import { Executor, type Neo4jConfig } from './executor.ts';
+import { walkLineage } from './lineage-walk.ts';
 import {
   PLATFORMS,
   type DatasetUsageModel,
@@ -20,14 +21,18 @@ import {
   type GraphBatch,
   type GraphCounts,
   type ImpactTarget,
+  type LineageEdge,
+  type LineageGraphModel,
   type LineageNode,
   type LineageNodeType,
+  type LineageOptions,
   type LineageStore,
   type Platform,
   type ProjectModel,
   type ReleaseTargetFilterInput,
   type ReleaseTargetModel,
   type ReuseEntry,
+  type ReuseReportModel,
   type TargetDatasetCount,
   type TargetOrder,
   type TrainedOnEntry,
@@ -80,6 +85,29 @@ const span = (r: Record<string, any>): DeploymentSpan => ({
   state: r.state,
 });
 
+
+/** Rows of R.nodesByIds, per id (key order). */
+function nodesOf(ids: readonly string[], rows: Record<string, any>[]): (LineageNode | null)[] {
+  const out: (LineageNode | null)[] = ids.map(() => null);
+  for (const r of rows) {
+    if (!r.type) continue;
+    out[r.i as number] = { id: r.id, type: r.type as LineageNodeType, label: r.type === 'Project' && r.name ? r.name : r.id };
+  }
+  return out;
+}
+
+/** Rows of R.expand, per group (key order): the edges, and the nodes they reach outside the group's frontier. */
+function expansionsOf(groups: readonly (readonly string[])[], rows: Record<string, any>[]): Expansion[] {
+  const acc = groups.map((g) => ({ frontier: new Set(g), nodes: new Map<string, LineageNode>(), edges: [] as LineageEdge[] }));
+  for (const r of rows) {
+    const a = acc[r.g as number]!;
+    if (!a.frontier.has(r.otherId) && r.otherType) {
+      a.nodes.set(r.otherId, { id: r.otherId, type: r.otherType, label: r.otherType === 'Project' && r.otherName ? r.otherName : r.otherId });
+    }
+    a.edges.push(r.type === 'DEPLOYED_TO' ? { from: r.from, to: r.to, type: r.type, since: r.since ?? null, until: r.until ?? null } : { from: r.from, to: r.to, type: r.type });
+  }
+  return acc.map((a) => ({ nodes: [...a.nodes.values()].sort((x, y) => (x.id < y.id ? -1 : x.id > y.id ? 1 : 0)), edges: a.edges }));
+}
 
 const cut = <T>(xs: T[], limit: number) => ({ items: xs.slice(0, limit), cut: xs.length > limit });
 const sortStr = (xs: string[]) => [...xs].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
@@ -188,49 +216,71 @@ export class Neo4jLineageStore implements LineageStore {
     return byKey(ids, rows!, 'key', span);
   }
 
-  async reusedBy(id: string, limit: number) {
-    const [rows] = await this.ex.read(R.reusedBy(id, limit + 1));
-    const entries: ReuseEntry[] = rows!.map((r) => ({ kind: r.kind, modelVersionId: r.modelVersionId, targetId: r.targetId ?? null, path: r.path }));
-    return { entries: entries.slice(0, limit), truncated: entries.length > limit };
+  async reusedByMany(ids: readonly string[], limit: number): Promise<ReuseReportModel[]> {
+    if (ids.length === 0) return [];
+    const [rows] = await this.ex.read(R.reusedBy(ids, limit + 1));
+    const per = ids.map((): ReuseEntry[] => []);
+    for (const r of rows!) per[r.i as number]!.push({ kind: r.kind, modelVersionId: r.modelVersionId, targetId: r.targetId ?? null, path: r.path });
+    return per.map((entries) => ({ entries: entries.slice(0, limit), truncated: entries.length > limit }));
+  }
+
+  async reusedBy(id: string, limit: number): Promise<ReuseReportModel> {
+    return (await this.reusedByMany([id], limit))[0]!;
+  }
+
+  async deprecationImpactMany(ids: readonly string[], limit: number): Promise<(DeprecationImpactModel | null)[]> {
+    if (ids.length === 0) return [];
+    // Rows are grouped by key, so each key is asked once however often it is repeated.
+    const keys = [...new Set(ids)];
+    const [root, own, rollback, derived, derivedTargets, pending] = await this.ex.read(
+      R.impact.root(keys),
+      R.impact.own(keys),
+      R.impact.rollback(keys),
+      R.impact.derived(keys),
+      R.impact.derivedTargets(keys),
+      R.impact.pending(keys),
+    );
+    const rootOf = new Map(root!.map((r) => [r.key as string, r]));
+    const ownOf = byKey(ids, [...own!, ...rollback!], 'key', (r) => r);
+    const derivedOf = byKey(ids, derived!, 'key', (r) => r);
+    const derivedTargetsOf = byKey(ids, derivedTargets!, 'key', (r) => r);
+    const pendingOf = byKey(ids, pending!, 'key', (r) => r);
+    return ids.map((id, i) => {
+      const r = rootOf.get(id);
+      if (!r) return null;
+      const targets: ImpactTarget[] = ownOf[i]!
+        .map((x) => ({ targetId: x.targetId, projectId: x.projectId, modelVersionId: id, role: x.role, depth: 0 }))
+        .sort((a, b) => (a.targetId < b.targetId ? -1 : a.targetId > b.targetId ? 1 : a.role < b.role ? -1 : a.role > b.role ? 1 : 0));
+      const dTargets: ImpactTarget[] = derivedTargetsOf[i]!.map((x) => ({
+        targetId: x.targetId,
+        projectId: x.projectId,
+        modelVersionId: x.modelVersionId,
+        role: x.role,
+        depth: x.depth,
+      }));
+      const projects = new Set<string>();
+      for (const t of [...targets, ...dTargets]) if (t.projectId) projects.add(t.projectId);
+      if (r.projectId) projects.add(r.projectId);
+      for (const d of derivedOf[i]!) if (d.projectId) projects.add(d.projectId);
+      const a = cut(targets, limit);
+      const b = cut(derivedOf[i]!.map((x) => ({ modelVersionId: x.modelVersionId, depth: x.depth, path: x.path })), limit);
+      const c = cut(dTargets, limit);
+      const d = cut(pendingOf[i]!.map((x) => ({ releaseId: x.releaseId, status: x.status, targetIds: x.targetIds })), limit);
+      const p = cut(sortStr([...projects]), limit);
+      return {
+        modelVersionId: id,
+        targets: a.items,
+        derivedModels: b.items,
+        derivedTargets: c.items,
+        pendingReleases: d.items,
+        projectIds: p.items,
+        truncated: a.cut || b.cut || c.cut || d.cut || p.cut,
+      };
+    });
   }
 
   async deprecationImpact(id: string, limit: number): Promise<DeprecationImpactModel | null> {
-    const [root, own, rollback, derived, derivedTargets, pending] = await this.ex.read(
-      R.impact.root(id),
-      R.impact.own(id),
-      R.impact.rollback(id),
-      R.impact.derived(id),
-      R.impact.derivedTargets(id),
-      R.impact.pending(id),
-    );
-    if (!root!.length) return null;
-    const targets: ImpactTarget[] = [...own!, ...rollback!]
-      .map((r) => ({ targetId: r.targetId, projectId: r.projectId, modelVersionId: id, role: r.role, depth: 0 }))
-      .sort((a, b) => (a.targetId < b.targetId ? -1 : a.targetId > b.targetId ? 1 : a.role < b.role ? -1 : a.role > b.role ? 1 : 0));
-    const dTargets: ImpactTarget[] = derivedTargets!.map((r) => ({
-      targetId: r.targetId,
-      projectId: r.projectId,
-      modelVersionId: r.modelVersionId,
-      role: r.role,
-      depth: r.depth,
-    }));
-    const projects = new Set<string>();
-    for (const t of [...targets, ...dTargets]) if (t.projectId) projects.add(t.projectId);
-    if (root![0]!.projectId) projects.add(root![0]!.projectId);
-    for (const d of derived!) if (d.projectId) projects.add(d.projectId);
-    const a = cut(targets, limit);
-    const b = cut(derived!.map((r) => ({ modelVersionId: r.modelVersionId, depth: r.depth, path: r.path })), limit);
-    const c = cut(dTargets, limit);
-    const d = cut(pending!.map((r) => ({ releaseId: r.releaseId, status: r.status, targetIds: r.targetIds })), limit);
-    return {
-      modelVersionId: id,
-      targets: a.items,
-      derivedModels: b.items,
-      derivedTargets: c.items,
-      pendingReleases: d.items,
-      projectIds: sortStr([...projects]),
-      truncated: a.cut || b.cut || c.cut || d.cut,
-    };
+    return (await this.deprecationImpactMany([id], limit))[0]!;
   }
 
   async usedBy(ids: readonly string[], limit: number): Promise<(DatasetUsageModel | null)[]> {
@@ -247,26 +297,25 @@ export class Neo4jLineageStore implements LineageStore {
   }
 
   async node(id: string): Promise<LineageNode | null> {
-    const [rows] = await this.ex.read(R.nodeById(id));
-    const r = rows![0];
-    if (!r || !r.type) return null;
-    return { id: r.id, type: r.type as LineageNodeType, label: r.type === 'Project' && r.name ? r.name : r.id };
+    const [rows] = await this.ex.read(R.nodesByIds([id]));
+    return nodesOf([id], rows!)[0]!;
   }
 
   async expand(ids: readonly string[], direction: 'UPSTREAM' | 'DOWNSTREAM', at: string | null, limit: number): Promise<Expansion> {
     if (ids.length === 0) return { nodes: [], edges: [] };
-    const [rows] = await this.ex.read(R.expand(ids, direction, at, limit));
-    const frontier = new Set(ids);
-    const nodes = new Map<string, LineageNode>();
-    const edges = rows!.map((r) => {
-      if (!frontier.has(r.otherId) && r.otherType) {
-        nodes.set(r.otherId, { id: r.otherId, type: r.otherType, label: r.otherType === 'Project' && r.otherName ? r.otherName : r.otherId });
-      }
-      return r.type === 'DEPLOYED_TO'
-        ? { from: r.from, to: r.to, type: r.type, since: r.since ?? null, until: r.until ?? null }
-        : { from: r.from, to: r.to, type: r.type };
-    });
-    return { nodes: [...nodes.values()].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0)), edges };
+    const [rows] = await this.ex.read(R.expand([ids], direction, at, limit));
+    return expansionsOf([ids], rows!)[0]!;
+  }
+
+  async lineageMany(rootIds: readonly string[], options: LineageOptions): Promise<LineageGraphModel[]> {
+    if (rootIds.length === 0) return [];
+    // One read transaction for the whole walk: one connection, however many roots and levels.
+    return this.ex.readTransaction((run) =>
+      walkLineage(rootIds, options, {
+        nodes: async (ids) => nodesOf(ids, await run(R.nodesByIds(ids))),
+        expand: async (groups, direction, at, limit) => expansionsOf(groups, await run(R.expand(groups, direction, at, limit))),
+      }),
+    );
   }
 
   async targetsNotOn(name: string, minVersion: number, projectId: string | null, page: PageRequest) {

@@ -218,6 +218,23 @@ export interface LineageEdge {
   until?: string | null;
 }
 
+export interface ReuseReportModel {
+  entries: ReuseEntry[];
+  truncated: boolean;
+}
+
+/** The explorer's walk around a root: BOTH is upstream of the root plus downstream of it. */
+export interface LineageOptions {
+  direction: LineageDirection;
+  /** Levels per direction, 1..6. */
+  depth: number;
+  /** Node types to visit (null: all); the root is always included. */
+  types: readonly LineageNodeType[] | null;
+  /** DEPLOYED_TO edges live at this instant (null: now). */
+  at: string | null;
+  maxNodes: number;
+}
+
 /** One BFS step: the edges leaving `ids` in the given direction (optionally only those live at `at`). */
 export interface Expansion {
   nodes: LineageNode[];
@@ -265,9 +282,16 @@ export interface LineageStore {
   deployedTo(modelVersionIds: readonly string[], at: string | null): Promise<DeploymentSpan[][]>;
   /** Per target (key order): spans live now or at the instant. */
   servedAt(targetIds: readonly string[], at: string | null): Promise<DeploymentSpan[][]>;
-  /** Who reuses a model version, at most `limit` entries (ordered by kind, then ids). */
-  reusedBy(modelVersionId: string, limit: number): Promise<{ entries: ReuseEntry[]; truncated: boolean }>;
-  /** Null if the model version is not in the graph. */
+  /**
+   * Per model version (key order): who reuses it, at most `limit` entries each (ordered by
+   * kind, then ids); empty for a version not in the graph. One round trip for all of them.
+   */
+  reusedByMany(modelVersionIds: readonly string[], limit: number): Promise<ReuseReportModel[]>;
+  /** `reusedByMany` of one version. */
+  reusedBy(modelVersionId: string, limit: number): Promise<ReuseReportModel>;
+  /** Per model version (key order); null if not in the graph. One round trip for all of them. */
+  deprecationImpactMany(modelVersionIds: readonly string[], limit: number): Promise<(DeprecationImpactModel | null)[]>;
+  /** `deprecationImpactMany` of one version. */
   deprecationImpact(modelVersionId: string, limit: number): Promise<DeprecationImpactModel | null>;
   /** Per dataset version (key order); null if not in the graph. */
   usedBy(datasetVersionIds: readonly string[], limit: number): Promise<(DatasetUsageModel | null)[]>;
@@ -275,6 +299,11 @@ export interface LineageStore {
   node(id: string): Promise<LineageNode | null>;
   /** One BFS level of the lineage explorer. */
   expand(ids: readonly string[], direction: 'UPSTREAM' | 'DOWNSTREAM', at: string | null, limit: number): Promise<Expansion>;
+  /**
+   * Per root (key order): the explorer's bounded walk (lineage-walk.ts), every root walked in
+   * lockstep so each level is one query for all of them, in one transaction.
+   */
+  lineageMany(rootIds: readonly string[], options: LineageOptions): Promise<LineageGraphModel[]>;
 
   /** Targets of a project (or all) with no serving version of `modelName` at `minVersion` or above. "Not yet on v3". */
   targetsNotOn(modelName: string, minVersion: number, projectId: string | null, page: PageRequest): Promise<Page<ReleaseTargetModel>>;
