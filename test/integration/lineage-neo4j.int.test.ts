@@ -99,6 +99,51 @@ describe('lineage questions through the gateway on Neo4j', () => {
     expect(a.data.lineage.nodes.length).toBeGreaterThan(3);
   });
 
+  // Before the push test below: it writes to the Neo4j stack only, and this one compares the two.
+  it('asks the graph once per request and argument set: the reuse of 500 model versions is one store call', async () => {
+    const reuse = `{ modelVersions(first: 500) { nodes { id reusedBy(limit: 20) { truncated entries { kind modelVersion { id } target { id } } } } } }`;
+    const roots = `{
+      a: deprecationImpact(modelVersionId: "pump-anomaly-base/2") { totalTargets derivedModels { modelVersion { id } } }
+      b: deprecationImpact(modelVersionId: "pump-anomaly-fleet/2") { totalTargets }
+      c: deprecationImpact(modelVersionId: "pump-anomaly-fleet/2", limit: 10) { totalTargets }
+      l1: lineage(rootId: "pump-anomaly-base/2", depth: 3) { truncated nodes { id } edges { from to type } }
+      l2: lineage(rootId: "pump-anomaly-fleet/2", depth: 3) { truncated nodes { id } }
+      l3: lineage(rootId: "pump-anomaly", depth: 3) { truncated nodes { id } }
+      l4: lineage(rootId: "pump-anomaly", depth: 1) { truncated nodes { id } }
+    }`;
+    const usage = `{ modelVersions(first: 100) { nodes { trainedOn(depth: 1) { datasetVersion { id usedBy(limit: 10) { truncated runs { id } } } } } } }`;
+    const answers: unknown[][] = [];
+    for (const stack of [neo, mem]) {
+      const calls = stack.connectors.lineage.calls.byMethod;
+      const got: unknown[] = [];
+      stack.resetCounts();
+      const r = await stack.query(reuse);
+      expect(r.errors).toBeUndefined();
+      expect(r.data.modelVersions.nodes).toHaveLength(500);
+      expect(r.data.modelVersions.nodes.filter((n: any) => n.reusedBy.entries.length > 0).length).toBeGreaterThan(100);
+      expect([calls.get('reusedByMany'), calls.get('reusedBy')]).toEqual([1, undefined]);
+      got.push(r.data);
+
+      stack.resetCounts();
+      const q = await stack.query(roots);
+      expect(q.errors).toBeUndefined();
+      expect(q.data.a.derivedModels.length).toBeGreaterThan(5);
+      expect(q.data.l1.nodes.length).toBeGreaterThan(5);
+      // Two limits: two impact calls; two lineage argument sets: two walks, each for all its roots.
+      expect([calls.get('deprecationImpactMany'), calls.get('deprecationImpact'), calls.get('lineageMany'), calls.get('expand')]).toEqual([2, undefined, 2, undefined]);
+      got.push(q.data);
+
+      stack.resetCounts();
+      const u = await stack.query(usage);
+      expect(u.errors).toBeUndefined();
+      expect(u.data.modelVersions.nodes.flatMap((n: any) => n.trainedOn).length).toBeGreaterThan(100);
+      expect(calls.get('usedBy')).toBe(1);
+      got.push(u.data);
+      answers.push(got);
+    }
+    expect(answers[0]).toEqual(answers[1]);
+  });
+
   it('answers what served a target at an instant across a hot swap that was later rolled back', async () => {
     const s = neo.scenario;
     const bad = s.deployments.find((d) => d.state === 'ROLLED_BACK' && s.deployments.some((r) => r.targetId === d.targetId && r.strategy === 'ROLLBACK' && r.since === d.until))!;
@@ -196,50 +241,6 @@ describe('lineage questions through the gateway on Neo4j', () => {
       expect(byName[p].watermark).toBeTruthy();
       expect(byName[p].nodes).toBeGreaterThan(0);
     }
-  });
-
-  it('asks the graph once per request and argument set: the reuse of 500 model versions is one store call', async () => {
-    const reuse = `{ modelVersions(first: 500) { nodes { id reusedBy(limit: 20) { truncated entries { kind modelVersion { id } target { id } } } } } }`;
-    const roots = `{
-      a: deprecationImpact(modelVersionId: "pump-anomaly-base/2") { totalTargets derivedModels { modelVersion { id } } }
-      b: deprecationImpact(modelVersionId: "pump-anomaly-fleet/2") { totalTargets }
-      c: deprecationImpact(modelVersionId: "pump-anomaly-fleet/2", limit: 10) { totalTargets }
-      l1: lineage(rootId: "pump-anomaly-base/2", depth: 3) { truncated nodes { id } edges { from to type } }
-      l2: lineage(rootId: "pump-anomaly-fleet/2", depth: 3) { truncated nodes { id } }
-      l3: lineage(rootId: "pump-anomaly", depth: 3) { truncated nodes { id } }
-      l4: lineage(rootId: "pump-anomaly", depth: 1) { truncated nodes { id } }
-    }`;
-    const usage = `{ modelVersions(first: 100) { nodes { trainedOn(depth: 1) { datasetVersion { id usedBy(limit: 10) { truncated runs { id } } } } } } }`;
-    const answers: unknown[][] = [];
-    for (const stack of [neo, mem]) {
-      const calls = stack.connectors.lineage.calls.byMethod;
-      const got: unknown[] = [];
-      stack.resetCounts();
-      const r = await stack.query(reuse);
-      expect(r.errors).toBeUndefined();
-      expect(r.data.modelVersions.nodes).toHaveLength(500);
-      expect(r.data.modelVersions.nodes.filter((n: any) => n.reusedBy.entries.length > 0).length).toBeGreaterThan(100);
-      expect([calls.get('reusedByMany'), calls.get('reusedBy')]).toEqual([1, undefined]);
-      got.push(r.data);
-
-      stack.resetCounts();
-      const q = await stack.query(roots);
-      expect(q.errors).toBeUndefined();
-      expect(q.data.a.derivedModels.length).toBeGreaterThan(5);
-      expect(q.data.l1.nodes.length).toBeGreaterThan(5);
-      // Two limits: two impact calls; two lineage argument sets: two walks, each for all its roots.
-      expect([calls.get('deprecationImpactMany'), calls.get('deprecationImpact'), calls.get('lineageMany'), calls.get('expand')]).toEqual([2, undefined, 2, undefined]);
-      got.push(q.data);
-
-      stack.resetCounts();
-      const u = await stack.query(usage);
-      expect(u.errors).toBeUndefined();
-      expect(u.data.modelVersions.nodes.flatMap((n: any) => n.trainedOn).length).toBeGreaterThan(100);
-      expect(calls.get('usedBy')).toBe(1);
-      got.push(u.data);
-      answers.push(got);
-    }
-    expect(answers[0]).toEqual(answers[1]);
   });
 
   it.each([
