@@ -113,9 +113,11 @@ export function describeReleaseWorkflow(name: string, start: () => Promise<Stack
       expect(rel.gatesPassed).toBe(true);
       expect(rel.gates.map((g: any) => g.gate).sort()).toEqual(['ALERTS', 'LINEAGE', 'METRIC']);
       expect(rel.targets[0].previousModelVersion.id).toBe(champion);
-      // The same key again: the same release, nothing new written.
-      const again = await stack.query(REQUEST, { in: { modelVersionId: candidate, targetIds: [targetId], strategy: 'CANARY', canaryPercent: 10, idempotencyKey: key } }, req);
+      // The same key and arguments again: the same release, nothing new written; other arguments: a conflict.
+      const again = await stack.query(REQUEST, { in: { modelVersionId: candidate, targetIds: [targetId], strategy: 'CANARY', canaryPercent: 10, note: 'retrained on October data', idempotencyKey: key } }, req);
       expect(again.data.requestRelease.release.id).toBe(rel.id);
+      const changed = await stack.query(REQUEST, { in: { modelVersionId: candidate, targetIds: [targetId], strategy: 'CANARY', canaryPercent: 10, idempotencyKey: key } }, req);
+      expect(changed.data.requestRelease.errors[0].code).toBe('IDEMPOTENCY_CONFLICT');
 
       const own = await stack.query(DECIDE, { id: rel.id }, req);
       expect(own.data.approveRelease.errors[0].code).toMatch(/FORBIDDEN|FOUR_EYES/);

@@ -2,7 +2,8 @@
  * Wires the lineage subgraph's backend: the graph store, the release store beside it (Neo4j
  * when the graph is in Neo4j, else memory), the workflow service and the token verifier.
  */
-import { createVerifier, type AuthConfig, type Logger } from '@mlops/kit';
+import type { AuthConfig, Logger } from '@mlops/kit';
+import { createIngestAuth } from './ingest-auth.ts';
 import type { LineageBackend } from './context.ts';
 import { MemoryReleaseStore } from './releases/memory-store.ts';
 import { Neo4jReleaseStore } from './releases/neo4j-store.ts';
@@ -18,26 +19,36 @@ export interface BackendOptions {
   /** The unwrapped store, to find the Neo4j driver or wire the memory release store. */
   rawStore: MemoryLineageStore | Neo4jLineageStore;
   platforms: Platforms;
-  auth: AuthConfig;
   webhookSecret: string;
   logger: Logger;
+  /** Verifies the tokens of platforms pushing events (the same identity provider as the gateway). */
+  auth: AuthConfig;
+  /** HMAC key platforms may sign pushed events with instead of a token. */
+  ingestSecret?: string | undefined;
   webhooks?: WebhookSender;
+  /**
+   * Accept release-policy webhook URLs on loopback and private networks (a receiver on the same
+   * host, as in development and tests). Default false: such URLs are refused.
+   */
+  allowPrivateWebhooks?: boolean;
+  /** How long an idempotency key answers retries, in ms (default 24 h). */
+  idempotencyKeyTtlMs?: number;
 }
 
 export function createLineageBackend(o: BackendOptions): LineageBackend & { webhooks: WebhookSender } {
   let releaseStore;
   if (o.rawStore instanceof Neo4jLineageStore) {
-    releaseStore = new Neo4jReleaseStore(o.rawStore.ex);
+    releaseStore = new Neo4jReleaseStore(o.rawStore.ex, { keyTtlMs: o.idempotencyKeyTtlMs });
   } else {
-    const mem = new MemoryReleaseStore();
+    const mem = new MemoryReleaseStore({ keyTtlMs: o.idempotencyKeyTtlMs });
     o.rawStore.pendingReleaseSource = (id) => mem.pendingFor(id);
     releaseStore = mem;
   }
   const webhooks = o.webhooks ?? createWebhookSender({ secret: o.webhookSecret, logger: o.logger });
   return {
     store: o.store,
-    releases: new ReleaseService(o.store, releaseStore, o.platforms, webhooks, o.logger),
-    verifier: createVerifier(o.auth),
+    releases: new ReleaseService(o.store, releaseStore, o.platforms, webhooks, o.logger, { allowPrivateWebhooks: o.allowPrivateWebhooks ?? false }),
     webhooks,
+    ingest: createIngestAuth({ auth: o.auth, ingestSecret: o.ingestSecret }),
   };
 }

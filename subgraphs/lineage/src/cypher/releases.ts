@@ -11,18 +11,41 @@ export const lockHead = (entityId: string): Query => ({
   params: { entityId },
 });
 
-export const lockKey = (key: string, now: string): Query => ({
+/**
+ * MERGE + SET takes the write lock on the key: a concurrent call with the same key waits here
+ * until the first commits, then reads its result. A refused call rolls back, so the node it
+ * merged never exists.
+ */
+export const lockKey = (key: string): Query => ({
   cypher: cy`
     MERGE (k:IdempotencyKey {key: $key})
-    ON CREATE SET k.createdAt = $now
     SET k.lockedAt = timestamp()
-    RETURN k.result AS result`,
-  params: { key, now },
+    RETURN k.result AS result, k.bodyHash AS bodyHash, k.expiresAt AS expiresAt`,
+  params: { key },
 });
 
-export const saveKey = (key: string, result: string): Query => ({
-  cypher: 'MATCH (k:IdempotencyKey {key: $key}) SET k.result = $result',
-  params: { key, result },
+/** A stored key, read only (replays answered before any write transaction). */
+export const readKey = (key: string): Query => ({
+  cypher: 'MATCH (k:IdempotencyKey {key: $key}) RETURN k.result AS result, k.bodyHash AS bodyHash, k.expiresAt AS expiresAt',
+  params: { key },
+});
+
+export const saveKey = (key: string, bodyHash: string, result: string, createdAt: string, expiresAt: string): Query => ({
+  cypher: cy`
+    MATCH (k:IdempotencyKey {key: $key})
+    SET k.result = $result, k.bodyHash = $bodyHash, k.createdAt = $createdAt, k.expiresAt = $expiresAt`,
+  params: { key, bodyHash, result, createdAt, expiresAt },
+});
+
+/** Expired keys (and keys from before expiry existed) in batches; ISO times compare as strings. */
+export const pruneKeys = (now: string, limit: number): Query => ({
+  cypher: cy`
+    MATCH (k:IdempotencyKey)
+    WHERE k.expiresAt IS NULL OR k.expiresAt <= $now
+    WITH k LIMIT $limit
+    DETACH DELETE k
+    RETURN count(*) AS deleted`,
+  params: { now, limit },
 });
 
 export const releaseDoc = (id: string): Query => ({ cypher: 'MATCH (r:Release {id: $id}) RETURN r.doc AS doc', params: { id } });

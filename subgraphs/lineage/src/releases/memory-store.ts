@@ -6,8 +6,9 @@ import { randomUUID } from 'node:crypto';
 import { pageOf, type PageRequest } from '@mlops/kit';
 import type { PendingRelease } from '../store/types.ts';
 import { chain } from './audit.ts';
+import { DEFAULT_KEY_TTL_MS, replayOf, type IdempotencyKey, type StoredKey } from './idempotency.ts';
 import { PENDING } from './state-machine.ts';
-import type { AuditEventRecord, AuditInput, Decision, Policy, ReleaseDoc, ReleaseFilter, ReleaseStore } from './types.ts';
+import type { AuditEventRecord, AuditInput, Decision, Policy, ReleaseDoc, ReleaseFilter, ReleaseStore, ReleaseStoreOptions } from './types.ts';
 
 const clone = <T>(v: T): T => structuredClone(v);
 
@@ -16,8 +17,16 @@ export class MemoryReleaseStore implements ReleaseStore {
   readonly events = new Map<string, AuditEventRecord[]>();
   private readonly releases = new Map<string, ReleaseDoc>();
   private readonly heads = new Map<string, { count: number; hash: string }>();
-  private readonly keys = new Map<string, unknown>();
+  /** Exposed for tests: the live and expired idempotency keys by id. */
+  readonly keys = new Map<string, StoredKey>();
   private readonly policies = new Map<string, Policy>();
+  private readonly ttl: number;
+  private readonly nowMs: () => number;
+
+  constructor(opts: ReleaseStoreOptions = {}) {
+    this.ttl = opts.keyTtlMs ?? DEFAULT_KEY_TTL_MS;
+    this.nowMs = opts.nowMs ?? Date.now;
+  }
 
   private append(inputs: AuditInput[]) {
     const byEntity = new Map<string, AuditInput[]>();
@@ -29,22 +38,46 @@ export class MemoryReleaseStore implements ReleaseStore {
     }
   }
 
-  /** A stored result for the key answers at once; otherwise `work` writes and is audited, synchronously. */
-  private keyed<T>(key: string | null, work: () => { audit: AuditInput[]; result: T }): T {
-    if (key !== null && this.keys.has(key)) return clone(this.keys.get(key) as T);
-    const { audit, result } = work();
+  /**
+   * A live stored result for the key answers at once (or conflicts); otherwise `work` runs, and
+   * only when it applied a change are its audit events appended and the key remembered.
+   */
+  private keyed<T>(key: IdempotencyKey | null, work: () => { applied: boolean; audit: AuditInput[]; result: T }): T {
+    if (key !== null) {
+      const hit = replayOf<T>(this.keys.get(key.id) ?? null, key, this.nowMs());
+      if (hit) return clone(hit.result);
+    }
+    const { applied, audit, result } = work();
+    if (!applied) return result;
     this.append(audit);
-    if (key !== null) this.keys.set(key, clone(result));
+    if (key !== null) this.keys.set(key.id, { bodyHash: key.bodyHash, result: clone(result), expiresAt: new Date(this.nowMs() + this.ttl).toISOString() });
     return result;
   }
 
-  async mutate<T>(releaseId: string, key: string | null, decide: (current: ReleaseDoc | null) => Decision<T>): Promise<T> {
+  async mutate<T>(releaseId: string, key: IdempotencyKey | null, decide: (current: ReleaseDoc | null) => Decision<T>): Promise<T> {
     return this.keyed(key, () => {
       const current = this.releases.get(releaseId);
       const d = decide(current ? clone(current) : null);
       if (d.next) this.releases.set(d.next.id, clone(d.next));
-      return { audit: d.audit, result: d.result };
+      return { applied: d.next !== null || d.audit.length > 0, audit: d.audit, result: d.result };
     });
+  }
+
+  async replay<T>(key: IdempotencyKey) {
+    const hit = replayOf<T>(this.keys.get(key.id) ?? null, key, this.nowMs());
+    return hit ? { result: clone(hit.result) } : null;
+  }
+
+  async pruneKeys() {
+    const now = this.nowMs();
+    let n = 0;
+    for (const [id, k] of this.keys) {
+      if (Date.parse(k.expiresAt) <= now) {
+        this.keys.delete(id);
+        n++;
+      }
+    }
+    return n;
   }
 
   async getReleases(ids: readonly string[]) {
@@ -79,10 +112,10 @@ export class MemoryReleaseStore implements ReleaseStore {
     return this.policies.get(projectId) ?? null;
   }
 
-  async setPolicy(projectId: string, policy: Policy, audit: AuditInput, key: string | null) {
+  async setPolicy(projectId: string, policy: Policy, audit: AuditInput, key: IdempotencyKey | null) {
     return this.keyed(key, () => {
       this.policies.set(projectId, clone(policy));
-      return { audit: [audit], result: policy };
+      return { applied: true, audit: [audit], result: policy };
     });
   }
 

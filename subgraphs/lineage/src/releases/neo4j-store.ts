@@ -5,34 +5,64 @@ import { pageFromRow, type Query } from '../cypher/query.ts';
 import * as C from '../cypher/releases.ts';
 import type { Executor } from '../store/executor.ts';
 import { chain } from './audit.ts';
-import type { AuditEventRecord, AuditInput, Decision, Policy, ReleaseDoc, ReleaseFilter, ReleaseStore } from './types.ts';
-
+import { DEFAULT_KEY_TTL_MS, replayOf, type IdempotencyKey, type StoredKey } from './idempotency.ts';
+import type { AuditEventRecord, AuditInput, Decision, Policy, ReleaseDoc, ReleaseFilter, ReleaseStore, ReleaseStoreOptions } from './types.ts';
 
 type Run = (q: Query) => Promise<Record<string, any>[]>;
 
-export class Neo4jReleaseStore implements ReleaseStore {
-  constructor(private readonly ex: Executor) {}
+/** Thrown inside a transaction to roll it back when nothing is to be written; carries the answer out. */
+class NothingApplied<T> {
+  constructor(readonly result: T) {}
+}
 
-  /**
-   * One keyed, audited write transaction on an entity: a stored result for the key answers at
-   * once; otherwise the entity's audit head is locked (serialising concurrent writers), `work`
-   * writes, its audit events are chained after the head, and the result is kept under the key.
-   */
-  private keyed<T>(key: string | null, entityId: string, work: (run: Run) => Promise<{ audit: AuditInput[]; result: T }>): Promise<T> {
-    return this.ex.transaction(async (run) => {
-      if (key !== null) {
-        const [k] = await run(C.lockKey(key, new Date().toISOString()));
-        if (k?.result) return JSON.parse(k.result) as T;
-      }
-      const [h] = await run(C.lockHead(entityId));
-      const { audit, result } = await work(run);
-      await this.appendAudit(run, audit, entityId, h?.count != null ? { count: h.count, hash: h.hash } : null);
-      if (key !== null) await run(C.saveKey(key, JSON.stringify(result ?? null)));
-      return result;
-    });
+const storedKey = (row: Record<string, any> | undefined): StoredKey | null =>
+  row?.result != null && row.bodyHash != null && row.expiresAt != null ? { bodyHash: row.bodyHash, result: JSON.parse(row.result), expiresAt: row.expiresAt } : null;
+
+export class Neo4jReleaseStore implements ReleaseStore {
+  private readonly ttl: number;
+  private readonly nowMs: () => number;
+
+  constructor(
+    private readonly ex: Executor,
+    opts: ReleaseStoreOptions = {},
+  ) {
+    this.ttl = opts.keyTtlMs ?? DEFAULT_KEY_TTL_MS;
+    this.nowMs = opts.nowMs ?? Date.now;
   }
 
-  mutate<T>(releaseId: string, key: string | null, decide: (current: ReleaseDoc | null) => Decision<T>): Promise<T> {
+  /**
+   * One keyed, audited write transaction on an entity: a live stored result for the key answers
+   * at once (or conflicts); otherwise the entity's audit head is locked (serialising concurrent
+   * writers), `work` writes, its audit events are chained after the head, and the result is kept
+   * under the key. When `work` applied nothing the whole transaction rolls back, so a refused
+   * call leaves no key, no audit head and no node behind.
+   */
+  private async keyed<T>(key: IdempotencyKey | null, entityId: string, work: (run: Run) => Promise<{ applied: boolean; audit: AuditInput[]; result: T }>): Promise<T> {
+    try {
+      return await this.ex.transaction(async (run) => {
+        if (key !== null) {
+          const [k] = await run(C.lockKey(key.id));
+          const hit = replayOf<T>(storedKey(k), key, this.nowMs());
+          // Roll back even the lock: a replay writes nothing.
+          if (hit) throw new NothingApplied(hit.result);
+        }
+        const [h] = await run(C.lockHead(entityId));
+        const { applied, audit, result } = await work(run);
+        if (!applied) throw new NothingApplied(result);
+        await this.appendAudit(run, audit, entityId, h?.count != null ? { count: h.count, hash: h.hash } : null);
+        if (key !== null) {
+          const now = this.nowMs();
+          await run(C.saveKey(key.id, key.bodyHash, JSON.stringify(result ?? null), new Date(now).toISOString(), new Date(now + this.ttl).toISOString()));
+        }
+        return result;
+      });
+    } catch (e) {
+      if (e instanceof NothingApplied) return e.result as T;
+      throw e;
+    }
+  }
+
+  mutate<T>(releaseId: string, key: IdempotencyKey | null, decide: (current: ReleaseDoc | null) => Decision<T>): Promise<T> {
     return this.keyed(key, releaseId, async (run) => {
       const [cur] = await run(C.releaseDoc(releaseId));
       const d = decide(cur?.doc ? (JSON.parse(cur.doc) as ReleaseDoc) : null);
@@ -40,8 +70,24 @@ export class Neo4jReleaseStore implements ReleaseStore {
         await run(C.saveRelease(d.next));
         if (d.next.approvals.length) await run(C.saveApprovals(d.next.id, d.next.approvals));
       }
-      return { audit: d.audit, result: d.result };
+      return { applied: d.next !== null || d.audit.length > 0, audit: d.audit, result: d.result };
     });
+  }
+
+  async replay<T>(key: IdempotencyKey) {
+    const [rows] = await this.ex.read(C.readKey(key.id));
+    return replayOf<T>(storedKey(rows![0]), key, this.nowMs());
+  }
+
+  async pruneKeys() {
+    const now = new Date(this.nowMs()).toISOString();
+    let total = 0;
+    for (;;) {
+      const [rows] = await this.ex.write(C.pruneKeys(now, 5000));
+      const n = Number(rows![0]?.deleted ?? 0);
+      total += n;
+      if (n < 5000) return total;
+    }
   }
 
   private async appendAudit(run: Run, inputs: AuditInput[], lockedId: string, lockedHead: { count: number; hash: string } | null) {
@@ -93,11 +139,10 @@ export class Neo4jReleaseStore implements ReleaseStore {
     return p ? (JSON.parse(p) as Policy) : null;
   }
 
-  setPolicy(projectId: string, policy: Policy, audit: AuditInput, key: string | null) {
+  setPolicy(projectId: string, policy: Policy, audit: AuditInput, key: IdempotencyKey | null) {
     return this.keyed(key, projectId, async (run) => {
       await run(C.setPolicy(projectId, JSON.stringify(policy)));
-      return { audit: [audit], result: policy };
+      return { applied: true, audit: [audit], result: policy };
     });
   }
-
 }

@@ -1,5 +1,6 @@
 /** Release management records and the store that keeps them with their audit trail. */
 import type { Page, PageRequest } from '@mlops/kit';
+import type { IdempotencyKey } from './idempotency.ts';
 
 export type ReleaseStatus = 'PENDING_APPROVAL' | 'APPROVED' | 'REJECTED' | 'ROLLING_OUT' | 'CANARY' | 'COMPLETED' | 'ROLLED_BACK' | 'CANCELLED' | 'FAILED';
 export type TargetStatus = 'PENDING' | 'CANARY' | 'DEPLOYED' | 'ROLLED_BACK' | 'FAILED';
@@ -104,14 +105,27 @@ export interface ReleaseFilter {
   targetId?: string | null;
 }
 
+export interface ReleaseStoreOptions {
+  /** How long an idempotency key answers retries (default 24 h); expired keys are ignored and pruned. */
+  keyTtlMs?: number;
+  /** Clock in epoch ms (tests move it to expire keys). */
+  nowMs?: () => number;
+}
+
 export interface ReleaseStore {
   /**
-   * One atomic step: locks the release (or the idempotency key), hands the current state to
-   * `decide` (pure, may throw to abort), writes the next state and its audit events in the
-   * same transaction, and remembers `idempotencyKey` with the result so a retry returns it
-   * without applying again.
+   * One atomic step: locks the release (and the idempotency key), hands the current state to
+   * `decide` (pure, may throw to abort), and writes the next state and its audit events in the
+   * same transaction, remembering `key` with the result so a retry returns it without applying
+   * again. A decision that changes nothing (no next state, no audit) writes nothing at all: no
+   * key, no audit head, no node; a retry with the same key is then decided afresh. A live key
+   * with another body hash throws IdempotencyConflict.
    */
-  mutate<T>(releaseId: string, idempotencyKey: string | null, decide: (current: ReleaseDoc | null) => Decision<T>): Promise<T>;
+  mutate<T>(releaseId: string, key: IdempotencyKey | null, decide: (current: ReleaseDoc | null) => Decision<T>): Promise<T>;
+  /** The first result kept under a live key (read only); throws IdempotencyConflict on another body. */
+  replay<T>(key: IdempotencyKey): Promise<{ result: T } | null>;
+  /** Deletes expired idempotency keys; returns how many. */
+  pruneKeys(): Promise<number>;
   getReleases(ids: readonly string[]): Promise<(ReleaseDoc | null)[]>;
   /** Newest first. */
   listReleases(filter: ReleaseFilter, page: PageRequest): Promise<Page<ReleaseDoc>>;
@@ -121,5 +135,5 @@ export interface ReleaseStore {
   auditChain(entityId: string): Promise<{ events: AuditEventRecord[]; head: { count: number; hash: string } | null }>;
   /** Project-level changes (policy) are audited the same way, keyed by project id. */
   getPolicy(projectId: string): Promise<Policy | null>;
-  setPolicy(projectId: string, policy: Policy, audit: AuditInput, idempotencyKey: string | null): Promise<Policy>;
+  setPolicy(projectId: string, policy: Policy, audit: AuditInput, key: IdempotencyKey | null): Promise<Policy>;
 }

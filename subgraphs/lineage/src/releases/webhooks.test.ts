@@ -51,3 +51,36 @@ describe('release webhooks', () => {
     failFirst = 0;
   });
 });
+
+describe('release webhooks: what the sender refuses to do', () => {
+  it('has no built-in secret to fall back on', () => {
+    expect(() => createWebhookSender({ secret: '', logger: createLogger('t', 'silent') })).toThrowError(/secret is required/);
+    expect(() => createWebhookSender({ secret: undefined as unknown as string, logger: createLogger('t', 'silent') })).toThrowError(/secret is required/);
+  });
+
+  it('never follows a redirect, so a public receiver cannot bounce the signed POST inward', async () => {
+    const inner: string[] = [];
+    const target = http.createServer((req, res) => {
+      inner.push(String(req.method));
+      res.end('ok');
+    });
+    await new Promise<void>((ok) => target.listen(0, '127.0.0.1', ok));
+    let bounced = 0;
+    const bouncer = http.createServer((_req, res) => {
+      bounced++;
+      res.writeHead(307, { location: `http://127.0.0.1:${(target.address() as AddressInfo).port}/internal` });
+      res.end();
+    });
+    await new Promise<void>((ok) => bouncer.listen(0, '127.0.0.1', ok));
+    try {
+      const sender = createWebhookSender({ secret: 'test-secret-123456', logger: createLogger('t', 'silent'), baseDelayMs: 1, attempts: 2 });
+      sender.send(`http://127.0.0.1:${(bouncer.address() as AddressInfo).port}/hook`, { type: 't', releaseId: 'r', projectId: 'p', status: 's', actor: 'a', at: 'now' });
+      await sender.drain();
+      expect(bounced).toBe(2); // each attempt reached the receiver and was not followed
+      expect(inner).toEqual([]);
+    } finally {
+      bouncer.close();
+      target.close();
+    }
+  });
+});

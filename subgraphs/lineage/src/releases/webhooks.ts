@@ -16,7 +16,9 @@ export function sign(secret: string, body: string): string {
   return `sha256=${createHmac('sha256', secret).update(body).digest('hex')}`;
 }
 
+/** `secret` is the deployment's (configuration); there is no built-in fallback to sign with. */
 export function createWebhookSender(opts: { secret: string; logger: Logger; attempts?: number; baseDelayMs?: number; timeoutMs?: number }): WebhookSender {
+  if (typeof opts.secret !== 'string' || opts.secret.length === 0) throw new Error('webhooks: a signing secret is required');
   const inflight = new Set<Promise<void>>();
   const attempts = opts.attempts ?? 4;
   const base = opts.baseDelayMs ?? 250;
@@ -27,6 +29,9 @@ export function createWebhookSender(opts: { secret: string; logger: Logger; atte
           method: 'POST',
           headers: { 'content-type': 'application/json', 'x-signature': sign(opts.secret, body), 'x-delivery-attempt': String(i + 1) },
           body,
+          // A redirect could send the signed POST to an address the URL check refused (a
+          // public host answering 307 to 169.254.169.254): never follow one.
+          redirect: 'manual',
           signal: AbortSignal.timeout(opts.timeoutMs ?? 5000),
         });
         if (res.ok) return;

@@ -1,4 +1,4 @@
-import { hasRole, pagedConnection } from '@mlops/kit';
+import { hasRole, normalizeSubject, pagedConnection } from '@mlops/kit';
 import type { Context } from '../context.ts';
 import { visible } from './access.ts';
 import type {
@@ -18,8 +18,9 @@ export const Release: ReleaseResolvers = {
     const who = await ctx.caller();
     if (r.status !== 'PENDING_APPROVAL') return { canApprove: false, reason: `the release is ${r.status}` };
     if (!hasRole(who, r.projectId, 'approver')) return { canApprove: false, reason: 'you are not an approver of this project' };
-    if (r.requestedBy === who.sub) return { canApprove: false, reason: 'you requested this release; another approver must approve it (four-eyes)' };
-    if (r.approvals.some((a) => a.approver === who.sub)) return { canApprove: false, reason: 'you already decided on this release' };
+    const me = normalizeSubject(who.sub);
+    if (normalizeSubject(r.requestedBy) === me) return { canApprove: false, reason: 'you requested this release; another approver must approve it (four-eyes)' };
+    if (r.approvals.some((a) => normalizeSubject(a.approver) === me)) return { canApprove: false, reason: 'you already decided on this release' };
     if (!r.gates.every((g) => g.passed) && !r.override) return { canApprove: false, reason: 'gates failed; an admin must override them first' };
     return { canApprove: true, reason: null };
   },
