@@ -8,9 +8,10 @@ export default defineConfig({
     // The browser tests run afterwards in their own run (test/e2e/vitest.config.ts): beside the
     // Neo4j suites on two cores, chromium and the Next server were starved into timeouts.
     include: ['kit/src/**/*.test.ts', 'connectors/src/**/*.test.ts', 'gateway/src/**/*.test.ts', 'subgraphs/*/src/**/*.test.ts', 'schema/**/*.test.ts', 'test/integration/**/*.test.ts', 'test/security/**/*.test.ts'],
-    // Two cores: files run in parallel in forks, tests inside a file run in order.
+    // One file at a time: several files share the one Neo4j and assert whole-database counts
+    // ("nothing was written"), and one wipes it; in parallel they would see each other's writes.
     pool: 'forks',
-    poolOptions: { forks: { maxForks: 2, minForks: 1 } },
+    fileParallelism: false,
     globalSetup: ['test/helpers/neo4j-global-setup.ts'],
     testTimeout: 60_000,
     hookTimeout: 180_000,
