@@ -23,7 +23,7 @@ describeReleaseWorkflow(
 
 type Op = 'see' | 'request' | 'approve' | 'reject' | 'override' | 'rollout' | 'cancel' | 'policy';
 const NEEDS: Record<Op, Role> = { see: 'viewer', request: 'requester', approve: 'approver', reject: 'approver', override: 'admin', rollout: 'requester', cancel: 'admin', policy: 'admin' };
-const RANK: Record<Role, number> = { viewer: 1, requester: 2, approver: 3, admin: 4 };
+const RANK: Record<Role, number> = { 'platform-writer': 0, viewer: 1, requester: 2, approver: 3, admin: 4 };
 
 describe('access matrix: role × project × operation', () => {
   let stack: Stack;
