@@ -58,7 +58,7 @@ function WaveReleaseForm({ projectId }: { projectId: string }) {
 
   const submit = async (e: FormEvent) => {
     e.preventDefault();
-    if (!modelVersionId.trim()) return;
+    if (!modelVersionId.trim() || !line) return;
     const n = Number.parseInt(pct, 10);
     const r = await request({
       input: {
@@ -95,8 +95,11 @@ function WaveReleaseForm({ projectId }: { projectId: string }) {
         </label>
         <label>
           Line
-          <select name="waveLine" value={line} onChange={(e) => setLine(e.target.value)}>
-            <option value="">every line</option>
+          {/* A wave selects explicitly: the gateway refuses an empty filter (it would be every target). */}
+          <select name="waveLine" value={line} onChange={(e) => setLine(e.target.value)} required>
+            <option value="" disabled>
+              choose a line…
+            </option>
             {lines.map((l) => (
               <option key={l} value={l}>
                 {l}
