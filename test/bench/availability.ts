@@ -4,8 +4,9 @@
  * subgraphs) with the lineage graph in a real local Neo4j; the clients run in two child
  * processes of their own, as they would on other machines, so their work (parsing megabytes
  * of lineage) never sits in the servers' event loop or skews the timings:
- *  - the probe child asks two steady cheap questions (one through Neo4j, one not) and polls
- *    the gateway's /health, idle first, then during the burst, then once more after it;
+ *  - the probe child asks two steady cheap questions (one through Neo4j, one not), each ten
+ *    times a second whatever the answers take, and polls the gateway's /health, idle first,
+ *    then during the burst, then once more after it;
  *  - the burst child sends, with bounded concurrency for a bounded time, the most expensive
  *    queries the gateway's limits accept (deep lineage walks, deprecation impact of fleet base
  *    models, reuse of hundreds of model versions), every request a different body.
@@ -18,6 +19,7 @@
 import { fork, type ChildProcess } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { summarize, type Summary } from './stats.ts';
 
@@ -29,6 +31,7 @@ const WARMUP_MS = 2_000;
 const AFTER_MS = 3_000;
 /** No single bench request waits longer than this (the gateway's own limit is shorter). */
 const REQUEST_CAP_MS = 60_000;
+const PROBE_EVERY_MS = 100;
 const HEALTH_EVERY_MS = 200;
 const HEALTH_CAP_MS = 2_000;
 
@@ -114,9 +117,16 @@ interface ProbeResult {
 
 /** The steady cheap client: warm-up, idle, then (told by the parent) burst, then after. */
 async function probeRole(setup: ProbeSetup, waitFor: (msg: string) => Promise<void>): Promise<ProbeResult> {
+  // Open loop: a request every PROBE_EVERY_MS whether or not the previous one has answered,
+  // so a stall shows as many slow samples rather than as few (no coordinated omission).
   const loop = async (kind: 'lineage' | 'training', until: number, t: Tally) => {
     const c = setup.cheap[kind];
-    for (let i = 0; performance.now() < until; i++) count(t, await post(setup.url, c.query, { id: c.ids[(i * 7) % c.ids.length] }));
+    const pending: Promise<void>[] = [];
+    for (let i = 0; performance.now() < until; i++) {
+      pending.push(post(setup.url, c.query, { id: c.ids[(i * 7) % c.ids.length] }).then((r) => count(t, r)));
+      await new Promise((r) => setTimeout(r, PROBE_EVERY_MS));
+    }
+    await Promise.all(pending);
   };
   const health = { polls: 0, failures: 0, failuresDuringBurst: 0, samples: [] as number[] };
   let burstOn = false;
@@ -218,6 +228,42 @@ if (process.env.AVAIL_ROLE) {
 }
 
 /* ================================ the server process ================================ */
+
+/** CPU seconds (user + system) a process has used, from /proc, or null where there is no /proc. */
+function cpuSeconds(pid: number): number | null {
+  try {
+    // Fields after the command name: utime and stime are the 12th and 13th, in clock ticks (100/s on Linux).
+    const rest = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+    return (Number(rest[11]) + Number(rest[12])) / 100;
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * Where the time goes in a phase: CPU seconds of the server process (gateway and subgraphs)
+ * and of Neo4j, and how late the server's event loop ran timers (a blocked loop delays
+ * every request, cheap or not).
+ */
+function phaseMeter(neoPid: number) {
+  const loop = monitorEventLoopDelay({ resolution: 10 });
+  loop.enable();
+  const cpu0 = process.cpuUsage();
+  const neo0 = cpuSeconds(neoPid);
+  const t0 = performance.now();
+  return () => {
+    loop.disable();
+    const cpu = process.cpuUsage(cpu0);
+    const neo1 = cpuSeconds(neoPid);
+    const ms = (ns: number) => Math.round(ns / 1e5) / 10;
+    return {
+      wallSeconds: Math.round((performance.now() - t0) / 100) / 10,
+      serverCpuSeconds: Math.round((cpu.user + cpu.system) / 1e5) / 10,
+      neo4jCpuSeconds: neo0 === null || neo1 === null ? null : Math.round((neo1 - neo0) * 10) / 10,
+      serverEventLoopDelayMs: { p50: ms(loop.percentile(50)), p99: ms(loop.percentile(99)), max: ms(loop.max) },
+    };
+  };
+}
 
 /** Peak resident set of a process from /proc (kB), or null where there is no /proc. */
 function peakRssKb(pid: number): number | null {
@@ -336,11 +382,15 @@ async function main() {
     clients.push(probe.proc, burst.proc);
     const idleDone = probe.next('idle-done');
     probe.proc.send({ type: 'setup', setup: probeSetup });
+    const idleMeter = phaseMeter(neo.pid);
     await idleDone;
+    const idleUse = idleMeter();
     log('idle phase done; burst starts');
+    const burstMeter = phaseMeter(neo.pid);
     burst.proc.send({ type: 'setup', setup: [url, bodies] });
     probe.proc.send({ type: 'burst-start' });
     const b = (await burst.result) as BurstResult;
+    const burstUse = burstMeter();
     probe.proc.send({ type: 'burst-done' });
     const p = (await probe.result) as ProbeResult;
 
@@ -367,6 +417,8 @@ async function main() {
         all: report(b.all),
         byKind: Object.fromEntries(Object.entries(b.byKind).map(([k, t]) => [k, report(t)])),
       },
+      // Idle includes the probe's warm-up; both phases include the clients' own loopback traffic only.
+      resources: { idle: idleUse, burst: burstUse },
       status5xx: tallies.reduce((a, t) => a + t.status5xx, 0),
       health: {
         polls: p.health.polls,
@@ -397,6 +449,11 @@ async function main() {
     console.log(`5xx responses: ${result.status5xx}`);
     console.log(`gateway /health: ${result.health.polls} polls, ${result.health.failures} failed (${result.health.failuresDuringBurst} during the burst), p50 / p99 ${fmt(result.health.latency)} ms`);
     console.log(`cheap lineage query after the burst: p50 / p99 ${fmt(result.afterBurst.lineage.latency)} ms, with errors ${p.after.withErrors}`);
+    for (const [phase, u] of Object.entries(result.resources)) {
+      console.log(
+        `${phase}: server CPU ${u.serverCpuSeconds} s, Neo4j CPU ${u.neo4jCpuSeconds ?? '?'} s in ${u.wallSeconds} s; server event-loop delay p50 / p99 / max ${u.serverEventLoopDelayMs.p50} / ${u.serverEventLoopDelayMs.p99} / ${u.serverEventLoopDelayMs.max} ms`,
+      );
+    }
     console.log(`peak RSS: server process (gateway + subgraphs) ${result.peakRssMiB.serverProcess} MiB, Neo4j ${result.peakRssMiB.neo4j ?? '?'} MiB`);
 
     const dir = new URL('./results/', import.meta.url);

@@ -28,9 +28,23 @@ export interface Neo4jConfig {
   maxPoolSize?: number;
   /** How long a transaction waits for a free connection before failing, in ms (default 3,000). */
   acquisitionTimeoutMs?: number;
+  /**
+   * Graph traversals (reuse, impact, usage, lineage walks, trained-on, fleet questions) run
+   * at once per process (default 4); lookups by id and writes do not count.
+   */
+  maxConcurrentTraversals?: number;
+  /** How long a traversal waits for its turn before failing as busy, in ms (default 5,000). */
+  traversalWaitMs?: number;
 }
 
-export const NEO4J_DEFAULTS = { queryTimeoutMs: 5_000, writeTimeoutMs: 30_000, maxPoolSize: 50, acquisitionTimeoutMs: 3_000 } as const;
+export const NEO4J_DEFAULTS = {
+  queryTimeoutMs: 5_000,
+  writeTimeoutMs: 30_000,
+  maxPoolSize: 50,
+  acquisitionTimeoutMs: 3_000,
+  maxConcurrentTraversals: 4,
+  traversalWaitMs: 5_000,
+} as const;
 
 const UNAVAILABLE = new Set(['ServiceUnavailable', 'SessionExpired', 'Neo.ClientError.Security.AuthenticationRateLimit']);
 /**
@@ -66,7 +80,7 @@ export type Run = (q: Query) => Promise<Record<string, any>[]>;
 
 export class Executor {
   private readonly driver: Driver;
-  private readonly limits: Required<Pick<Neo4jConfig, keyof typeof NEO4J_DEFAULTS>>;
+  private readonly limits: Required<Pick<Neo4jConfig, 'queryTimeoutMs' | 'writeTimeoutMs' | 'maxPoolSize' | 'acquisitionTimeoutMs'>>;
 
   constructor(
     private readonly config: Neo4jConfig,

@@ -5,11 +5,12 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { join } from 'node:path';
-import { offsetOf, type Logger, type PageRequest } from '@mlops/kit';
-import { pageFromRow } from '../cypher/query.ts';
+import { appError, offsetOf, type Logger, type PageRequest } from '@mlops/kit';
+import { pageFromRow, type Query } from '../cypher/query.ts';
 import * as R from '../cypher/reads.ts';
 import * as W from '../cypher/writes.ts';
-import { Executor, type Neo4jConfig } from './executor.ts';
+import { Bulkhead } from './bulkhead.ts';
+import { Executor, NEO4J_DEFAULTS, type Neo4jConfig } from './executor.ts';
 import { walkLineage } from './lineage-walk.ts';
 import {
   PLATFORMS,
@@ -117,11 +118,23 @@ export class Neo4jLineageStore implements LineageStore {
   /** Shared with the release store so both use one driver. */
   readonly ex: Executor;
 
+  /** Traversals in flight are bounded; lookups by id and writes go around it. */
+  private readonly traversals: Bulkhead;
+
   constructor(
     config: Neo4jConfig,
     private readonly logger: Logger,
   ) {
     this.ex = new Executor(config, logger);
+    const waitMs = config.traversalWaitMs ?? NEO4J_DEFAULTS.traversalWaitMs;
+    this.traversals = new Bulkhead(config.maxConcurrentTraversals ?? NEO4J_DEFAULTS.maxConcurrentTraversals, waitMs, () =>
+      appError('LINEAGE_STORE_UNAVAILABLE', `Too many lineage graph traversals are running; this one waited ${waitMs / 1000} s for its turn. Retry later`, { reason: 'BUSY' }),
+    );
+  }
+
+  /** A read that walks the graph: waits for a traversal slot first. */
+  private traverse(...queries: Query[]): Promise<Record<string, any>[][]> {
+    return this.traversals.run(() => this.ex.read(...queries));
   }
 
   async init(): Promise<void> {
@@ -202,7 +215,7 @@ export class Neo4jLineageStore implements LineageStore {
   }
 
   async trainedOn(ids: readonly string[], depth: number): Promise<TrainedOnEntry[][]> {
-    const [rows] = await this.ex.read(R.trainedOn(ids, depth));
+    const [rows] = await this.traverse(R.trainedOn(ids, depth));
     return byKey(ids, rows!, 'mid', (r) => ({ datasetVersionId: r.datasetVersionId, depth: r.depth, runId: r.runId }));
   }
 
@@ -218,7 +231,7 @@ export class Neo4jLineageStore implements LineageStore {
 
   async reusedByMany(ids: readonly string[], limit: number): Promise<ReuseReportModel[]> {
     if (ids.length === 0) return [];
-    const [rows] = await this.ex.read(R.reusedBy(ids, limit + 1));
+    const [rows] = await this.traverse(R.reusedBy(ids, limit + 1));
     const per = ids.map((): ReuseEntry[] => []);
     for (const r of rows!) per[r.i as number]!.push({ kind: r.kind, modelVersionId: r.modelVersionId, targetId: r.targetId ?? null, path: r.path });
     return per.map((entries) => ({ entries: entries.slice(0, limit), truncated: entries.length > limit }));
@@ -232,7 +245,7 @@ export class Neo4jLineageStore implements LineageStore {
     if (ids.length === 0) return [];
     // Rows are grouped by key, so each key is asked once however often it is repeated.
     const keys = [...new Set(ids)];
-    const [root, own, rollback, derived, derivedTargets, pending] = await this.ex.read(
+    const [root, own, rollback, derived, derivedTargets, pending] = await this.traverse(
       R.impact.root(keys),
       R.impact.own(keys),
       R.impact.rollback(keys),
@@ -284,7 +297,7 @@ export class Neo4jLineageStore implements LineageStore {
   }
 
   async usedBy(ids: readonly string[], limit: number): Promise<(DatasetUsageModel | null)[]> {
-    const [rows] = await this.ex.read(R.usedBy(ids));
+    const [rows] = await this.traverse(R.usedBy(ids));
     const m = new Map(rows!.map((r) => [r.did as string, r]));
     return ids.map((id) => {
       const r = m.get(id);
@@ -303,36 +316,38 @@ export class Neo4jLineageStore implements LineageStore {
 
   async expand(ids: readonly string[], direction: 'UPSTREAM' | 'DOWNSTREAM', at: string | null, limit: number): Promise<Expansion> {
     if (ids.length === 0) return { nodes: [], edges: [] };
-    const [rows] = await this.ex.read(R.expand([ids], direction, at, limit));
+    const [rows] = await this.traverse(R.expand([ids], direction, at, limit));
     return expansionsOf([ids], rows!)[0]!;
   }
 
   async lineageMany(rootIds: readonly string[], options: LineageOptions): Promise<LineageGraphModel[]> {
     if (rootIds.length === 0) return [];
     // One read transaction for the whole walk: one connection, however many roots and levels.
-    return this.ex.readTransaction((run) =>
-      walkLineage(rootIds, options, {
-        nodes: async (ids) => nodesOf(ids, await run(R.nodesByIds(ids))),
-        expand: async (groups, direction, at, limit) => expansionsOf(groups, await run(R.expand(groups, direction, at, limit))),
-      }),
+    return this.traversals.run(() =>
+      this.ex.readTransaction((run) =>
+        walkLineage(rootIds, options, {
+          nodes: async (ids) => nodesOf(ids, await run(R.nodesByIds(ids))),
+          expand: async (groups, direction, at, limit) => expansionsOf(groups, await run(R.expand(groups, direction, at, limit))),
+        }),
+      ),
     );
   }
 
   async targetsNotOn(name: string, minVersion: number, projectId: string | null, page: PageRequest) {
     const skip = offsetOf(page);
-    const [rows] = await this.ex.read(R.targetsNotOn(name, minVersion, projectId, skip, page.first));
+    const [rows] = await this.traverse(R.targetsNotOn(name, minVersion, projectId, skip, page.first));
     return pageFromRow<ReleaseTargetModel>(rows![0], skip);
   }
 
   async targetCountsByDataset(projectId: string | null, page: PageRequest) {
     const skip = offsetOf(page);
-    const [rows] = await this.ex.read(R.targetCountsByDataset(projectId, skip, page.first));
+    const [rows] = await this.traverse(R.targetCountsByDataset(projectId, skip, page.first));
     return pageFromRow<TargetDatasetCount>(rows![0], skip);
   }
 
   async targetsTrainedOnDataBefore(before: string, projectId: string | null, page: PageRequest) {
     const skip = offsetOf(page);
-    const [rows] = await this.ex.read(R.targetsTrainedOnDataBefore(before, projectId, skip, page.first));
+    const [rows] = await this.traverse(R.targetsTrainedOnDataBefore(before, projectId, skip, page.first));
     return pageFromRow<ReleaseTargetModel>(rows![0], skip);
   }
 }
