@@ -112,7 +112,7 @@ export async function seedMlflow(opts: SeedOptions): Promise<SeedResult> {
       experimentId.set(name, r.experiment.experiment_id);
     } catch (e) {
       if (!(e instanceof MlflowHttpError && e.status === 404)) throw e;
-      const project = name.slice(0, name.indexOf('/'));
+      const project = scenario.runs.find((r) => r.experiment === name)!.projectId;
       const r = await call<{ experiment_id: string }>('POST', 'experiments/create', { name, tags: [{ key: 'project', value: project }] });
       experimentId.set(name, r.experiment_id);
       created.experiments++;

@@ -81,6 +81,7 @@ export function describeTrainingConnectorContract(name: string, open: () => Prom
 
     const expectedVersion = (m: Mv): Comparable<ModelVersionModel> => ({
       id: m.id,
+      projectId: m.projectId,
       name: m.name,
       version: m.version,
       createdAt: m.createdAt,
@@ -93,6 +94,7 @@ export function describeTrainingConnectorContract(name: string, open: () => Prom
     });
     const expectedRun = (r: Run): TrainingRunModel => ({
       id: o.runId(r.id),
+      projectId: r.projectId,
       experiment: r.experiment,
       modelName: r.modelName,
       status: r.status,
@@ -200,6 +202,25 @@ export function describeTrainingConnectorContract(name: string, open: () => Prom
       expect((await c.listRuns({ experiment: 'no-such/experiment' }, { first: 10, after: null })).totalCount).toBe(0);
       // Every scenario run has ended.
       expect((await c.listRuns({ status: 'RUNNING' }, { first: 10, after: null })).totalCount).toBe(0);
+    });
+
+    it('limits lists to a project scope: only its versions and runs, counted and paged as such', async () => {
+      const [p1, p2] = [s.projects[1]!.id, s.projects[2]!.id];
+      const versions = newestVersions(s.modelVersions.filter((m) => m.projectId === p1 || m.projectId === p2));
+      const { items, pages } = await walk((p) => c.listModelVersions({ projectIds: [p1, p2] }, p), 40);
+      expect(items.map((m) => m.id)).toEqual(versions.map((m) => m.id));
+      for (const p of pages) expect(p.totalCount).toBe(versions.length);
+      const champs = newestVersions(s.modelVersions.filter((m) => m.projectId === p1 && m.aliases.includes('champion')));
+      expect((await c.listModelVersions({ projectIds: [p1], alias: 'champion' }, { first: 500, after: null })).items.map(normVersion)).toEqual(champs.map(expectedVersion));
+      const runs = newestRuns(s.runs.filter((r) => r.projectId === p1));
+      const first = await c.listRuns({ projectIds: [p1] }, { first: 10, after: null });
+      expect(first.items.map(normRun)).toEqual(runs.slice(0, 10).map(expectedRun));
+      expect(first.totalCount).toBe(runs.length);
+      const otherExp = s.runs.find((r) => r.projectId === p2)!.experiment;
+      expect((await c.listRuns({ projectIds: [p1], experiment: otherExp }, { first: 10, after: null })).totalCount).toBe(0);
+      expect((await c.listModelVersions({ projectIds: [] }, { first: 10, after: null })).totalCount).toBe(0);
+      expect((await c.listRuns({ projectIds: [] }, { first: 10, after: null })).totalCount).toBe(0);
+      expect((await c.listModelVersions({ projectIds: ['no-such-project'] }, { first: 10, after: null })).totalCount).toBe(0);
     });
 
     it('feeds every version oldest change first, and from a watermark only the later changes', async () => {

@@ -3,10 +3,10 @@
  *
  * How MLflow concepts map onto the connector's models (see mlflow/README.md for the seeding):
  * - TrainingRun.id is MLflow's own run id (the platform's stable id); `experiment` is the
- *   experiment's name; `codeVersion` the `mlflow.source.git.commit` tag; `inputs` are the run's
+ *   experiment's name; `projectId` the experiment's `project` tag; `codeVersion` the `mlflow.source.git.commit` tag; `inputs` are the run's
  *   dataset inputs as `name@digest`; `modelName` is the registered model the run produced a
  *   version of (MLflow runs carry no model name of their own).
- * - ModelVersion.id is `name/version`; `derivedFrom` is the `derived_from` version tag;
+ * - ModelVersion.id is `name/version`; `projectId` the registered model's `project` tag; `derivedFrom` is the `derived_from` version tag;
  *   `metrics` are the source run's metrics; `tags` are the user tags (without `derived_from`,
  *   `mlops.*` and MLflow's own `mlflow.*`); `createdAt` is the registration time, or the
  *   `mlops.created_at` tag an import sets because MLflow cannot backdate a registration;
@@ -45,6 +45,8 @@ export const MLFLOW_TAGS = {
   sourceRunId: 'mlops.source_run_id',
 } as const;
 
+/** The tag of an experiment and of a registered model naming its project. */
+const PROJECT_TAG = 'project';
 const CHUNK = 100; // ids per IN (...) filter: well under SQLite's bound-parameter limit
 const MV_PAGE_MAX = 200_000; // MLflow's SEARCH_MODEL_VERSION_MAX_RESULTS_THRESHOLD
 const RUN_PAGE_MAX = 50_000; // SEARCH_MAX_RESULTS_THRESHOLD
@@ -108,7 +110,7 @@ export class MlflowTrainingConnector implements TrainingConnector {
   private readonly timeoutMs: number;
   private readonly http: typeof fetch;
   private readonly experimentCacheMs: number;
-  private experiments: { byId: Map<string, string>; byName: Map<string, string>; at: number } | null = null;
+  private experiments: { byId: Map<string, string>; byName: Map<string, string>; projectOf: Map<string, string>; at: number } | null = null;
 
   constructor(opts: MlflowOptions) {
     this.base = `${opts.url.replace(/\/+$/, '')}/api/2.0/mlflow`;
@@ -159,9 +161,10 @@ export class MlflowTrainingConnector implements TrainingConnector {
     if (!refresh && this.experiments && Date.now() - this.experiments.at < this.experimentCacheMs) return this.experiments;
     const byId = new Map<string, string>();
     const byName = new Map<string, string>();
+    const projectOf = new Map<string, string>();
     let token: string | undefined;
     do {
-      const r = await this.call<{ experiments?: { experiment_id: string; name: string }[]; next_page_token?: string }>('POST', 'experiments/search', {
+      const r = await this.call<{ experiments?: { experiment_id: string; name: string; tags?: KV[] }[]; next_page_token?: string }>('POST', 'experiments/search', {
         max_results: EXP_PAGE_MAX,
         view_type: 'ACTIVE_ONLY',
         ...(token ? { page_token: token } : {}),
@@ -169,10 +172,12 @@ export class MlflowTrainingConnector implements TrainingConnector {
       for (const e of r.experiments ?? []) {
         byId.set(e.experiment_id, e.name);
         byName.set(e.name, e.experiment_id);
+        const project = e.tags?.find((t) => t.key === PROJECT_TAG)?.value;
+        if (project) projectOf.set(e.experiment_id, project);
       }
       token = r.next_page_token || undefined;
     } while (token);
-    this.experiments = { byId, byName, at: Date.now() };
+    this.experiments = { byId, byName, projectOf, at: Date.now() };
     return this.experiments;
   }
 
@@ -213,7 +218,7 @@ export class MlflowTrainingConnector implements TrainingConnector {
 
   // ---------------------------------------------------------------- mapping
 
-  private toRun(r: MlflowRun, experimentName: string, modelName: string): TrainingRunModel {
+  private toRun(r: MlflowRun, experimentName: string, projectId: string | null, modelName: string): TrainingRunModel {
     const tags = new Map((r.data?.tags ?? []).map((t) => [t.key, t.value]));
     const metrics: Record<string, number> = {};
     for (const m of r.data?.metrics ?? []) metrics[m.key] = Number(m.value);
@@ -221,6 +226,7 @@ export class MlflowTrainingConnector implements TrainingConnector {
     for (const p of r.data?.params ?? []) params[p.key] = p.value;
     return {
       id: r.info.run_id,
+      projectId,
       experiment: experimentName,
       modelName,
       status: status(r.info.status),
@@ -234,13 +240,14 @@ export class MlflowTrainingConnector implements TrainingConnector {
     };
   }
 
-  private toVersion(v: MlflowModelVersion, runMetrics: Record<string, number> | null): ModelVersionModel {
+  private toVersion(v: MlflowModelVersion, projectId: string | null, runMetrics: Record<string, number> | null): ModelVersionModel {
     const all = new Map((v.tags ?? []).map((t) => [t.key, t.value]));
     const tags: Record<string, string> = {};
     for (const [k, val] of all) if (k !== MLFLOW_TAGS.derivedFrom && !k.startsWith('mlops.') && !k.startsWith('mlflow.')) tags[k] = val;
     const imported = all.get(MLFLOW_TAGS.createdAt);
     return {
       id: `${v.name}/${v.version}`,
+      projectId,
       name: v.name,
       version: Number(v.version),
       createdAt: imported && !Number.isNaN(Date.parse(imported)) ? new Date(imported).toISOString() : iso(v.creation_timestamp),
@@ -292,27 +299,31 @@ export class MlflowTrainingConnector implements TrainingConnector {
       if (v.run_id && !modelOf.has(v.run_id)) modelOf.set(v.run_id, v.name);
     }
     const out = new Map<string, TrainingRunModel>();
-    for (const [id, r] of raw) out.set(id, this.toRun(r, exps.byId.get(r.info.experiment_id) ?? '', modelOf.get(id) ?? ''));
+    for (const [id, r] of raw) out.set(id, this.toRun(r, exps.byId.get(r.info.experiment_id) ?? '', exps.projectOf.get(r.info.experiment_id) ?? null, modelOf.get(id) ?? ''));
     return out;
   }
 
   /**
-   * Aliases per model name and version. `model-versions/search` does not return aliases;
-   * `registered-models/search` does, for up to 1,000 models a page.
+   * Aliases per version id and the project of each registered model (its `project` tag).
+   * `model-versions/search` does not return aliases; `registered-models/search` does, for up to
+   * 1,000 models a page. `names` null: every registered model.
    */
-  private async aliasesOf(names: readonly string[] | null): Promise<Map<string, string[]>> {
-    const out = new Map<string, string[]>();
+  private async registryOf(names: readonly string[] | null): Promise<{ aliases: Map<string, string[]>; projectOf: Map<string, string> }> {
+    const aliases = new Map<string, string[]>();
+    const projectOf = new Map<string, string>();
     const collect = async (filter: string) => {
       let token: string | undefined;
       do {
         const q = new URLSearchParams({ max_results: '1000' });
         if (filter) q.set('filter', filter);
         if (token) q.set('page_token', token);
-        const r = await this.call<{ registered_models?: { name: string; aliases?: { alias: string; version: string }[] }[]; next_page_token?: string }>('GET', 'registered-models/search', q);
+        const r = await this.call<{ registered_models?: { name: string; tags?: KV[]; aliases?: { alias: string; version: string }[] }[]; next_page_token?: string }>('GET', 'registered-models/search', q);
         for (const m of r.registered_models ?? []) {
+          const project = m.tags?.find((t) => t.key === PROJECT_TAG)?.value;
+          if (project) projectOf.set(m.name, project);
           for (const a of m.aliases ?? []) {
             const id = `${m.name}/${a.version}`;
-            out.set(id, [...(out.get(id) ?? []), a.alias]);
+            aliases.set(id, [...(aliases.get(id) ?? []), a.alias]);
           }
         }
         token = r.next_page_token || undefined;
@@ -320,22 +331,22 @@ export class MlflowTrainingConnector implements TrainingConnector {
     };
     if (names === null) await collect('');
     else for (const chunk of chunks([...new Set(names)].filter(safe), CHUNK)) await collect(`name IN (${quote(chunk)})`);
-    return out;
+    return { aliases, projectOf };
   }
 
   /** Attaches aliases and the source runs' metrics (two batched searches). */
   private async enrich(versions: readonly MlflowModelVersion[]): Promise<ModelVersionModel[]> {
     if (versions.length === 0) return [];
     const runIds = versions.map((v) => v.run_id).filter((r): r is string => !!r);
-    const [runs, aliases] = await Promise.all([
+    const [runs, registry] = await Promise.all([
       runIds.length ? this.rawRuns(runIds) : Promise.resolve(new Map<string, MlflowRun>()),
-      this.aliasesOf(versions.map((v) => v.name)),
+      this.registryOf(versions.map((v) => v.name)),
     ]);
     return versions.map((v) => {
       const r = v.run_id ? runs.get(v.run_id) : undefined;
       const metrics: Record<string, number> = {};
       for (const m of r?.data?.metrics ?? []) metrics[m.key] = Number(m.value);
-      return this.toVersion({ ...v, aliases: aliases.get(`${v.name}/${v.version}`) ?? [] }, r ? metrics : null);
+      return this.toVersion({ ...v, aliases: registry.aliases.get(`${v.name}/${v.version}`) ?? [] }, registry.projectOf.get(v.name) ?? null, r ? metrics : null);
     });
   }
 
@@ -375,16 +386,18 @@ export class MlflowTrainingConnector implements TrainingConnector {
     }
     const where = clauses.join(' AND ');
     const order = ['creation_timestamp DESC', 'name ASC', 'version_number DESC'];
-    if (filter.alias) {
-      // MLflow cannot search versions by alias: the registered models list their aliases.
-      const carrying = [...(await this.aliasesOf(filter.name ? [filter.name] : null))].filter(([, as]) => as.includes(filter.alias!)).map(([id]) => id);
-      const wanted = new Set(carrying);
-      const names = [...new Set(carrying.map((id) => id.slice(0, id.lastIndexOf('/'))))];
-      const rows: MlflowModelVersion[] = [];
-      for (const chunk of chunks(names, CHUNK)) {
-        rows.push(...(await this.allVersions([`name IN (${quote(chunk)})`, ...clauses.slice(filter.name ? 1 : 0)].join(' AND '), order)));
-      }
-      const slice = pageOf(rows.filter((v) => wanted.has(`${v.name}/${v.version}`)).sort((a, b) => Number(b.creation_timestamp) - Number(a.creation_timestamp) || a.name.localeCompare(b.name) || Number(b.version) - Number(a.version)), page);
+    if (filter.alias || filter.projectIds != null) {
+      // MLflow cannot search versions by alias or by their model's tag: the registered models
+      // list both; the (small) version rows are scanned and kept when they qualify.
+      if (filter.projectIds?.length === 0) return pageOf([], page);
+      const [rows, registry] = await Promise.all([this.allVersions(where, order), this.registryOf(filter.name ? [filter.name] : null)]);
+      const scope = filter.projectIds == null ? null : new Set(filter.projectIds);
+      const kept = rows.filter((v) => {
+        if (filter.alias && !(registry.aliases.get(`${v.name}/${v.version}`) ?? []).includes(filter.alias)) return false;
+        const project = registry.projectOf.get(v.name);
+        return scope === null || (project !== undefined && scope.has(project));
+      });
+      const slice = pageOf(kept, page);
       return { ...slice, items: await this.enrich(slice.items) };
     }
     return this.pushedDownPage(where, order, page);
@@ -438,6 +451,12 @@ export class MlflowTrainingConnector implements TrainingConnector {
       const id = exps.byName.get(filter.experiment);
       if (!id) return empty;
       experimentIds = [id];
+    }
+    if (filter.projectIds != null) {
+      // A run's project is its experiment's `project` tag: the scope narrows the experiments searched.
+      const scope = new Set(filter.projectIds);
+      experimentIds = experimentIds.filter((id) => scope.has(exps.projectOf.get(id) ?? ''));
+      if (experimentIds.length === 0) return empty;
     }
     const clauses: string[] = [];
     // MLflow has five run states and no IN on status: the two folded into one are ruled out by AND.
