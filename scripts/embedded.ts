@@ -11,7 +11,7 @@ import type { Scenario } from '@mlops/kit/scenario';
 import { BuiltinCatalogConnector } from '@mlops/connectors/catalog';
 import { BuiltinInferenceConnector } from '@mlops/connectors/inference';
 import { BuiltinMonitoringConnector } from '@mlops/connectors/monitoring';
-import { BuiltinTrainingConnector } from '@mlops/connectors/training';
+import { BuiltinTrainingConnector, type TrainingConnector } from '@mlops/connectors/training';
 import { startGateway, type RunningGateway } from '@mlops/gateway';
 import { catalog } from '@mlops/subgraph-catalog';
 import { inference } from '@mlops/subgraph-inference';
@@ -46,6 +46,11 @@ export interface EmbeddedOptions {
   allowPrivateWebhooks?: boolean;
   /** Neo4j query timeout (default 5 s). */
   neo4jQueryTimeoutMs?: number;
+  /**
+   * A real training platform's connector (MLflow seeded with the same scenario slice) in place of
+   * the built-in registry; the other platforms stay built-in over the same scenario.
+   */
+  training?: TrainingConnector;
 }
 
 export interface Embedded {
@@ -53,7 +58,7 @@ export interface Embedded {
   gateway: RunningGateway;
   subgraphs: Record<SubgraphName, Listening>;
   connectors: {
-    training: Instrumented<BuiltinTrainingConnector>;
+    training: Instrumented<TrainingConnector>;
     catalog: Instrumented<BuiltinCatalogConnector>;
     inference: Instrumented<BuiltinInferenceConnector>;
     monitoring: Instrumented<BuiltinMonitoringConnector>;
@@ -82,7 +87,7 @@ export async function startEmbedded(opts: EmbeddedOptions = {}): Promise<Embedde
       )
     : new MemoryLineageStore();
   const connectors = {
-    training: instrument(new BuiltinTrainingConnector(scenario)),
+    training: instrument<TrainingConnector>(opts.training ?? new BuiltinTrainingConnector(scenario)),
     catalog: instrument(new BuiltinCatalogConnector(scenario)),
     inference: instrument(new BuiltinInferenceConnector(scenario)),
     monitoring: instrument(new BuiltinMonitoringConnector(scenario)),

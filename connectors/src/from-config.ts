@@ -1,8 +1,8 @@
 /**
  * Builds each platform's connector from the configuration: the built-in simulated plant in
  * this process, or, when `platforms.<name>.url` is set, the hosted one over RPC (production
- * mode, where the supervisor hosts the built-in platforms once for every process). The real
- * platforms' connectors plug in here by `platforms.<name>.connector`.
+ * mode, where the supervisor hosts the built-in platforms once for every process), or a real
+ * platform by `platforms.<name>.connector` (`mlflow` for training).
  */
 import { getScenario } from '@mlops/kit';
 import type { Config } from '@mlops/kit/config';
@@ -10,7 +10,7 @@ import { BuiltinCatalogConnector, type CatalogConnector } from './catalog/index.
 import { BuiltinInferenceConnector, type InferenceConnector } from './inference/index.ts';
 import { BuiltinMonitoringConnector, type MonitoringConnector } from './monitoring/index.ts';
 import { remoteConnector } from './remote/index.ts';
-import { BuiltinTrainingConnector, type TrainingConnector } from './training/index.ts';
+import { BuiltinTrainingConnector, MlflowTrainingConnector, type TrainingConnector } from './training/index.ts';
 
 export interface PlatformConnectors {
   training: TrainingConnector;
@@ -30,6 +30,11 @@ const BUILTIN: { [K in PlatformName]: new (s: ReturnType<typeof getScenario>) =>
 /** The connector of one platform as the configuration says. */
 export function connectorFor<K extends PlatformName>(config: Config, name: K): PlatformConnectors[K] {
   const p = config.platforms[name];
+  if (p.connector === 'mlflow') {
+    if (name !== 'training' || !p.url) throw new Error(`platforms.${name}.connector: mlflow is a training connector and needs platforms.${name}.url`);
+    const c: TrainingConnector = new MlflowTrainingConnector({ url: p.url, token: p.token, username: p.username, password: p.password, timeoutMs: p.timeoutMs });
+    return c as PlatformConnectors[K];
+  }
   if (p.url) {
     if (!config.internal.key) throw new Error(`platforms.${name}.url is set but internal.key is not: the hosted platforms require it`);
     return remoteConnector<PlatformConnectors[K]>(name, p.url, config.internal.key, p.timeoutMs);

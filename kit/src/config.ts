@@ -34,8 +34,12 @@ export const SUBGRAPH_NAMES: readonly ServiceName[] = SUBGRAPHS;
 /** Where a platform connector reaches its platform and with which credentials. */
 const platform = z
   .object({
-    /** `builtin`: the simulated plant (in process in the demo; `url` reaches the one the supervisor hosts). */
-    connector: z.enum(['builtin']).default('builtin'),
+    /**
+     * `builtin`: the simulated plant (in process in the demo; `url` reaches the one the supervisor
+     * hosts). `mlflow` (training only): an MLflow 3 tracking server + registry at `url`, with
+     * `token` (bearer) or `username`/`password` (basic auth) when it requires them.
+     */
+    connector: z.enum(['builtin', 'mlflow']).default('builtin'),
     url: httpUrl.optional(),
     token: z.string().min(1).optional(),
     username: z.string().min(1).optional(),
@@ -43,7 +47,11 @@ const platform = z
     timeoutMs: ms(10_000, 120_000),
   })
   .strict()
-  .prefault({});
+  .prefault({})
+  .superRefine((p, ctx) => {
+    if (p.connector === 'mlflow' && !p.url) ctx.addIssue({ code: 'custom', path: ['url'], message: 'the mlflow connector needs the MLflow server URL' });
+    if (p.password && !p.username) ctx.addIssue({ code: 'custom', path: ['username'], message: 'a password needs a username' });
+  });
 
 const subgraph = (p: number) =>
   z
@@ -103,9 +111,9 @@ export const ConfigSchema = z
     platforms: z
       .object({
         training: platform,
-        catalog: platform,
-        inference: platform,
-        monitoring: platform,
+        catalog: platform.refine((p) => p.connector === 'builtin', { path: ['connector'], message: 'only training has a real connector yet (mlflow)' }),
+        inference: platform.refine((p) => p.connector === 'builtin', { path: ['connector'], message: 'only training has a real connector yet (mlflow)' }),
+        monitoring: platform.refine((p) => p.connector === 'builtin', { path: ['connector'], message: 'only training has a real connector yet (mlflow)' }),
         /** Where the supervisor hosts the built-in platforms in production mode. */
         host: z.object({ host: z.string().default('127.0.0.1'), port: portNo.default(4010) }).strict().prefault({}),
       })
@@ -173,6 +181,9 @@ export const ENV_OVERRIDES: Record<string, string> = {
   INFERENCE_PLATFORM: 'platforms.inference.connector',
   MONITORING_PLATFORM: 'platforms.monitoring.connector',
   TRAINING_PLATFORM_URL: 'platforms.training.url',
+  TRAINING_PLATFORM_TOKEN: 'platforms.training.token',
+  TRAINING_PLATFORM_USERNAME: 'platforms.training.username',
+  TRAINING_PLATFORM_PASSWORD: 'platforms.training.password',
   CATALOG_PLATFORM_URL: 'platforms.catalog.url',
   INFERENCE_PLATFORM_URL: 'platforms.inference.url',
   MONITORING_PLATFORM_URL: 'platforms.monitoring.url',

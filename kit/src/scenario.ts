@@ -406,7 +406,8 @@ function generate(opts: Required<ScenarioOptions>): Scenario {
         projectId: spec.id,
         targetId: null,
         createdAt: run.endTime,
-        aliases: i === 2 ? ['latest'] : [],
+        // Not 'latest': MLflow reserves that alias (models:/name@latest is always the newest version).
+        aliases: i === 2 ? ['stable'] : [],
         tags: { role: 'base', project: spec.id },
         metrics: run.metrics,
         derivedFrom: null,
