@@ -18,11 +18,18 @@ import type { DocumentNode, FragmentDefinitionNode, GraphQLField, GraphQLNamedTy
 // predicates check `instanceof`, so use that same build (an ESM import is another realm under vitest).
 const { getNamedType, getNullableType, isListType, isObjectType, isInterfaceType, isUnionType, Kind, valueFromASTUntyped } = createRequire(import.meta.url)('graphql') as typeof import('graphql');
 
-/** Relative weights of the fields that start a graph traversal or a platform fan-out. */
+/**
+ * Weights of the fields that start a graph traversal or a platform fan-out, calibrated so one
+ * cost unit is roughly the same work everywhere (about 1/60 ms of one core on the dev machine,
+ * measured alone with test/bench/availability.ts's shapes: the flagship page of 100 costs
+ * ≈ 5,800 and takes ≈ 90 ms; one reusedBy(limit: 200) ≈ 17 ms; one lineage(depth: 6,
+ * maxNodes: 2,000) ≈ 250 ms; one deprecationImpact(limit: 5,000) of a fleet base ≈ 300 ms).
+ * The default limit of 200,000 is then about 3 s of work per request.
+ */
 export const FIELD_WEIGHTS: Record<string, number> = {
-  reusedBy: 40,
-  usedBy: 40,
-  lineage: 60,
+  reusedBy: 400,
+  usedBy: 400,
+  lineage: 550,
   deprecationImpact: 200,
   impact: 200,
   trainedOn: 10,
