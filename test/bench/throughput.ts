@@ -895,6 +895,7 @@ try {
   exitCode = 1;
 } finally {
   await stopEverything();
-  if (PROFILE_SECONDS <= 0) rmSync(CONTROL, { recursive: true, force: true });
+  // The .cpuprofile files stay (their path is printed); nothing else of a run does.
+  if (PROFILE_SECONDS <= 0 || exitCode === 1) rmSync(CONTROL, { recursive: true, force: true });
 }
 process.exit(exitCode);
