@@ -114,8 +114,6 @@ export const ConfigSchema = z
         catalog: platform.refine((p) => p.connector === 'builtin', { path: ['connector'], message: 'only training has a real connector yet (mlflow)' }),
         inference: platform.refine((p) => p.connector === 'builtin', { path: ['connector'], message: 'only training has a real connector yet (mlflow)' }),
         monitoring: platform.refine((p) => p.connector === 'builtin', { path: ['connector'], message: 'only training has a real connector yet (mlflow)' }),
-        /** Where the supervisor hosts the built-in platforms in production mode. */
-        host: z.object({ host: z.string().default('127.0.0.1'), port: portNo.default(4010) }).strict().prefault({}),
       })
       .strict()
       .prefault({}),

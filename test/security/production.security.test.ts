@@ -39,7 +39,6 @@ subgraphs:
   inference: { port: 0 }
   monitoring: { port: 0 }
   lineage: { port: 0 }
-platforms: { host: { port: 0 } }
 neo4j: { uri: ${JSON.stringify(n.uri)}, user: ${JSON.stringify(n.user)} }
 lineage: { syncIntervalMs: 0 }
 ${extra}`,
@@ -74,7 +73,7 @@ async function serve(file: string): Promise<Served> {
     await new Promise((r) => setTimeout(r, 250));
   }
   const urls: Record<string, string> = {};
-  for (const m of out.matchAll(/^ {2}(gateway|training subgraph|catalog subgraph|inference subgraph|monitoring subgraph|lineage subgraph|built-in platforms)\s+(\S+)$/gm)) {
+  for (const m of out.matchAll(/^ {2}(gateway|training subgraph|catalog subgraph|inference subgraph|monitoring subgraph|lineage subgraph)\s+(\S+)$/gm)) {
     urls[m[1]!.split(' ')[0]!] = m[2]!;
   }
   return { child, urls };
@@ -184,7 +183,7 @@ describe('production mode (one process per service, real Neo4j)', () => {
     const wrong = await signCaller(randomBytes(32).toString('hex'), { sub: 'x', name: 'x', roles: { '*': 'admin' }, anonymous: false });
     for (const name of ['training', 'catalog', 'inference', 'monitoring', 'lineage']) {
       const url = served.urls[name]!;
-      for (const headers of [{}, bearer(user), { [CALLER_HEADER]: wrong }]) {
+      for (const headers of [{}, bearer(user), { [CALLER_HEADER]: wrong }] as Record<string, string>[]) {
         for (const query of ['{ _service { sdl } }', '{ _entities(representations: [{ __typename: "ModelVersion", id: "x" }]) { __typename } }']) {
           const res = await post({ query }, headers, url);
           expect(res.status, `${name} ${JSON.stringify(headers).slice(0, 20)}`).toBe(401);
@@ -197,9 +196,12 @@ describe('production mode (one process per service, real Neo4j)', () => {
     expect(ok.status).toBe(200);
   });
 
-  it('the hosted platforms answer only the internal key', async () => {
-    const res = await fetch(`${served.urls['built-in']!}/rpc/inference/deploy`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ args: [{}] }) });
+  it('the serving platform lent to the lineage process answers only the internal key', async () => {
+    const base = served.urls.inference!.replace(/\/graphql$/, '');
+    const res = await fetch(`${base}/rpc/inference/deploy`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ args: [{}] }) });
     expect(res.status).toBe(401);
+    const wrong = await fetch(`${base}/rpc/inference/deploy`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-mlops-internal-key': 'guess' }, body: JSON.stringify({ args: [{}] }) });
+    expect(wrong.status).toBe(401);
   });
 
   it('/events: unauthenticated, viewer, and half-invalid batches are rejected with nothing written', async () => {
