@@ -21,7 +21,7 @@ export const lineage = defineSubgraph<LineageBackend, Context>({
     app.post(
       '/api/v1/lineage',
       express.raw({ type: () => true, limit: 8 * MAX_BODY_BYTES }),
-      async (req, res) => {
+      async (req: express.Request, res: express.Response) => {
         const raw = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
         const denied = ingest ? await ingest.check(req.headers, raw) : { status: 401 as const, message: 'pushing events is not configured' };
         if (denied) {
