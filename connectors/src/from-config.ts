@@ -2,11 +2,12 @@
  * Builds each platform's connector from the configuration: the built-in simulated plant in
  * this process, or, when `platforms.<name>.url` is set, the hosted one over RPC (production
  * mode, where the supervisor hosts the built-in platforms once for every process), or a real
- * platform by `platforms.<name>.connector` (`mlflow` for training).
+ * platform by `platforms.<name>.connector` (`mlflow` for training; `openlineage` for the catalog,
+ * reading what the lineage subgraph's OpenLineage intake stored in the lineage graph's Neo4j).
  */
 import { getScenario } from '@mlops/kit';
 import type { Config } from '@mlops/kit/config';
-import { BuiltinCatalogConnector, type CatalogConnector } from './catalog/index.ts';
+import { BuiltinCatalogConnector, OpenLineageCatalogConnector, type CatalogConnector } from './catalog/index.ts';
 import { BuiltinInferenceConnector, type InferenceConnector } from './inference/index.ts';
 import { BuiltinMonitoringConnector, type MonitoringConnector } from './monitoring/index.ts';
 import { remoteConnector } from './remote/index.ts';
@@ -33,6 +34,12 @@ export function connectorFor<K extends PlatformName>(config: Config, name: K): P
   if (p.connector === 'mlflow') {
     if (name !== 'training' || !p.url) throw new Error(`platforms.${name}.connector: mlflow is a training connector and needs platforms.${name}.url`);
     const c: TrainingConnector = new MlflowTrainingConnector({ url: p.url, token: p.token, username: p.username, password: p.password, timeoutMs: p.timeoutMs });
+    return c as PlatformConnectors[K];
+  }
+  if (p.connector === 'openlineage') {
+    const n = config.neo4j;
+    if (name !== 'catalog' || !n.uri) throw new Error(`platforms.${name}.connector: openlineage is a catalog connector and needs neo4j.uri`);
+    const c: CatalogConnector = new OpenLineageCatalogConnector({ uri: n.uri, user: n.user, password: n.password, database: n.database, queryTimeoutMs: n.queryTimeoutMs });
     return c as PlatformConnectors[K];
   }
   if (p.url) {

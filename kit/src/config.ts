@@ -38,8 +38,10 @@ const platform = z
      * `builtin`: the simulated plant (in process in the demo; `url` reaches the one the supervisor
      * hosts). `mlflow` (training only): an MLflow 3 tracking server + registry at `url`, with
      * `token` (bearer) or `username`/`password` (basic auth) when it requires them.
+     * `openlineage` (catalog only): what the lineage subgraph's OpenLineage intake
+     * (`POST /api/v1/lineage`) stored in the lineage graph's Neo4j (`neo4j.*`), read-only.
      */
-    connector: z.enum(['builtin', 'mlflow']).default('builtin'),
+    connector: z.enum(['builtin', 'mlflow', 'openlineage']).default('builtin'),
     url: httpUrl.optional(),
     token: z.string().min(1).optional(),
     username: z.string().min(1).optional(),
@@ -110,8 +112,8 @@ export const ConfigSchema = z
       .prefault({}),
     platforms: z
       .object({
-        training: platform,
-        catalog: platform.refine((p) => p.connector === 'builtin', { path: ['connector'], message: 'only training has a real connector yet (mlflow)' }),
+        training: platform.refine((p) => p.connector !== 'openlineage', { path: ['connector'], message: 'openlineage is a catalog connector' }),
+        catalog: platform.refine((p) => p.connector === 'builtin' || p.connector === 'openlineage', { path: ['connector'], message: 'the catalog connectors are builtin and openlineage' }),
         inference: platform.refine((p) => p.connector === 'builtin', { path: ['connector'], message: 'only training has a real connector yet (mlflow)' }),
         monitoring: platform.refine((p) => p.connector === 'builtin', { path: ['connector'], message: 'only training has a real connector yet (mlflow)' }),
       })
@@ -260,6 +262,9 @@ export function readConfig(opts: LoadOptions = {}): { config: Config; file: stri
   }
   if (problems.length) throw new ConfigError(problems);
   const config = result.data!;
+  if (config.platforms.catalog.connector === 'openlineage' && !config.neo4j.uri) {
+    problems.push('platforms.catalog.connector: openlineage reads the lineage graph\'s Neo4j; set neo4j.uri');
+  }
   problems.push(...productionProblems(config));
   if (problems.length) throw new ConfigError(problems);
   return { config, file };

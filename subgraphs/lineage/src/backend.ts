@@ -4,6 +4,7 @@
  */
 import type { AuthConfig, Logger } from '@mlops/kit';
 import { createIngestAuth } from './ingest-auth.ts';
+import { neo4jOpenLineageSink } from './openlineage/intake.ts';
 import type { LineageBackend } from './context.ts';
 import { MemoryReleaseStore } from './releases/memory-store.ts';
 import { Neo4jReleaseStore } from './releases/neo4j-store.ts';
@@ -50,5 +51,6 @@ export function createLineageBackend(o: BackendOptions): LineageBackend & { webh
     releases: new ReleaseService(o.store, releaseStore, o.platforms, webhooks, o.logger, { allowPrivateWebhooks: o.allowPrivateWebhooks ?? false }),
     webhooks,
     ingest: createIngestAuth({ auth: o.auth, ingestSecret: o.ingestSecret }),
+    ...(o.rawStore instanceof Neo4jLineageStore ? { openlineage: neo4jOpenLineageSink(o.rawStore.ex) } : {}),
   };
 }

@@ -3,6 +3,7 @@ import type DataLoader from 'dataloader';
 import type express from 'express';
 import { loader, type Identity } from '@mlops/kit';
 import type { IngestAuth } from './ingest-auth.ts';
+import type { OpenLineageSink } from './openlineage/intake.ts';
 import type { ReleaseService } from './releases/service.ts';
 import type { ReleaseDoc } from './releases/types.ts';
 import type {
@@ -23,6 +24,8 @@ export interface LineageBackend {
   releases: ReleaseService;
   /** Who may push to /events (absent: nobody). */
   ingest?: IngestAuth;
+  /** Where POST /api/v1/lineage writes (the graph's Neo4j; absent on the in-memory graph). */
+  openlineage?: OpenLineageSink;
 }
 
 /**
