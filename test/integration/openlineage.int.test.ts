@@ -1,6 +1,6 @@
 /**
  * The OpenLineage intake and the catalog over it, on the real Neo4j (global setup) and the real
- * openlineage-python client: the 60-target slice is sent as RunEvents to the lineage subgraph's
+ * openlineage-python client: a 20-target slice is sent as RunEvents to the lineage subgraph's
  * `POST /api/v1/lineage`, then the CatalogConnector contract runs against the `openlineage`
  * connector reading that store (the built-in catalog runs the same suite in
  * connectors/src/catalog/builtin.contract.test.ts). Bad input: rejected events are named by
@@ -15,6 +15,8 @@ import { startStack, type Stack } from '../helpers/start-stack.ts';
 import { token } from '../helpers/tokens.ts';
 import neo4j from 'neo4j-driver';
 
+/** Small enough to seed in CI quickly (every project keeps several machines and a derived-from chain). */
+const TARGETS = 20;
 const INGEST_SECRET = 'openlineage-test-ingest-secret-0123456789';
 let stack: Stack | undefined;
 let base = '';
@@ -23,7 +25,7 @@ const log = (l: string) => process.stderr.write(`${l}\n`);
 async function ensureStack(): Promise<string> {
   if (!stack) {
     const c = inject('neo4j');
-    stack = await startStack({ targets: 60, neo4j: { uri: c.uri, user: c.user, password: c.password }, syncIntervalMs: 0, ingestSecret: INGEST_SECRET });
+    stack = await startStack({ targets: TARGETS, neo4j: { uri: c.uri, user: c.user, password: c.password }, syncIntervalMs: 0, ingestSecret: INGEST_SECRET });
     base = stack.subgraphs.lineage.url.replace(/\/graphql$/, '');
   }
   return base;
@@ -62,11 +64,11 @@ describeCatalogConnectorContract(
     const url = await ensureStack();
     await wipeOpenLineage();
     const writer = await token('openlineage-seed', { '*': 'platform-writer' });
-    const first = await seedOpenLineage({ url, targets: 60, token: writer });
+    const first = await seedOpenLineage({ url, targets: TARGETS, token: writer });
     log(`[test] openlineage-python: install ${first.installSeconds.toFixed(1)} s, sent ${first.sent} RunEvents in ${first.sendSeconds} s`);
     const before = await olCounts();
     // Seeding again sends the same events: the store does not change.
-    const again = await seedOpenLineage({ url, targets: 60, token: writer });
+    const again = await seedOpenLineage({ url, targets: TARGETS, token: writer });
     log(`[test] seeded again in ${again.sendSeconds} s`);
     expect(await olCounts()).toEqual(before);
     const c = inject('neo4j');
