@@ -8,7 +8,7 @@ import { randomBytes } from 'node:crypto';
 import { createLogger, DEV_AUTH, getScenario, instrument, type AuthConfig, type Instrumented, type Logger } from '@mlops/kit';
 import type { Listening } from '@mlops/kit/server';
 import type { Scenario } from '@mlops/kit/scenario';
-import { BuiltinCatalogConnector } from '@mlops/connectors/catalog';
+import { BuiltinCatalogConnector, type CatalogConnector } from '@mlops/connectors/catalog';
 import { BuiltinInferenceConnector } from '@mlops/connectors/inference';
 import { BuiltinMonitoringConnector } from '@mlops/connectors/monitoring';
 import { BuiltinTrainingConnector, type TrainingConnector } from '@mlops/connectors/training';
@@ -51,6 +51,8 @@ export interface EmbeddedOptions {
    * the built-in registry; the other platforms stay built-in over the same scenario.
    */
   training?: TrainingConnector;
+  /** A real catalog's connector (the OpenLineage intake's store) in place of the built-in one. */
+  catalog?: CatalogConnector;
 }
 
 export interface Embedded {
@@ -59,7 +61,7 @@ export interface Embedded {
   subgraphs: Record<SubgraphName, Listening>;
   connectors: {
     training: Instrumented<TrainingConnector>;
-    catalog: Instrumented<BuiltinCatalogConnector>;
+    catalog: Instrumented<CatalogConnector>;
     inference: Instrumented<BuiltinInferenceConnector>;
     monitoring: Instrumented<BuiltinMonitoringConnector>;
     lineage: Instrumented<LineageStore>;
@@ -88,7 +90,7 @@ export async function startEmbedded(opts: EmbeddedOptions = {}): Promise<Embedde
     : new MemoryLineageStore();
   const connectors = {
     training: instrument<TrainingConnector>(opts.training ?? new BuiltinTrainingConnector(scenario)),
-    catalog: instrument(new BuiltinCatalogConnector(scenario)),
+    catalog: instrument<CatalogConnector>(opts.catalog ?? new BuiltinCatalogConnector(scenario)),
     inference: instrument(new BuiltinInferenceConnector(scenario)),
     monitoring: instrument(new BuiltinMonitoringConnector(scenario)),
     lineage: instrument(store),

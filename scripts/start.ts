@@ -9,10 +9,15 @@
  * A deployment uses `npm run serve` (scripts/serve.ts) instead.
  */
 import { spawnSync } from 'node:child_process';
-import { createLogger, DEV_AUTH } from '@mlops/kit';
+import { OpenLineageCatalogConnector, type CatalogConnector } from '@mlops/connectors/catalog';
+import { MlflowTrainingConnector, type TrainingConnector } from '@mlops/connectors/training';
+import { createLogger, DEV_AUTH, issueToken } from '@mlops/kit';
 import { anonymousRole, authConfigOf, DEV_SECRETS, loadConfig } from '@mlops/kit/config';
 import { parseEnv, port, z } from '@mlops/kit/env';
 import { ensureUiBuild, startUi, type RunningUi } from '../ui/launcher.ts';
+import { startLocalMlflow } from '../mlflow/local-server.mjs';
+import { seedMlflow } from '../mlflow/seed.ts';
+import { seedOpenLineage } from '../openlineage/seed.ts';
 import { startEmbedded } from './embedded.ts';
 
 const config = loadConfig(undefined, { defaults: { mode: 'demo' } });
@@ -23,6 +28,9 @@ const env = parseEnv(
     LINEAGE_STORE: z.enum(['auto', 'neo4j', 'memory']).default('auto'),
     UI: z.enum(['on', 'off']).default('on'),
     UI_PORT: port(3000),
+    // real: start a local MLflow and seed it, and feed the catalog through the OpenLineage intake
+    // with the real openlineage-python client (a 60-machine slice unless SCENARIO_TARGETS says).
+    PLATFORMS: z.enum(['builtin', 'real']).default('builtin'),
   }),
 );
 const logger = createLogger('start', config.log.level);
@@ -56,8 +64,23 @@ async function lineageDatabase(): Promise<{ neo4j: { uri: string; user: string; 
 
 const db = await lineageDatabase();
 const host = config.gateway.host;
+const real = env.PLATFORMS === 'real';
+if (real && !db.neo4j) throw new Error('PLATFORMS=real needs Neo4j (the OpenLineage intake stores its events there): set NEO4J_URI or install java and mvn');
+const targets = real && !process.env.SCENARIO_TARGETS ? 60 : config.scenario.targets;
+let mlflow: { url: string; stop: () => Promise<void> } | null = null;
+let training: TrainingConnector | undefined;
+let catalog: CatalogConnector | undefined;
+if (real) {
+  logger.info('PLATFORMS=real: starting a local MLflow 3.17.2 (first run installs its venv) and seeding it…');
+  mlflow = await startLocalMlflow({ log: (l: string) => logger.debug(l) });
+  await seedMlflow({ url: mlflow!.url, targets });
+  training = new MlflowTrainingConnector({ url: mlflow!.url });
+  catalog = new OpenLineageCatalogConnector({ ...db.neo4j!, database: db.neo4j!.database ?? 'neo4j' });
+}
 const system = await startEmbedded({
-  targets: config.scenario.targets,
+  ...(training ? { training } : {}),
+  ...(catalog ? { catalog } : {}),
+  targets,
   seed: config.scenario.seed,
   host,
   basePort: env.BASE_PORT,
@@ -80,6 +103,13 @@ const system = await startEmbedded({
     rateLimitPerMinute: config.mode === 'demo' ? 0 : config.gateway.rateLimitPerMinute,
   },
 });
+
+if (real) {
+  // The catalog learns the slice's datasets from OpenLineage RunEvents, as from any producer.
+  const writer = auth.secret ? await issueToken({ issuer: auth.issuer, audience: auth.audience, secret: auth.secret }, { sub: 'openlineage-seed', roles: { '*': 'platform-writer' } }, 3600) : undefined;
+  const sent = await seedOpenLineage({ url: `http://${host}:${system.subgraphs.lineage.port}`, targets, ...(writer ? { token: writer } : {}) });
+  logger.info({ events: sent.sent }, 'OpenLineage events sent to the catalog intake');
+}
 
 let ui: RunningUi | null = null;
 if (env.UI === 'on') {
@@ -105,6 +135,7 @@ const stop = async () => {
   stopping = true;
   await ui?.stop();
   await system.stop();
+  await mlflow?.stop();
   await db.stop();
   process.exit(0);
 };
@@ -125,7 +156,8 @@ process.stdout.write(
     `  GraphQL    ${system.gateway.url}`,
     `  GraphiQL   ${base}:${system.gateway.port}/graphiql`,
     ...Object.entries(system.subgraphs).map(([name, l]) => `  ${name.padEnd(10)} ${l.url}`),
-    `  lineage graph: ${db.neo4j ? `Neo4j at ${db.neo4j.uri}` : 'in memory'}; push events to ${base}:${system.subgraphs.lineage.port}/events`,
+    `  lineage graph: ${db.neo4j ? `Neo4j at ${db.neo4j.uri}` : 'in memory'}; push events to ${base}:${system.subgraphs.lineage.port}/events, OpenLineage to ${base}:${system.subgraphs.lineage.port}/api/v1/lineage`,
+    ...(mlflow ? [`  training platform: MLflow at ${mlflow.url} (seeded with ${targets} machines); catalog: the OpenLineage intake`] : []),
     'Press Ctrl-C to stop.',
     '',
   ].join('\n'),

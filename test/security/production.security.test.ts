@@ -133,7 +133,7 @@ describe('production mode (one process per service, real Neo4j)', () => {
     await exited;
   });
 
-  it('answers a valid token through every subgraph process (the lineage process borrows the inference process's serving platform)', async () => {
+  it('answers a valid token through every subgraph process (the lineage process borrows the serving platform of the inference process)', async () => {
     const t = await tok({ '*': 'viewer' });
     const res = await post({ query: '{ releaseTargets(projectId: "pump-anomaly", first: 3) { totalCount nodes { id currentDeployments { modelVersion { id run { id } } health { status } } } } }' }, bearer(t));
     expect(res.status).toBe(200);
