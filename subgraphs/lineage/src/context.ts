@@ -3,6 +3,7 @@ import type DataLoader from 'dataloader';
 import type express from 'express';
 import { loader, type Identity } from '@mlops/kit';
 import type { IngestAuth } from './ingest-auth.ts';
+import type { MlflowWebhookReceiver, WebhookHint } from './mlflow-webhook.ts';
 import type { ReleaseService } from './releases/service.ts';
 import type { ReleaseDoc } from './releases/types.ts';
 import type {
@@ -23,6 +24,15 @@ export interface LineageBackend {
   releases: ReleaseService;
   /** Who may push to /events (absent: nobody). */
   ingest?: IngestAuth;
+  /** MLflow's registry webhooks (absent: /webhooks/mlflow refuses every call). */
+  trainingWebhook?: TrainingWebhook;
+}
+
+/** Verifies MLflow's signed webhooks and hands accepted ones to the sync loop. */
+export interface TrainingWebhook {
+  receiver: MlflowWebhookReceiver;
+  /** An accepted event: ask for an incremental pass (debounced, one at a time). */
+  onEvent(hint: WebhookHint): void;
 }
 
 /**
