@@ -86,6 +86,9 @@ beforeAll(async () => {
   const b = versions.find((v) => v.name !== a.name);
   tagged = { id: `${a.name}/${a.version}`, name: a.name, version: a.version, derivedFrom: `${b.name}/${b.version}` };
   await api('POST', 'model-versions/set-tag', { name: a.name, version: a.version, key: 'derived_from', value: tagged.derivedFrom });
+  // Measured, not assumed: the tag left the version's last_updated_timestamp where it was.
+  const afterTag = await api('GET', `model-versions/get?name=${encodeURIComponent(a.name)}&version=${a.version}`);
+  expect(afterTag.model_version.last_updated_timestamp).toBe(a.last_updated_timestamp);
 
   // Registered twice: the second call updates the first webhook.
   const first = await registerMlflowWebhook({ mlflowUrl: mlflow.url, receiverUrl: receiver, secret: SECRET });
@@ -157,6 +160,11 @@ describe('freshness through MLflow webhooks', () => {
     const wantData = [...new Set(old.data.modelVersion.trainedOn.map((t: any) => t.datasetVersion.id))].sort();
     expect(wantData).toEqual(datasets.map((d: any) => `${d.name}@${d.digest}`).sort());
     const passes = stack!.sync.incrementalPasses;
+    const stamp = async (id: string) => {
+      const [name, version] = [id.slice(0, id.lastIndexOf('/')), id.slice(id.lastIndexOf('/') + 1)];
+      return (await api('GET', `model-versions/get?name=${encodeURIComponent(name)}&version=${version}`)).model_version.last_updated_timestamp;
+    };
+    const oldStamp = await stamp(oldChampion);
 
     // MLflow's own client: a run on the same data, a version registered from it, champion moved to it.
     const script = `
@@ -204,7 +212,9 @@ print(json.dumps({"run_id": rid, "version": mv.version}))
     const runGraph = await stack!.query(LINEAGE, { id: made.run_id });
     expect(runGraph.data.lineage.edges.filter((e: any) => e.type === 'CONSUMED').map((e: any) => e.to).sort()).toEqual(wantData);
 
-    // The alias left the old champion (the registry answers it live).
+    // The alias left the old champion (the registry answers it live); MLflow did not touch its
+    // last_updated_timestamp, which is why an alias move cannot ride on the watermark feed.
+    expect(await stamp(oldChampion)).toBe(oldStamp);
     const was = await stack!.query(MODEL, { id: oldChampion });
     expect(was.data.modelVersion.aliases).not.toContain('champion');
     expect(stack!.sync.incrementalPasses).toBeGreaterThan(passes);
