@@ -53,6 +53,8 @@ export interface EmbeddedOptions {
   training?: TrainingConnector;
   /** A real catalog's connector (the OpenLineage intake's store) in place of the built-in one. */
   catalog?: CatalogConnector;
+  /** Secret of MLflow's signed webhooks: enables the lineage subgraph's `POST /webhooks/mlflow`. */
+  trainingWebhookSecret?: string;
 }
 
 export interface Embedded {
@@ -96,6 +98,7 @@ export async function startEmbedded(opts: EmbeddedOptions = {}): Promise<Embedde
     lineage: instrument(store),
   };
   const projects = async () => scenario.projects.map((p) => ({ id: p.id, name: p.name, description: p.description, plant: p.plant, owners: p.owners }));
+  const sync = startSyncLoop(connectors.lineage, { training: connectors.training, catalog: connectors.catalog, inference: connectors.inference, projects }, logger, opts.syncIntervalMs ?? 0);
   const backend = createLineageBackend({
     store: connectors.lineage,
     rawStore: store,
@@ -105,8 +108,8 @@ export async function startEmbedded(opts: EmbeddedOptions = {}): Promise<Embedde
     ingestSecret: opts.ingestSecret,
     allowPrivateWebhooks: opts.allowPrivateWebhooks ?? true,
     logger: logger.child({ component: 'releases' }),
+    trainingWebhook: { secret: opts.trainingWebhookSecret, trigger: (ids) => sync.trigger(ids) },
   });
-  const sync = startSyncLoop(connectors.lineage, { training: connectors.training, catalog: connectors.catalog, inference: connectors.inference, projects }, logger, opts.syncIntervalMs ?? 0);
   await sync.runOnce();
   const g = opts.gateway ?? {};
   const limits = { maxDepth: g.maxDepth ?? 16, maxAliases: g.maxAliases ?? 30, maxCost: g.maxCost ?? 200_000 };

@@ -32,27 +32,47 @@ export type ServiceName = (typeof SUBGRAPHS)[number];
 export const SUBGRAPH_NAMES: readonly ServiceName[] = SUBGRAPHS;
 
 /** Where a platform connector reaches its platform and with which credentials. */
-const platform = z
+const platformFields = {
+  /**
+   * `builtin`: the simulated plant (in process; `url` reaches another process's, e.g. the
+   * inference subgraph's under npm run serve). `mlflow` (training only): an MLflow 3 tracking
+   * server + registry at `url`, with `token` (bearer) or `username`/`password` (basic auth) when
+   * it requires them. `openlineage` (catalog only): what the lineage subgraph's OpenLineage
+   * intake (`POST /api/v1/lineage`) stored in the lineage graph's Neo4j (`neo4j.*`), read-only.
+   */
+  connector: z.enum(['builtin', 'mlflow', 'openlineage']).default('builtin'),
+  url: httpUrl.optional(),
+  token: z.string().min(1).optional(),
+  username: z.string().min(1).optional(),
+  password: z.string().min(1).optional(),
+  timeoutMs: ms(10_000, 120_000),
+};
+const platformChecks = (p: { connector: string; url?: string | undefined; username?: string | undefined; password?: string | undefined }, ctx: z.RefinementCtx) => {
+  if (p.connector === 'mlflow' && !p.url) ctx.addIssue({ code: 'custom', path: ['url'], message: 'the mlflow connector needs the MLflow server URL' });
+  if (p.password && !p.username) ctx.addIssue({ code: 'custom', path: ['username'], message: 'a password needs a username' });
+};
+const platform = z.object(platformFields).strict().prefault({}).superRefine(platformChecks);
+/** The training platform also pushes: MLflow's signed registry webhooks trigger an incremental sync. */
+const trainingPlatform = z
   .object({
+    ...platformFields,
     /**
-     * `builtin`: the simulated plant (in process in the demo; `url` reaches the one the supervisor
-     * hosts). `mlflow` (training only): an MLflow 3 tracking server + registry at `url`, with
-     * `token` (bearer) or `username`/`password` (basic auth) when it requires them.
-     * `openlineage` (catalog only): what the lineage subgraph's OpenLineage intake
-     * (`POST /api/v1/lineage`) stored in the lineage graph's Neo4j (`neo4j.*`), read-only.
+     * The secret MLflow signs its webhooks with (X-MLflow-Signature, HMAC-SHA256). Set: the lineage
+     * subgraph accepts `POST /webhooks/mlflow` signed with it; unset: that endpoint refuses everything.
      */
-    connector: z.enum(['builtin', 'mlflow', 'openlineage']).default('builtin'),
-    url: httpUrl.optional(),
-    token: z.string().min(1).optional(),
-    username: z.string().min(1).optional(),
-    password: z.string().min(1).optional(),
-    timeoutMs: ms(10_000, 120_000),
+    webhookSecret: z.string().min(16, 'must have at least 16 characters').optional(),
+    /**
+     * The URL MLflow should call (the lineage subgraph's `/webhooks/mlflow` as MLflow reaches it).
+     * Set with `webhookSecret` and the mlflow connector: the lineage subgraph registers the webhook
+     * in MLflow at startup (idempotent).
+     */
+    webhookUrl: httpUrl.optional(),
   })
   .strict()
   .prefault({})
   .superRefine((p, ctx) => {
-    if (p.connector === 'mlflow' && !p.url) ctx.addIssue({ code: 'custom', path: ['url'], message: 'the mlflow connector needs the MLflow server URL' });
-    if (p.password && !p.username) ctx.addIssue({ code: 'custom', path: ['username'], message: 'a password needs a username' });
+    platformChecks(p, ctx);
+    if (p.webhookUrl && !p.webhookSecret) ctx.addIssue({ code: 'custom', path: ['webhookSecret'], message: 'registering a webhook needs its signing secret' });
   });
 
 const subgraph = (p: number) =>
@@ -112,7 +132,7 @@ export const ConfigSchema = z
       .prefault({}),
     platforms: z
       .object({
-        training: platform.refine((p) => p.connector !== 'openlineage', { path: ['connector'], message: 'openlineage is a catalog connector' }),
+        training: trainingPlatform.refine((p) => p.connector !== 'openlineage', { path: ['connector'], message: 'openlineage is a catalog connector' }),
         catalog: platform.refine((p) => p.connector === 'builtin' || p.connector === 'openlineage', { path: ['connector'], message: 'the catalog connectors are builtin and openlineage' }),
         inference: platform.refine((p) => p.connector === 'builtin', { path: ['connector'], message: 'only training has a real connector yet (mlflow)' }),
         monitoring: platform.refine((p) => p.connector === 'builtin', { path: ['connector'], message: 'only training has a real connector yet (mlflow)' }),
@@ -184,6 +204,8 @@ export const ENV_OVERRIDES: Record<string, string> = {
   TRAINING_PLATFORM_TOKEN: 'platforms.training.token',
   TRAINING_PLATFORM_USERNAME: 'platforms.training.username',
   TRAINING_PLATFORM_PASSWORD: 'platforms.training.password',
+  TRAINING_WEBHOOK_SECRET: 'platforms.training.webhookSecret',
+  TRAINING_WEBHOOK_URL: 'platforms.training.webhookUrl',
   CATALOG_PLATFORM_URL: 'platforms.catalog.url',
   INFERENCE_PLATFORM_URL: 'platforms.inference.url',
   MONITORING_PLATFORM_URL: 'platforms.monitoring.url',

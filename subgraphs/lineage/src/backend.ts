@@ -5,7 +5,8 @@
 import type { AuthConfig, Logger } from '@mlops/kit';
 import { createIngestAuth } from './ingest-auth.ts';
 import { neo4jOpenLineageSink } from './openlineage/intake.ts';
-import type { LineageBackend } from './context.ts';
+import type { LineageBackend, TrainingWebhook } from './context.ts';
+import { createMlflowWebhookReceiver } from './mlflow-webhook.ts';
 import { MemoryReleaseStore } from './releases/memory-store.ts';
 import { Neo4jReleaseStore } from './releases/neo4j-store.ts';
 import { ReleaseService, type Platforms } from './releases/service.ts';
@@ -34,6 +35,11 @@ export interface BackendOptions {
   allowPrivateWebhooks?: boolean;
   /** How long an idempotency key answers retries, in ms (default 24 h). */
   idempotencyKeyTtlMs?: number;
+  /**
+   * MLflow's registry webhooks: the secret they are signed with, and what to do with an accepted
+   * one (the sync loop's `trigger`). Without a secret, /webhooks/mlflow refuses every call.
+   */
+  trainingWebhook?: { secret: string | undefined; trigger: (modelVersionIds: readonly string[]) => Promise<void> };
 }
 
 export function createLineageBackend(o: BackendOptions): LineageBackend & { webhooks: WebhookSender } {
@@ -52,5 +58,17 @@ export function createLineageBackend(o: BackendOptions): LineageBackend & { webh
     webhooks,
     ingest: createIngestAuth({ auth: o.auth, ingestSecret: o.ingestSecret }),
     ...(o.rawStore instanceof Neo4jLineageStore ? { openlineage: neo4jOpenLineageSink(o.rawStore.ex) } : {}),
+    ...(o.trainingWebhook ? { trainingWebhook: trainingWebhookOf(o.trainingWebhook, o.logger) } : {}),
+  };
+}
+
+function trainingWebhookOf(w: NonNullable<BackendOptions['trainingWebhook']>, logger: Logger): TrainingWebhook {
+  return {
+    receiver: createMlflowWebhookReceiver({ secret: w.secret }),
+    onEvent(hint) {
+      if (!hint.relevant) return;
+      // The pass runs after the answer: MLflow waits for nothing, and retries only on 5xx.
+      w.trigger(hint.modelVersionIds).catch((e) => logger.warn({ err: (e as Error).message, hint }, 'MLflow webhook: incremental sync failed'));
+    },
   };
 }

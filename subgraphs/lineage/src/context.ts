@@ -4,6 +4,7 @@ import type express from 'express';
 import { loader, type Identity } from '@mlops/kit';
 import type { IngestAuth } from './ingest-auth.ts';
 import type { OpenLineageSink } from './openlineage/intake.ts';
+import type { MlflowWebhookReceiver, WebhookHint } from './mlflow-webhook.ts';
 import type { ReleaseService } from './releases/service.ts';
 import type { ReleaseDoc } from './releases/types.ts';
 import type {
@@ -26,6 +27,15 @@ export interface LineageBackend {
   ingest?: IngestAuth;
   /** Where POST /api/v1/lineage writes (the graph's Neo4j; absent on the in-memory graph). */
   openlineage?: OpenLineageSink;
+  /** MLflow's registry webhooks (absent: /webhooks/mlflow refuses every call). */
+  trainingWebhook?: TrainingWebhook;
+}
+
+/** Verifies MLflow's signed webhooks and hands accepted ones to the sync loop. */
+export interface TrainingWebhook {
+  receiver: MlflowWebhookReceiver;
+  /** An accepted event: ask for an incremental pass (debounced, one at a time). */
+  onEvent(hint: WebhookHint): void;
 }
 
 /**

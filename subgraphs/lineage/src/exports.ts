@@ -4,4 +4,5 @@ export type { LineageBackend } from './context.ts';
 export type { WebhookSender } from './releases/webhooks.ts';
 export { sign as signWebhook } from './releases/webhooks.ts';
 export { startSyncLoop, type SyncLoop } from './runtime.ts';
-export { syncOnce, type SyncSources, type SyncReport } from './sync/sync.ts';
+export { syncOnce, refreshModelVersions, type SyncSources, type SyncReport } from './sync/sync.ts';
+export { mlflowSignature, MLFLOW_HEADERS } from './mlflow-webhook.ts';

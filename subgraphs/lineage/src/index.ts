@@ -4,6 +4,7 @@
  * through the configured connectors, listen.
  */
 import { connectorsFor } from '@mlops/connectors/from-config';
+import { registerMlflowWebhook } from '@mlops/connectors/training';
 import { createLogger, getScenario } from '@mlops/kit';
 import { authConfigOf, DEV_SECRETS } from '@mlops/kit/config';
 import { runUntilSignal } from '@mlops/kit/server';
@@ -24,6 +25,15 @@ const store = neo4j.uri
   ? new Neo4jLineageStore({ uri: neo4j.uri, user: neo4j.user, password: neo4j.password, database: neo4j.database, queryTimeoutMs: neo4j.queryTimeoutMs, maxPoolSize: neo4j.maxPoolSize }, logger)
   : new MemoryLineageStore();
 const platforms = connectorsFor(config);
+// Project metadata (names, owners) comes from the scenario until a platform owns it.
+const scenario = getScenario({ targets: config.scenario.targets, seed: config.scenario.seed });
+const loop = startSyncLoop(
+  store,
+  { ...platforms, projects: async () => scenario.projects.map((p) => ({ id: p.id, name: p.name, description: p.description, plant: p.plant, owners: p.owners })) },
+  logger,
+  config.lineage.syncIntervalMs,
+);
+const training = config.platforms.training;
 const backend = createLineageBackend({
   store,
   rawStore: store,
@@ -33,19 +43,19 @@ const backend = createLineageBackend({
   webhookSecret: config.lineage.webhookSecret ?? DEV_SECRETS.webhook,
   allowPrivateWebhooks: config.lineage.allowPrivateWebhooks,
   logger,
+  trainingWebhook: { secret: training.webhookSecret, trigger: (ids) => loop.trigger(ids) },
 });
-// Project metadata (names, owners) comes from the scenario until a platform owns it.
-const scenario = getScenario({ targets: config.scenario.targets, seed: config.scenario.seed });
-const loop = startSyncLoop(
-  store,
-  { ...platforms, projects: async () => scenario.projects.map((p) => ({ id: p.id, name: p.name, description: p.description, plant: p.plant, owners: p.owners })) },
-  logger,
-  config.lineage.syncIntervalMs,
-);
 await loop.runOnce();
 const { host, port } = config.subgraphs.lineage;
 const limits = { maxDepth: config.gateway.maxDepth, maxAliases: config.gateway.maxAliases, maxCost: config.gateway.maxCost };
 const listening = await lineage.start(backend, { host, port, logger, internalKey, limits });
+if (training.connector === 'mlflow' && training.url && training.webhookUrl && training.webhookSecret) {
+  // Push on top of the periodic pull: MLflow calls /webhooks/mlflow on registry changes. A failure
+  // here is not fatal: the periodic sync still brings every change, only later.
+  registerMlflowWebhook({ mlflowUrl: training.url, receiverUrl: training.webhookUrl, secret: training.webhookSecret, token: training.token, username: training.username, password: training.password })
+    .then((r) => logger.info({ webhook: r.id, action: r.action, url: training.webhookUrl }, 'MLflow webhook registered'))
+    .catch((e) => logger.warn({ err: (e as Error).message }, 'MLflow webhook not registered; changes arrive with the periodic sync only'));
+}
 runUntilSignal(
   {
     ...listening,

@@ -15,7 +15,7 @@ export const lineage = defineSubgraph<LineageBackend, Context>({
   resolvers,
   createContext,
   health: async ({ store }) => ({ store: store.kind }),
-  routes: (app, { store, ingest, openlineage }, logger) => {
+  routes: (app, { store, ingest, openlineage, trainingWebhook }, logger) => {
     // OpenLineage RunEvents (Marquez's path). Bodies up to 8 MB are read so that one over the
     // 1 MB limit is answered 413 naming the facets that made it large; beyond 8 MB, a bare 413.
     app.post(
@@ -46,6 +46,23 @@ export const lineage = defineSubgraph<LineageBackend, Context>({
         else next(err);
       },
     );
+    // MLflow's registry webhooks: verified on the exact bytes received, then a debounced
+    // incremental sync of the training platform. Nothing is written from the event itself.
+    app.post('/webhooks/mlflow', express.raw({ type: () => true, limit: '1mb' }), (req, res) => {
+      const raw = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
+      if (!trainingWebhook) {
+        res.status(401).json({ error: 'MLflow webhooks are not configured (platforms.training.webhookSecret)' });
+        return;
+      }
+      const verdict = trainingWebhook.receiver.verify(req.headers, raw);
+      if (!verdict.ok) {
+        logger.warn({ status: verdict.status, reason: verdict.message }, 'MLflow webhook refused');
+        res.status(verdict.status).json({ error: verdict.message });
+        return;
+      }
+      if (!verdict.duplicate) trainingWebhook.onEvent(verdict.hint);
+      res.status(202).json({ accepted: true, duplicate: verdict.duplicate, sync: verdict.hint.relevant && !verdict.duplicate });
+    });
     app.post('/events', express.raw({ type: () => true, limit: '5mb' }), async (req, res) => {
       const raw = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
       const denied = ingest ? await ingest.check(req.headers, raw) : { status: 401 as const, message: 'pushing events is not configured' };

@@ -5,7 +5,7 @@
  */
 import type { CatalogConnector } from '@mlops/connectors/catalog';
 import type { InferenceConnector } from '@mlops/connectors/inference';
-import type { TrainingConnector } from '@mlops/connectors/training';
+import type { ModelVersionModel, TrainingConnector } from '@mlops/connectors/training';
 import type { Page, PageRequest } from '@mlops/kit';
 import type { GraphBatch, LineageStore, Platform, ProjectModel } from '../store/types.ts';
 
@@ -28,6 +28,8 @@ export interface SyncOptions {
   /** Records per connector page and per graph write. */
   batchSize?: number;
   now?: () => string;
+  /** Only these platforms (default: every one); a webhook asks for `['training']`. */
+  only?: readonly Platform[];
 }
 
 /** Walks a connector feed page by page from `since`; calls `onPage` for each non-empty page. */
@@ -65,17 +67,32 @@ export async function syncOnce(store: LineageStore, src: SyncSources, opts: Sync
   const fresh = new Map((await store.getFreshness()).map((f) => [f.platform, f.watermark]));
   const reports: SyncReport[] = [];
   const write = (source: Platform, parts: Omit<GraphBatch, 'source' | 'syncedAt'>) => store.applyBatch({ source, syncedAt: now(), ...parts });
+  const wanted = (p: Platform) => !opts.only || opts.only.includes(p);
 
   // lineage's own configuration first, so targets find their project.
-  const projects = await src.projects();
-  await write('lineage', { projects });
-  await store.setWatermark('lineage', null, now());
-  reports.push({ platform: 'lineage', records: projects.length, batches: 1, watermark: null });
+  if (wanted('lineage')) {
+    const projects = await src.projects();
+    await write('lineage', { projects });
+    await store.setWatermark('lineage', null, now());
+    reports.push({ platform: 'lineage', records: projects.length, batches: 1, watermark: null });
+  }
+  if (wanted('inference')) reports.push(await syncInference(store, src, fresh.get('inference') ?? null, size, write, now));
+  if (wanted('catalog')) reports.push(await syncCatalog(store, src, fresh.get('catalog') ?? null, size, write, now));
+  if (wanted('training')) {
+    const tr = await walk((s, p) => src.training.changedModelVersions(s, p), fresh.get('training') ?? null, size, (items) => writeModelVersions(src.training, items, write));
+    await store.setWatermark('training', tr.newest, now());
+    reports.push({ platform: 'training', records: tr.records, batches: tr.batches, watermark: tr.newest });
+  }
+  return reports;
+}
 
-  const inf = await walk((s, p) => src.inference.changedTargets(s, p), fresh.get('inference') ?? null, size, (items) =>
+type Write = (source: Platform, parts: Omit<GraphBatch, 'source' | 'syncedAt'>) => Promise<void>;
+
+async function syncInference(store: LineageStore, src: SyncSources, since: string | null, size: number, write: Write, now: () => string): Promise<SyncReport> {
+  const inf = await walk((s, p) => src.inference.changedTargets(s, p), since, size, (items) =>
     write('inference', { targets: items.map(({ updatedAt: _u, ...t }) => t) }),
   );
-  const deps = await walk((s, p) => src.inference.changedDeployments(s, p), fresh.get('inference') ?? null, size, (items) =>
+  const deps = await walk((s, p) => src.inference.changedDeployments(s, p), since, size, (items) =>
     write('inference', {
       deployments: items.map((d) => ({
         id: d.id,
@@ -90,9 +107,11 @@ export async function syncOnce(store: LineageStore, src: SyncSources, opts: Sync
   );
   const infMark = [inf.newest, deps.newest].filter((x): x is string => !!x).sort().at(-1) ?? null;
   await store.setWatermark('inference', infMark, now());
-  reports.push({ platform: 'inference', records: inf.records + deps.records, batches: inf.batches + deps.batches, watermark: infMark });
+  return { platform: 'inference', records: inf.records + deps.records, batches: inf.batches + deps.batches, watermark: infMark };
+}
 
-  const cat = await walk((s, p) => src.catalog.changedDatasetVersions(s, p), fresh.get('catalog') ?? null, size, async (items) => {
+async function syncCatalog(store: LineageStore, src: SyncSources, since: string | null, size: number, write: Write, now: () => string): Promise<SyncReport> {
+  const cat = await walk((s, p) => src.catalog.changedDatasetVersions(s, p), since, size, async (items) => {
     const datasetIds = [...new Set(items.map((v) => v.datasetId))];
     const datasets = (await src.catalog.getDatasets(datasetIds)).filter((d) => d !== null);
     await write('catalog', {
@@ -101,25 +120,36 @@ export async function syncOnce(store: LineageStore, src: SyncSources, opts: Sync
     });
   });
   await store.setWatermark('catalog', cat.newest, now());
-  reports.push({ platform: 'catalog', records: cat.records, batches: cat.batches, watermark: cat.newest });
+  return { platform: 'catalog', records: cat.records, batches: cat.batches, watermark: cat.newest };
+}
 
-  const tr = await walk((s, p) => src.training.changedModelVersions(s, p), fresh.get('training') ?? null, size, async (items) => {
-    const runIds = [...new Set(items.map((m) => m.runId).filter((r): r is string => !!r))];
-    const runs = (await src.training.getRuns(runIds)).filter((r) => r !== null);
-    await write('training', {
-      runs: runs.map((r) => ({ id: r.id, experiment: r.experiment, startTime: r.startTime, inputs: r.inputs })),
-      modelVersions: items.map((m) => ({
-        id: m.id,
-        name: m.name,
-        version: m.version,
-        createdAt: m.createdAt,
-        runId: m.runId,
-        projectId: m.tags.project ?? null,
-        derivedFrom: m.derivedFrom,
-      })),
-    });
+/** Writes model versions and the runs that produced them (with the runs' dataset inputs). */
+async function writeModelVersions(training: TrainingConnector, items: readonly ModelVersionModel[], write: Write): Promise<void> {
+  const runIds = [...new Set(items.map((m) => m.runId).filter((r): r is string => !!r))];
+  const runs = (await training.getRuns(runIds)).filter((r) => r !== null);
+  await write('training', {
+    runs: runs.map((r) => ({ id: r.id, experiment: r.experiment, startTime: r.startTime, inputs: r.inputs })),
+    modelVersions: items.map((m) => ({
+      id: m.id,
+      name: m.name,
+      version: m.version,
+      createdAt: m.createdAt,
+      runId: m.runId,
+      projectId: m.tags.project ?? null,
+      derivedFrom: m.derivedFrom,
+    })),
   });
-  await store.setWatermark('training', tr.newest, now());
-  reports.push({ platform: 'training', records: tr.records, batches: tr.batches, watermark: tr.newest });
-  return reports;
+}
+
+/**
+ * Re-reads these model versions from the training platform by id and writes them (a webhook
+ * named them). Needed beside the watermark feed: MLflow bumps `last_updated_timestamp` on a new
+ * version or a description change, but not when a tag is set or an alias moves. Unknown ids are
+ * skipped. Does not move the watermark.
+ */
+export async function refreshModelVersions(store: LineageStore, training: TrainingConnector, ids: readonly string[], now: () => string = () => new Date().toISOString()): Promise<number> {
+  if (ids.length === 0) return 0;
+  const found = (await training.getModelVersions([...new Set(ids)])).filter((m): m is ModelVersionModel => m !== null);
+  if (found.length) await writeModelVersions(training, found, (source, parts) => store.applyBatch({ source, syncedAt: now(), ...parts }));
+  return found.length;
 }
