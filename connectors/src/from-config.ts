@@ -2,13 +2,13 @@
  * Builds each platform's connector from the configuration: the built-in simulated plant in
  * this process, or, when `platforms.<name>.url` is set, the hosted one over RPC (production
  * mode, where the supervisor hosts the built-in platforms once for every process), or a real
- * platform by `platforms.<name>.connector` (`mlflow` for training).
+ * platform by `platforms.<name>.connector` (`mlflow` for training, `prometheus` for monitoring).
  */
 import { getScenario } from '@mlops/kit';
 import type { Config } from '@mlops/kit/config';
 import { BuiltinCatalogConnector, type CatalogConnector } from './catalog/index.ts';
 import { BuiltinInferenceConnector, type InferenceConnector } from './inference/index.ts';
-import { BuiltinMonitoringConnector, type MonitoringConnector } from './monitoring/index.ts';
+import { BuiltinMonitoringConnector, PrometheusMonitoringConnector, type MonitoringConnector } from './monitoring/index.ts';
 import { remoteConnector } from './remote/index.ts';
 import { BuiltinTrainingConnector, MlflowTrainingConnector, type TrainingConnector } from './training/index.ts';
 
@@ -33,6 +33,11 @@ export function connectorFor<K extends PlatformName>(config: Config, name: K): P
   if (p.connector === 'mlflow') {
     if (name !== 'training' || !p.url) throw new Error(`platforms.${name}.connector: mlflow is a training connector and needs platforms.${name}.url`);
     const c: TrainingConnector = new MlflowTrainingConnector({ url: p.url, token: p.token, username: p.username, password: p.password, timeoutMs: p.timeoutMs });
+    return c as PlatformConnectors[K];
+  }
+  if (p.connector === 'prometheus') {
+    if (name !== 'monitoring' || !p.url) throw new Error(`platforms.${name}.connector: prometheus is a monitoring connector and needs platforms.${name}.url`);
+    const c: MonitoringConnector = new PrometheusMonitoringConnector({ url: p.url, timeoutMs: p.timeoutMs });
     return c as PlatformConnectors[K];
   }
   if (p.url) {

@@ -38,8 +38,10 @@ const platform = z
      * `builtin`: the simulated plant (in process in the demo; `url` reaches the one the supervisor
      * hosts). `mlflow` (training only): an MLflow 3 tracking server + registry at `url`, with
      * `token` (bearer) or `username`/`password` (basic auth) when it requires them.
+     * `prometheus` (monitoring only): a Prometheus 2.x server at `url` holding the health series
+     * (prometheus/backfill.ts, or live exporters) and the rules of prometheus/rules/.
      */
-    connector: z.enum(['builtin', 'mlflow']).default('builtin'),
+    connector: z.enum(['builtin', 'mlflow', 'prometheus']).default('builtin'),
     url: httpUrl.optional(),
     token: z.string().min(1).optional(),
     username: z.string().min(1).optional(),
@@ -50,6 +52,7 @@ const platform = z
   .prefault({})
   .superRefine((p, ctx) => {
     if (p.connector === 'mlflow' && !p.url) ctx.addIssue({ code: 'custom', path: ['url'], message: 'the mlflow connector needs the MLflow server URL' });
+    if (p.connector === 'prometheus' && !p.url) ctx.addIssue({ code: 'custom', path: ['url'], message: 'the prometheus connector needs the Prometheus server URL' });
     if (p.password && !p.username) ctx.addIssue({ code: 'custom', path: ['username'], message: 'a password needs a username' });
   });
 
@@ -110,10 +113,10 @@ export const ConfigSchema = z
       .prefault({}),
     platforms: z
       .object({
-        training: platform,
+        training: platform.refine((p) => p.connector !== 'prometheus', { path: ['connector'], message: 'prometheus is a monitoring connector' }),
         catalog: platform.refine((p) => p.connector === 'builtin', { path: ['connector'], message: 'only training has a real connector yet (mlflow)' }),
         inference: platform.refine((p) => p.connector === 'builtin', { path: ['connector'], message: 'only training has a real connector yet (mlflow)' }),
-        monitoring: platform.refine((p) => p.connector === 'builtin', { path: ['connector'], message: 'only training has a real connector yet (mlflow)' }),
+        monitoring: platform.refine((p) => p.connector === 'builtin' || p.connector === 'prometheus', { path: ['connector'], message: 'monitoring connectors: builtin or prometheus' }),
         /** Where the supervisor hosts the built-in platforms in production mode. */
         host: z.object({ host: z.string().default('127.0.0.1'), port: portNo.default(4010) }).strict().prefault({}),
       })
