@@ -99,7 +99,8 @@ export class PrometheusMonitoringConnector implements MonitoringConnector {
       throw new ConnectorError('monitoring', 'UNAVAILABLE', `Prometheus ${path}: HTTP ${res.status}, not a JSON answer`, { cause: e });
     }
     if (!res.ok || body.status !== 'success' || body.data === undefined) {
-      const kind = res.status === 400 || res.status === 422 ? 'BAD_REQUEST' : 'UNAVAILABLE';
+      // The API's documented codes: 400 bad parameters, 422 an expression that cannot run, 503 a query timed out or aborted.
+      const kind = res.status === 400 || res.status === 422 ? 'BAD_REQUEST' : body.errorType === 'timeout' ? 'TIMEOUT' : 'UNAVAILABLE';
       throw new ConnectorError('monitoring', kind, `Prometheus ${path}: HTTP ${res.status} ${body.errorType ?? ''} ${body.error ?? ''}`.trim());
     }
     return body.data;
