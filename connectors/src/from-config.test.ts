@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { ConfigError, readConfig } from '@mlops/kit/config';
 import { connectorFor } from './from-config.ts';
 import { BuiltinTrainingConnector, MlflowTrainingConnector } from './training/index.ts';
+import { PrometheusMonitoringConnector } from './monitoring/index.ts';
 
 const load = (env: Record<string, string>) => readConfig({ env: { MLOPS_MODE: 'demo', ...env }, file: null }).config;
 const problems = (env: Record<string, string>) => {
@@ -15,6 +16,14 @@ const problems = (env: Record<string, string>) => {
 };
 
 describe('platform connectors from the configuration', () => {
+  it('builds the Prometheus monitoring connector from platforms.monitoring, and refuses it without a URL or elsewhere', () => {
+    const config = load({ MONITORING_PLATFORM: 'prometheus', MONITORING_PLATFORM_URL: 'http://127.0.0.1:9090' });
+    expect(connectorFor(config, 'monitoring')).toBeInstanceOf(PrometheusMonitoringConnector);
+    expect(problems({ MONITORING_PLATFORM: 'prometheus' })).toEqual([expect.stringMatching(/^platforms\.monitoring\.url: .*Prometheus server URL/)]);
+    expect(problems({ TRAINING_PLATFORM: 'prometheus', TRAINING_PLATFORM_URL: 'http://127.0.0.1:9090' })).toEqual([expect.stringMatching(/^platforms\.training\.connector: /)]);
+    expect(problems({ MONITORING_PLATFORM: 'mlflow', MONITORING_PLATFORM_URL: 'http://127.0.0.1:5000' })).toEqual([expect.stringMatching(/^platforms\.monitoring\.connector: /)]);
+  });
+
   it('builds the MLflow training connector from platforms.training (connector, url, credentials)', () => {
     const config = load({ TRAINING_PLATFORM: 'mlflow', TRAINING_PLATFORM_URL: 'http://127.0.0.1:5000', TRAINING_PLATFORM_USERNAME: 'u', TRAINING_PLATFORM_PASSWORD: 'p' });
     expect(config.platforms.training).toMatchObject({ connector: 'mlflow', url: 'http://127.0.0.1:5000', username: 'u', password: 'p' });

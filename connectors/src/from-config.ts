@@ -3,13 +3,14 @@
  * this process, or, when `platforms.<name>.url` is set, the hosted one over RPC (production
  * mode, where the supervisor hosts the built-in platforms once for every process), or a real
  * platform by `platforms.<name>.connector` (`mlflow` for training; `openlineage` for the catalog,
- * reading what the lineage subgraph's OpenLineage intake stored in the lineage graph's Neo4j).
+ * reading what the lineage subgraph's OpenLineage intake stored in the lineage graph's Neo4j;
+ * `prometheus` for monitoring).
  */
 import { getScenario } from '@mlops/kit';
 import type { Config } from '@mlops/kit/config';
 import { BuiltinCatalogConnector, OpenLineageCatalogConnector, type CatalogConnector } from './catalog/index.ts';
 import { BuiltinInferenceConnector, type InferenceConnector } from './inference/index.ts';
-import { BuiltinMonitoringConnector, type MonitoringConnector } from './monitoring/index.ts';
+import { BuiltinMonitoringConnector, PrometheusMonitoringConnector, type MonitoringConnector } from './monitoring/index.ts';
 import { remoteConnector } from './remote/index.ts';
 import { BuiltinTrainingConnector, MlflowTrainingConnector, type TrainingConnector } from './training/index.ts';
 
@@ -40,6 +41,11 @@ export function connectorFor<K extends PlatformName>(config: Config, name: K): P
     const n = config.neo4j;
     if (name !== 'catalog' || !n.uri) throw new Error(`platforms.${name}.connector: openlineage is a catalog connector and needs neo4j.uri`);
     const c: CatalogConnector = new OpenLineageCatalogConnector({ uri: n.uri, user: n.user, password: n.password, database: n.database, queryTimeoutMs: n.queryTimeoutMs });
+    return c as PlatformConnectors[K];
+  }
+  if (p.connector === 'prometheus') {
+    if (name !== 'monitoring' || !p.url) throw new Error(`platforms.${name}.connector: prometheus is a monitoring connector and needs platforms.${name}.url`);
+    const c: MonitoringConnector = new PrometheusMonitoringConnector({ url: p.url, timeoutMs: p.timeoutMs });
     return c as PlatformConnectors[K];
   }
   if (p.url) {

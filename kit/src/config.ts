@@ -39,8 +39,10 @@ const platformFields = {
    * server + registry at `url`, with `token` (bearer) or `username`/`password` (basic auth) when
    * it requires them. `openlineage` (catalog only): what the lineage subgraph's OpenLineage
    * intake (`POST /api/v1/lineage`) stored in the lineage graph's Neo4j (`neo4j.*`), read-only.
+   * `prometheus` (monitoring only): a Prometheus 2.x server at `url` holding the health series
+   * (prometheus/backfill.ts, or live exporters) and the rules of prometheus/rules/.
    */
-  connector: z.enum(['builtin', 'mlflow', 'openlineage']).default('builtin'),
+  connector: z.enum(['builtin', 'mlflow', 'openlineage', 'prometheus']).default('builtin'),
   url: httpUrl.optional(),
   token: z.string().min(1).optional(),
   username: z.string().min(1).optional(),
@@ -49,6 +51,7 @@ const platformFields = {
 };
 const platformChecks = (p: { connector: string; url?: string | undefined; username?: string | undefined; password?: string | undefined }, ctx: z.RefinementCtx) => {
   if (p.connector === 'mlflow' && !p.url) ctx.addIssue({ code: 'custom', path: ['url'], message: 'the mlflow connector needs the MLflow server URL' });
+  if (p.connector === 'prometheus' && !p.url) ctx.addIssue({ code: 'custom', path: ['url'], message: 'the prometheus connector needs the Prometheus server URL' });
   if (p.password && !p.username) ctx.addIssue({ code: 'custom', path: ['username'], message: 'a password needs a username' });
 };
 const platform = z.object(platformFields).strict().prefault({}).superRefine(platformChecks);
@@ -132,10 +135,10 @@ export const ConfigSchema = z
       .prefault({}),
     platforms: z
       .object({
-        training: trainingPlatform.refine((p) => p.connector !== 'openlineage', { path: ['connector'], message: 'openlineage is a catalog connector' }),
-        catalog: platform.refine((p) => p.connector === 'builtin' || p.connector === 'openlineage', { path: ['connector'], message: 'the catalog connectors are builtin and openlineage' }),
-        inference: platform.refine((p) => p.connector === 'builtin', { path: ['connector'], message: 'only training has a real connector yet (mlflow)' }),
-        monitoring: platform.refine((p) => p.connector === 'builtin', { path: ['connector'], message: 'only training has a real connector yet (mlflow)' }),
+        training: trainingPlatform.refine((p) => p.connector === 'builtin' || p.connector === 'mlflow', { path: ['connector'], message: 'training connectors: builtin or mlflow' }),
+        catalog: platform.refine((p) => p.connector === 'builtin' || p.connector === 'openlineage', { path: ['connector'], message: 'catalog connectors: builtin or openlineage' }),
+        inference: platform.refine((p) => p.connector === 'builtin', { path: ['connector'], message: 'inference connectors: builtin' }),
+        monitoring: platform.refine((p) => p.connector === 'builtin' || p.connector === 'prometheus', { path: ['connector'], message: 'monitoring connectors: builtin or prometheus' }),
       })
       .strict()
       .prefault({}),

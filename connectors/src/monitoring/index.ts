@@ -2,3 +2,4 @@ export * from './types.ts';
 export * from './health-status.ts';
 export { BuiltinMonitoringConnector } from './builtin.ts';
 export * from '../scope.ts';
+export { PrometheusMonitoringConnector, type PrometheusOptions } from './prometheus.ts';

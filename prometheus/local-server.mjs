@@ -1,0 +1,135 @@
+// Start/stop throw-away local Prometheus 2.42 servers from Node (no deps, Node >= 20).
+//
+//   import { startLocalPrometheus } from '../prometheus/local-server.mjs';
+//   const prom = await startLocalPrometheus({ blocksDir, rulesFile, scrapeTargets: ['127.0.0.1:9999'] });
+//   // ... fetch(`${prom.url}/api/v1/query?query=up`) ...
+//   await prom.stop();
+//
+// Each call gets its own data dir and free port, so parallel test processes never collide.
+// Blocks made by `promtool tsdb create-blocks-from openmetrics` (see backfill.ts) are copied into
+// the data dir before the start; retention is 3y, or Prometheus deletes the backfilled year.
+import { spawn, spawnSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import fs from 'node:fs';
+import net from 'node:net';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const HERE = path.dirname(fileURLToPath(import.meta.url));
+export const DEFAULT_RULES_FILE = path.join(HERE, 'rules', 'mlops.rules.yml');
+
+/** @returns {Promise<number>} */
+function freePort() {
+  return new Promise((resolve, reject) => {
+    const s = net.createServer();
+    s.on('error', reject);
+    s.listen(0, '127.0.0.1', () => {
+      const { port } = /** @type {net.AddressInfo} */ (s.address());
+      s.close(() => resolve(port));
+    });
+  });
+}
+
+/** Installs Prometheus from Debian when missing (prometheus/install.sh). */
+export function ensurePrometheusInstalled() {
+  const have = spawnSync('bash', ['-c', 'command -v prometheus && command -v promtool'], { stdio: 'ignore' });
+  if (have.status === 0) return;
+  const r = spawnSync('bash', [path.join(HERE, 'install.sh')], { stdio: ['ignore', 'inherit', 'inherit'] });
+  if (r.status !== 0) throw new Error(`prometheus/install.sh failed (exit ${r.status})`);
+}
+
+/**
+ * @param {object} [o]
+ * @param {string} [o.blocksDir]   Directory of TSDB blocks (promtool output) copied into the data dir.
+ * @param {string | null} [o.rulesFile]  Alerting rules; default prometheus/rules/mlops.rules.yml, null for none.
+ * @param {string[]} [o.scrapeTargets]   host:port targets scraped every second (job "live").
+ * @param {number} [o.startTimeoutSec]   Seconds to wait for /-/ready. Default 120.
+ * @param {(line: string) => void} [o.log]
+ */
+export async function startLocalPrometheus({ blocksDir, rulesFile = DEFAULT_RULES_FILE, scrapeTargets = [], startTimeoutSec = 120, log } = {}) {
+  ensurePrometheusInstalled();
+  const runDir = path.join(HERE, '.cache', `run-${process.pid}-${Date.now()}-${randomBytes(4).toString('hex')}`);
+  const dataDir = path.join(runDir, 'data');
+  fs.mkdirSync(dataDir, { recursive: true });
+  if (blocksDir) {
+    for (const e of fs.readdirSync(blocksDir, { withFileTypes: true })) {
+      // Blocks are ULID-named directories; promtool leaves nothing else worth copying.
+      if (e.isDirectory() && /^[0-9A-Z]{26}$/.test(e.name)) fs.cpSync(path.join(blocksDir, e.name), path.join(dataDir, e.name), { recursive: true });
+    }
+  }
+  // A 1 s scrape and evaluation interval: a live sample fires its rule within seconds.
+  const config = [
+    'global:',
+    '  scrape_interval: 1s',
+    '  evaluation_interval: 1s',
+    rulesFile ? `rule_files:\n  - ${JSON.stringify(path.resolve(rulesFile))}` : '',
+    'scrape_configs:',
+    '  - job_name: live',
+    `    static_configs:\n      - targets: ${JSON.stringify(scrapeTargets)}`,
+    '',
+  ].join('\n');
+  const configFile = path.join(runDir, 'prometheus.yml');
+  fs.writeFileSync(configFile, config);
+  const port = await freePort();
+  const logFile = path.join(runDir, 'prometheus.log');
+  const out = fs.openSync(logFile, 'a');
+  const child = spawn(
+    'prometheus',
+    [
+      `--config.file=${configFile}`,
+      `--storage.tsdb.path=${dataDir}`,
+      '--storage.tsdb.retention.time=3y',
+      `--web.listen-address=127.0.0.1:${port}`,
+      '--web.enable-lifecycle',
+      // The Debian build's default console paths do not exist outside /etc/prometheus.
+      '--web.console.templates=/dev/null',
+      '--web.console.libraries=/dev/null',
+    ],
+    { stdio: ['ignore', out, out], detached: true },
+  );
+  fs.closeSync(out);
+  const url = `http://127.0.0.1:${port}`;
+  let exited = false;
+  child.on('exit', () => { exited = true; });
+
+  const kill = () => {
+    if (!exited && child.pid) {
+      try { process.kill(child.pid, 'SIGTERM'); } catch { /* already gone */ }
+    }
+  };
+  const stopSync = () => { kill(); };
+  process.once('exit', stopSync);
+
+  const deadline = Date.now() + startTimeoutSec * 1000;
+  for (;;) {
+    if (exited) throw new Error(`prometheus exited during startup:\n${fs.readFileSync(logFile, 'utf8').split('\n').slice(-20).join('\n')}`);
+    try {
+      const r = await fetch(`${url}/-/ready`, { signal: AbortSignal.timeout(2000) });
+      if (r.ok) break;
+    } catch { /* not listening yet */ }
+    if (Date.now() > deadline) {
+      kill();
+      throw new Error(`prometheus not ready after ${startTimeoutSec} s (log: ${logFile})`);
+    }
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  log?.(`[prometheus] ready at ${url} (data ${dataDir})`);
+
+  /** @type {Promise<void> | undefined} */
+  let stopping;
+  const stop = () => {
+    stopping ??= (async () => {
+      process.removeListener('exit', stopSync);
+      if (!exited) {
+        const gone = new Promise((r) => child.once('exit', r));
+        kill();
+        const t = setTimeout(() => { try { process.kill(child.pid ?? 0, 'SIGKILL'); } catch { /* gone */ } }, 20_000);
+        await gone;
+        clearTimeout(t);
+      }
+      fs.rmSync(runDir, { recursive: true, force: true });
+    })();
+    return stopping;
+  };
+  return { url, port, pid: child.pid ?? 0, runDir, dataDir, stop };
+}
