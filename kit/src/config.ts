@@ -38,18 +38,34 @@ const platform = z
      * `builtin`: the simulated plant (in process in the demo; `url` reaches the one the supervisor
      * hosts). `mlflow` (training only): an MLflow 3 tracking server + registry at `url`, with
      * `token` (bearer) or `username`/`password` (basic auth) when it requires them.
+     * `mlserver` (inference only): an MLServer (V2 inference protocol) at `url`, whose model
+     * repository is `modelRepository` (a directory this process writes model versions into) and
+     * whose ledger of changes the connector keeps in `ledgerDir`.
      */
-    connector: z.enum(['builtin', 'mlflow']).default('builtin'),
+    connector: z.enum(['builtin', 'mlflow', 'mlserver']).default('builtin'),
     url: httpUrl.optional(),
     token: z.string().min(1).optional(),
     username: z.string().min(1).optional(),
     password: z.string().min(1).optional(),
     timeoutMs: ms(10_000, 120_000),
+    /** mlserver: the server's model repository root (shared filesystem). */
+    modelRepository: z.string().min(1).optional(),
+    /** mlserver: where the connector keeps its durable ledger (mlserver-ledger.json). */
+    ledgerDir: z.string().min(1).optional(),
+    /** mlserver: MLServer model name per release target id (default: the id with `/` → `__`). */
+    models: z.record(z.string(), z.string().regex(/^[A-Za-z0-9._-]+$/, 'an MLServer model name: letters, digits, . _ -')).optional(),
+    /** mlserver: the `implementation` written into each version's model-settings.json. */
+    implementation: z.string().min(1).optional(),
   })
   .strict()
   .prefault({})
   .superRefine((p, ctx) => {
     if (p.connector === 'mlflow' && !p.url) ctx.addIssue({ code: 'custom', path: ['url'], message: 'the mlflow connector needs the MLflow server URL' });
+    if (p.connector === 'mlserver') {
+      if (!p.url) ctx.addIssue({ code: 'custom', path: ['url'], message: 'the mlserver connector needs the MLServer URL' });
+      if (!p.modelRepository) ctx.addIssue({ code: 'custom', path: ['modelRepository'], message: "the mlserver connector needs the server's model repository directory" });
+      if (!p.ledgerDir) ctx.addIssue({ code: 'custom', path: ['ledgerDir'], message: 'the mlserver connector needs a directory for its ledger' });
+    }
     if (p.password && !p.username) ctx.addIssue({ code: 'custom', path: ['username'], message: 'a password needs a username' });
   });
 
@@ -110,10 +126,10 @@ export const ConfigSchema = z
       .prefault({}),
     platforms: z
       .object({
-        training: platform,
-        catalog: platform.refine((p) => p.connector === 'builtin', { path: ['connector'], message: 'only training has a real connector yet (mlflow)' }),
-        inference: platform.refine((p) => p.connector === 'builtin', { path: ['connector'], message: 'only training has a real connector yet (mlflow)' }),
-        monitoring: platform.refine((p) => p.connector === 'builtin', { path: ['connector'], message: 'only training has a real connector yet (mlflow)' }),
+        training: platform.refine((p) => p.connector !== 'mlserver', { path: ['connector'], message: 'mlserver is an inference connector; training has builtin or mlflow' }),
+        catalog: platform.refine((p) => p.connector === 'builtin', { path: ['connector'], message: 'only training (mlflow) and inference (mlserver) have real connectors yet' }),
+        inference: platform.refine((p) => p.connector !== 'mlflow', { path: ['connector'], message: 'mlflow is a training connector; inference has builtin or mlserver' }),
+        monitoring: platform.refine((p) => p.connector === 'builtin', { path: ['connector'], message: 'only training (mlflow) and inference (mlserver) have real connectors yet' }),
         /** Where the supervisor hosts the built-in platforms in production mode. */
         host: z.object({ host: z.string().default('127.0.0.1'), port: portNo.default(4010) }).strict().prefault({}),
       })
@@ -186,6 +202,8 @@ export const ENV_OVERRIDES: Record<string, string> = {
   TRAINING_PLATFORM_PASSWORD: 'platforms.training.password',
   CATALOG_PLATFORM_URL: 'platforms.catalog.url',
   INFERENCE_PLATFORM_URL: 'platforms.inference.url',
+  INFERENCE_PLATFORM_MODEL_REPOSITORY: 'platforms.inference.modelRepository',
+  INFERENCE_PLATFORM_LEDGER_DIR: 'platforms.inference.ledgerDir',
   MONITORING_PLATFORM_URL: 'platforms.monitoring.url',
   NEO4J_URI: 'neo4j.uri',
   NEO4J_USER: 'neo4j.user',
