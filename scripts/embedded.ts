@@ -9,7 +9,7 @@ import { createLogger, DEV_AUTH, getScenario, instrument, type AuthConfig, type 
 import type { Listening } from '@mlops/kit/server';
 import type { Scenario } from '@mlops/kit/scenario';
 import { BuiltinCatalogConnector } from '@mlops/connectors/catalog';
-import { BuiltinInferenceConnector } from '@mlops/connectors/inference';
+import { BuiltinInferenceConnector, type InferenceConnector } from '@mlops/connectors/inference';
 import { BuiltinMonitoringConnector } from '@mlops/connectors/monitoring';
 import { BuiltinTrainingConnector, type TrainingConnector } from '@mlops/connectors/training';
 import { startGateway, type RunningGateway } from '@mlops/gateway';
@@ -51,6 +51,11 @@ export interface EmbeddedOptions {
    * the built-in registry; the other platforms stay built-in over the same scenario.
    */
   training?: TrainingConnector;
+  /**
+   * A real serving platform's connector (MLServer) in place of the built-in registry; releases
+   * then roll out on the real server.
+   */
+  inference?: InferenceConnector;
 }
 
 export interface Embedded {
@@ -60,7 +65,7 @@ export interface Embedded {
   connectors: {
     training: Instrumented<TrainingConnector>;
     catalog: Instrumented<BuiltinCatalogConnector>;
-    inference: Instrumented<BuiltinInferenceConnector>;
+    inference: Instrumented<InferenceConnector>;
     monitoring: Instrumented<BuiltinMonitoringConnector>;
     lineage: Instrumented<LineageStore>;
   };
@@ -89,7 +94,7 @@ export async function startEmbedded(opts: EmbeddedOptions = {}): Promise<Embedde
   const connectors = {
     training: instrument<TrainingConnector>(opts.training ?? new BuiltinTrainingConnector(scenario)),
     catalog: instrument(new BuiltinCatalogConnector(scenario)),
-    inference: instrument(new BuiltinInferenceConnector(scenario)),
+    inference: instrument<InferenceConnector>(opts.inference ?? new BuiltinInferenceConnector(scenario)),
     monitoring: instrument(new BuiltinMonitoringConnector(scenario)),
     lineage: instrument(store),
   };
