@@ -15,5 +15,6 @@ export interface StartOptions {
   stopOnExit?: boolean;
   keepRunDir?: boolean;
   log?: (line: string) => void;
+  ports?: { http: number; grpc: number; metrics: number };
 }
 export function startLocalMlserver(options?: StartOptions): Promise<LocalMlserver>;

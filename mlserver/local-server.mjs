@@ -64,15 +64,17 @@ const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 /**
  * Install (first time only) and start a fresh, private MLServer on free ports, and wait until
  * `/v2/health/ready` answers 200.
- * @param {{ startTimeoutSec?: number, runDir?: string, stopOnExit?: boolean, log?: (line: string) => void, keepRunDir?: boolean }} [options]
+ * Pass `runDir` and `ports` of a stopped instance (stopped with `keepRunDir`) to restart it over
+ * the same model repository at the same address: it loads what is on disk at startup.
+ * @param {{ startTimeoutSec?: number, runDir?: string, stopOnExit?: boolean, log?: (line: string) => void, keepRunDir?: boolean, ports?: { http: number, grpc: number, metrics: number } }} [options]
  * @returns {Promise<LocalMlserver>}
  */
-export async function startLocalMlserver({ startTimeoutSec = 120, runDir, stopOnExit = true, log, keepRunDir = false } = {}) {
+export async function startLocalMlserver({ startTimeoutSec = 120, runDir, stopOnExit = true, log, keepRunDir = false, ports } = {}) {
   const venv = await install(log);
   const dir = runDir ?? path.join(HERE, '.cache', `run-${process.pid}-${Date.now()}-${randomBytes(4).toString('hex')}`);
   const modelRepository = path.join(dir, 'models');
   mkdirSync(modelRepository, { recursive: true });
-  const [httpPort, grpcPort, metricsPort] = [await freePort(), await freePort(), await freePort()];
+  const [httpPort, grpcPort, metricsPort] = ports ? [ports.http, ports.grpc, ports.metrics] : [await freePort(), await freePort(), await freePort()];
   writeFileSync(
     path.join(dir, 'settings.json'),
     JSON.stringify({ host: '127.0.0.1', http_port: httpPort, grpc_port: grpcPort, metrics_port: metricsPort, parallel_workers: 0, model_repository_root: modelRepository, load_models_at_startup: true, debug: false }, null, 2),

@@ -6,14 +6,14 @@
  * refused up front, a version unloaded behind the connector's back found by `reconcile()`, the
  * ledger surviving a new connector instance, and MLServer stopped.
  */
-import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ConnectorError, getScenario } from '@mlops/kit';
 import { startLocalMlserver, type LocalMlserver } from '../../../mlserver/local-server.mjs';
 import { contractSlice, describeInferenceConnectorContract } from './contract.ts';
-import { MlserverInferenceConnector, modelNameOf, modelVersionIdOf } from './mlserver.ts';
+import { MlserverInferenceConnector, mlserverVersionOf, modelNameOf, modelVersionIdOf } from './mlserver.ts';
 import type { TargetModel } from './types.ts';
 
 const scenario = getScenario({ targets: 60 });
@@ -130,6 +130,16 @@ describe('MLServer inference connector: beyond the contract', () => {
         `${recs.length} requests in ${((testEnd - swapStart + 1000) / 1000).toFixed(1)} s from 24 clients, ${failed.length} failed; ` +
         `${duringSwap.length} during the swap, ${duringRb.length} during the rollback; answers: ${recs.filter((r) => r.got === oldV).length} old, ${recs.filter((r) => r.got === newV).length} new`,
     );
+    // Figures for BENCHMARKS (printed, not asserted): throughput and p99 in steady state vs during the moves.
+    const p99 = (rs: Rec[]) => {
+      const l = rs.map((r) => r.end - r.start).sort((x, y) => x - y);
+      return l.length ? l[Math.min(l.length - 1, Math.floor(l.length * 0.99))]!.toFixed(1) : '-';
+    };
+    const rps = (rs: Rec[], ms: number) => ((rs.length / ms) * 1000).toFixed(0);
+    log(
+      `[test] steady (before the swap): ${rps(beforeSwap, swapStart - beforeSwap[0]!.start)} req/s, p99 ${p99(beforeSwap)} ms; ` +
+        `during the swap: ${rps(duringSwap, swapEnd - swapStart)} req/s, p99 ${p99(duringSwap)} ms; during the rollback: ${rps(duringRb, rbEnd - rbStart)} req/s, p99 ${p99(duringRb)} ms`,
+    );
     expect(failed.slice(0, 5)).toEqual([]);
     expect(wrong.slice(0, 5)).toEqual([]);
     // Load really ran through both moves, and each phase was served by the version it should.
@@ -186,8 +196,8 @@ describe('MLServer inference connector: beyond the contract', () => {
     expect(await observe(s, target)).toEqual([slice.c]);
   });
 
-  it('MLServer stopped: deploy fails with a ConnectorError naming mlserver, and the ledger is unchanged', async () => {
-    const own = await startLocalMlserver({ log });
+  it('MLServer stopped: deploy fails with a ConnectorError naming mlserver, the ledger is unchanged; after a restart the retry completes', async () => {
+    const own = await startLocalMlserver({ log, keepRunDir: true });
     const c = connectorFor(own);
     const target = spare[3]!.id;
     await c.deploy({ targetId: target, modelVersionId: slice.a, strategy: 'HOT_SWAP' });
@@ -198,5 +208,18 @@ describe('MLServer inference connector: beyond the contract', () => {
     expect(err).toMatchObject({ platform: 'mlserver', kind: 'UNAVAILABLE' });
     expect(await c.deploymentsByTargets([target])).toEqual(before);
     expect(c.endpointOf(target)).toBe(before[0]![0]!.endpoint);
+    // Nothing half-written: only the champion is in the model repository.
+    expect(readdirSync(path.join(own.modelRepository, modelNameOf(target)))).toEqual([mlserverVersionOf(slice.a)]);
+
+    const port = Number(new URL(own.url).port);
+    const back = await startLocalMlserver({ log, runDir: own.runDir, ports: { http: port, grpc: own.grpcPort, metrics: own.metricsPort } });
+    try {
+      expect(await observe(back, target)).toEqual([slice.a]);
+      const out = await c.deploy({ targetId: target, modelVersionId: slice.b, strategy: 'HOT_SWAP' });
+      expect(out.map((d) => [d.modelVersionId, d.state])).toEqual([[slice.b, 'ACTIVE']]);
+      expect(await observe(back, target)).toEqual([slice.b]);
+    } finally {
+      await back.stop();
+    }
   }, 120_000);
 });
