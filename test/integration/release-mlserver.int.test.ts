@@ -4,9 +4,11 @@
  * The target's champion is first put on the server (MLServer keeps no history: this is the
  * deployment state the scenario says), then request → two approvals → startRollout hot-swaps on
  * the real server → its answers come from the candidate → rollback → the champion answers again;
- * a CANARY request is refused before any approval is spent; the audit trail verifies.
+ * a CANARY request is refused before any approval is spent; the audit trail verifies. Then
+ * MLServer is stopped before a rollout: the release FAILS, the champion is still recorded as
+ * serving, and after a restart (same address, same model repository) a new release completes.
  */
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -57,7 +59,7 @@ async function loaded(targetId: string): Promise<string[]> {
 }
 
 beforeAll(async () => {
-  mls = await startLocalMlserver({ log });
+  mls = await startLocalMlserver({ log, keepRunDir: true });
   const scenario = getScenario({ targets: TARGETS });
   connector = new MlserverInferenceConnector({
     url: mls.url,
@@ -74,6 +76,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await stack?.stop();
   await mls?.stop();
+  if (mls) rmSync(mls.runDir, { recursive: true, force: true });
 });
 
 describe('release workflow over a real MLServer', () => {
@@ -140,4 +143,38 @@ describe('release workflow over a real MLServer', () => {
     expect(trail.data.verifyAuditTrail).toEqual({ valid: true, problems: [] });
     expect(trail.data.auditTrail.nodes.map((e: { action: string }) => e.action)).toEqual(expect.arrayContaining(['release.requested', 'rollout.completed']));
   }, 120_000);
+
+  it('MLServer stopped before the rollout: the release FAILS, the champion is still recorded; after a restart a new release completes', async () => {
+    const [req, ap1, ap2] = await Promise.all([token('rita.requester', { [P]: 'requester' }), token('arno.approver', { [P]: 'approver' }), token('beth.approver', { [P]: 'approver' })]);
+    const picks = releasableTargets(stack!.scenario, P);
+    const { targetId, candidate, champion } = picks[1] ?? picks[0]!;
+    if (connector.endpointOf(targetId) === null) await connector.deploy({ targetId, modelVersionId: champion, strategy: 'HOT_SWAP' });
+    expect(await answer(targetId)).toBe(champion);
+    const approved = async () => {
+      const r = await stack!.query(REQUEST, { in: { modelVersionId: candidate, targetIds: [targetId], strategy: 'HOT_SWAP' } }, req);
+      expect(r.data.requestRelease.errors).toEqual([]);
+      const id = r.data.requestRelease.release.id as string;
+      for (const t of [ap1, ap2]) expect((await stack!.query(DECIDE, { id }, t)).data.approveRelease.errors).toEqual([]);
+      return id;
+    };
+
+    const first = await approved();
+    const { url, grpcPort, metricsPort, runDir } = mls!;
+    await mls!.stop();
+    const out = await stack!.query(ROLLOUT, { id: first }, req);
+    expect(out.data.startRollout.errors).toEqual([]);
+    expect(out.data.startRollout.release).toMatchObject({ status: 'FAILED', targets: [{ targetId, status: 'FAILED' }] });
+    const view = (await stack!.query(SERVING, { t: targetId }, req)).data.releaseTarget;
+    expect(view.currentDeployments).toEqual([{ trafficPercent: 100, state: 'ACTIVE', modelVersion: { id: champion } }]);
+
+    mls = await startLocalMlserver({ log, runDir, keepRunDir: true, ports: { http: Number(new URL(url).port), grpc: grpcPort, metrics: metricsPort } });
+    expect(await answer(targetId)).toBe(champion);
+    expect(await loaded(targetId)).toEqual([champion]);
+    const second = await approved();
+    const done = await stack!.query(ROLLOUT, { id: second }, req);
+    expect(done.data.startRollout.errors).toEqual([]);
+    expect(done.data.startRollout.release.status).toBe('COMPLETED');
+    expect(await answer(targetId)).toBe(candidate);
+    expect(await loaded(targetId)).toEqual([candidate]);
+  }, 180_000);
 });
