@@ -175,9 +175,12 @@ describe('MLServer inference connector: beyond the contract', () => {
   it('a version unloaded behind its back is found by reconcile(), closed and recorded; the ledger survives a new instance', async () => {
     const ledgerDir = mkdtempSync(path.join(os.tmpdir(), 'mlserver-ledger-'));
     const c = connectorFor(s, ledgerDir);
+    // Another process's instance over the same ledger (the inference subgraph beside the release workflow).
+    const reader = connectorFor(s, ledgerDir);
     const target = spare[2]!.id;
     const [d] = await c.deploy({ targetId: target, modelVersionId: slice.c, strategy: 'HOT_SWAP' });
     expect(await c.reconcile()).toEqual([]);
+    expect(reader.endpointOf(target)).toBe(d!.endpoint);
     const r = await fetch(`${s.url}/v2/repository/models/${encodeURIComponent(modelNameOf(target))}/unload`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });
     expect(r.status).toBe(200);
     const found = await c.reconcile();
@@ -190,6 +193,7 @@ describe('MLServer inference connector: beyond the contract', () => {
     const again = connectorFor(s, ledgerDir);
     expect(await again.deploymentsByTargets([target])).toEqual(await c.deploymentsByTargets([target]));
     expect(again.outsideChanges()).toEqual(found);
+    expect(await reader.getDeployments([d!.id])).toEqual([closed]);
     expect(JSON.parse(readFileSync(path.join(ledgerDir, 'mlserver-ledger.json'), 'utf8')).outsideChanges).toHaveLength(1);
     // Deploying again brings it back.
     await again.deploy({ targetId: target, modelVersionId: slice.c, strategy: 'HOT_SWAP' });

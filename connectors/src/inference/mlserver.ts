@@ -19,7 +19,7 @@
  * - CANARY (and PROMOTION, which ends a canary) are refused up front with a payload error.
  */
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync, existsSync } from 'node:fs';
+import { mkdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { badInput, ConnectorError, groupBy, pageOf, type PageRequest } from '@mlops/kit';
 import { inScope, scopeSet } from '../scope.ts';
@@ -87,7 +87,9 @@ export class MlserverInferenceConnector implements InferenceConnector {
   private readonly fetch: typeof fetch;
   private readonly clock: () => string;
   private readonly ledgerFile: string;
-  private ledger: Ledger;
+  private cached: Ledger = { format: 1, deployments: [], outsideChanges: [] };
+  /** Identity of the ledger file last read (inode:mtime): every write renames a new file in. */
+  private cachedStamp = '';
   private readonly targets: TargetModel[];
   private readonly targetById: Map<string, TargetModel>;
   /** Deploys and reconciliations run one at a time: each reads and rewrites the ledger. */
@@ -112,10 +114,23 @@ export class MlserverInferenceConnector implements InferenceConnector {
     this.targetById = new Map(this.targets.map((t) => [t.id, t]));
     mkdirSync(this.o.ledgerDir, { recursive: true });
     this.ledgerFile = path.join(this.o.ledgerDir, 'mlserver-ledger.json');
-    this.ledger = existsSync(this.ledgerFile) ? (JSON.parse(readFileSync(this.ledgerFile, 'utf8')) as Ledger) : { format: 1, deployments: [], outsideChanges: [] };
   }
 
   // ---- reads (the ledger) ----
+
+  /**
+   * The ledger as on disk: re-read when the file changed, so the processes of one deployment
+   * (the inference subgraph reading, the release workflow deploying) see one history.
+   */
+  private get ledger(): Ledger {
+    const st = statSync(this.ledgerFile, { throwIfNoEntry: false });
+    const stamp = st ? `${st.ino}:${st.mtimeMs}:${st.size}` : '';
+    if (stamp !== this.cachedStamp) {
+      this.cached = st ? (JSON.parse(readFileSync(this.ledgerFile, 'utf8')) as Ledger) : { format: 1, deployments: [], outsideChanges: [] };
+      this.cachedStamp = stamp;
+    }
+    return this.cached;
+  }
 
   private all(): DeploymentModel[] {
     return [...this.ledger.deployments].sort(newestFirst);
@@ -323,7 +338,9 @@ export class MlserverInferenceConnector implements InferenceConnector {
     const tmp = `${this.ledgerFile}.${randomBytes(4).toString('hex')}.tmp`;
     writeFileSync(tmp, JSON.stringify(next, null, 1));
     renameSync(tmp, this.ledgerFile);
-    this.ledger = next;
+    this.cached = next;
+    const st = statSync(this.ledgerFile);
+    this.cachedStamp = `${st.ino}:${st.mtimeMs}:${st.size}`;
   }
 
   private async request(pathname: string, init: RequestInit): Promise<Response> {
