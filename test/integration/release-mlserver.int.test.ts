@@ -35,7 +35,7 @@ const DECIDE = `mutation($id: ID!) { approveRelease(releaseId: $id) { errors { c
 const ROLLOUT = `mutation($id: ID!) { startRollout(releaseId: $id) { errors { code message } release { id status targets { targetId status } } } }`;
 const ROLLBACK = `mutation($t: ID!, $r: String!) { rollback(targetId: $t, reason: $r) { errors { code message } release { id status } } }`;
 const SERVING = `query($t: ID!) { releaseTarget(id: $t) { currentDeployments { trafficPercent state modelVersion { id } } } }`;
-const TRAIL = `query($id: ID!) { auditTrail(entityId: $id) { nodes { action } } verifyAuditTrail(entityId: $id) { valid problems { problem } } }`;
+const TRAIL = `query($id: ID!) { auditTrail(entityId: $id) { nodes { action reason } } verifyAuditTrail(entityId: $id) { valid problems { problem } } }`;
 
 /** What the real server answers on the target's endpoint now. */
 async function answer(targetId: string): Promise<string> {
@@ -166,6 +166,9 @@ describe('release workflow over a real MLServer', () => {
     expect(out.data.startRollout.release).toMatchObject({ status: 'FAILED', targets: [{ targetId, status: 'FAILED' }] });
     const view = (await stack!.query(SERVING, { t: targetId }, req)).data.releaseTarget;
     expect(view.currentDeployments).toEqual([{ trafficPercent: 100, state: 'ACTIVE', modelVersion: { id: champion } }]);
+    const trail = (await stack!.query(TRAIL, { id: first }, req)).data;
+    expect(trail.auditTrail.nodes.find((e: { action: string }) => e.action === 'rollout.failed').reason).toMatch(/^0 of 1 target\(s\) deployed; .*: mlserver unavailable: MLServer is unreachable/);
+    expect(trail.verifyAuditTrail.valid).toBe(true);
 
     mls = await startLocalMlserver({ log, runDir, keepRunDir: true, ports: { http: Number(new URL(url).port), grpc: grpcPort, metrics: metricsPort } });
     expect(await answer(targetId)).toBe(champion);
