@@ -19,7 +19,7 @@
  * - CANARY (and PROMOTION, which ends a canary) are refused up front with a payload error.
  */
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { badInput, ConnectorError, groupBy, pageOf, type PageRequest } from '@mlops/kit';
 import { inScope, scopeSet } from '../scope.ts';
@@ -230,6 +230,8 @@ export class MlserverInferenceConnector implements InferenceConnector {
     if (serving.length === 1 && serving[0]!.modelVersionId === req.modelVersionId) return serving;
 
     // 1. The new version beside the old one, then load: the old one keeps answering.
+    if (!existsSync(this.o.modelRepository)) throw new ConnectorError(PLATFORM, 'UNAVAILABLE', 'the MLServer model repository directory is missing');
+    const modelDirExisted = existsSync(path.join(this.o.modelRepository, name));
     this.writeVersion(name, version, req.modelVersionId);
     try {
       await this.post(`/v2/repository/models/${encodeURIComponent(name)}/load`);
@@ -237,7 +239,7 @@ export class MlserverInferenceConnector implements InferenceConnector {
     } catch (e) {
       // Nothing was switched: take the new version off the server again (best effort).
       if (!serving.some((d) => mlserverVersionOf(d.modelVersionId) === version)) {
-        rmSync(this.versionDir(name, version), { recursive: true, force: true });
+        rmSync(modelDirExisted ? this.versionDir(name, version) : path.join(this.o.modelRepository, name), { recursive: true, force: true });
         await this.post(`/v2/repository/models/${encodeURIComponent(name)}/load`).catch(() => undefined);
       }
       throw e;
