@@ -333,7 +333,7 @@ export class ReleaseService {
     const strategy = input.strategy ?? policy.defaultStrategy;
     // Refused before any approval is spent: the serving platform could not roll it out.
     const supported = this.platforms.inference.supportedStrategies;
-    if (supported && !supported.includes(strategy)) {
+    if (Array.isArray(supported) && !supported.includes(strategy)) {
       return fail('BAD_USER_INPUT', `the serving platform cannot do a ${strategy} rollout; it supports ${supported.join(', ')}`, 'strategy');
     }
     let canaryPercent: number | null = null;
