@@ -9,7 +9,7 @@ import { createLogger, DEV_AUTH, getScenario, instrument, type AuthConfig, type 
 import type { Listening } from '@mlops/kit/server';
 import type { Scenario } from '@mlops/kit/scenario';
 import { BuiltinCatalogConnector, type CatalogConnector } from '@mlops/connectors/catalog';
-import { BuiltinInferenceConnector } from '@mlops/connectors/inference';
+import { BuiltinInferenceConnector, type InferenceConnector } from '@mlops/connectors/inference';
 import { BuiltinMonitoringConnector } from '@mlops/connectors/monitoring';
 import { BuiltinTrainingConnector, type TrainingConnector } from '@mlops/connectors/training';
 import { startGateway, type RunningGateway } from '@mlops/gateway';
@@ -55,6 +55,11 @@ export interface EmbeddedOptions {
   catalog?: CatalogConnector;
   /** Secret of MLflow's signed webhooks: enables the lineage subgraph's `POST /webhooks/mlflow`. */
   trainingWebhookSecret?: string;
+  /**
+   * A real serving platform's connector (MLServer) in place of the built-in registry; releases
+   * then roll out on the real server.
+   */
+  inference?: InferenceConnector;
 }
 
 export interface Embedded {
@@ -64,7 +69,7 @@ export interface Embedded {
   connectors: {
     training: Instrumented<TrainingConnector>;
     catalog: Instrumented<CatalogConnector>;
-    inference: Instrumented<BuiltinInferenceConnector>;
+    inference: Instrumented<InferenceConnector>;
     monitoring: Instrumented<BuiltinMonitoringConnector>;
     lineage: Instrumented<LineageStore>;
   };
@@ -93,7 +98,7 @@ export async function startEmbedded(opts: EmbeddedOptions = {}): Promise<Embedde
   const connectors = {
     training: instrument<TrainingConnector>(opts.training ?? new BuiltinTrainingConnector(scenario)),
     catalog: instrument<CatalogConnector>(opts.catalog ?? new BuiltinCatalogConnector(scenario)),
-    inference: instrument(new BuiltinInferenceConnector(scenario)),
+    inference: instrument<InferenceConnector>(opts.inference ?? new BuiltinInferenceConnector(scenario)),
     monitoring: instrument(new BuiltinMonitoringConnector(scenario)),
     lineage: instrument(store),
   };

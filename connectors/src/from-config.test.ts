@@ -3,6 +3,9 @@ import { ConfigError, readConfig } from '@mlops/kit/config';
 import { connectorFor } from './from-config.ts';
 import { BuiltinTrainingConnector, MlflowTrainingConnector } from './training/index.ts';
 import { PrometheusMonitoringConnector } from './monitoring/index.ts';
+import { BuiltinInferenceConnector, MlserverInferenceConnector } from './inference/index.ts';
+import os from 'node:os';
+import path from 'node:path';
 
 const load = (env: Record<string, string>) => readConfig({ env: { MLOPS_MODE: 'demo', ...env }, file: null }).config;
 const problems = (env: Record<string, string>) => {
@@ -36,5 +39,21 @@ describe('platform connectors from the configuration', () => {
     expect(problems({ CATALOG_PLATFORM: 'mlflow', CATALOG_PLATFORM_URL: 'http://127.0.0.1:5000' })).toEqual([expect.stringMatching(/^platforms\.catalog\.connector: /)]);
     expect(problems({ TRAINING_PLATFORM: 'mlflow', TRAINING_PLATFORM_URL: 'http://x:1', TRAINING_PLATFORM_PASSWORD: 'p' })).toEqual([expect.stringMatching(/^platforms\.training\.username: /)]);
     expect(problems({ TRAINING_PLATFORM: 'nope' })).toEqual([expect.stringMatching(/^platforms\.training\.connector: .*\(from TRAINING_PLATFORM\)/)]);
+  });
+
+  it('builds the MLServer inference connector from platforms.inference (url, model repository, ledger directory) and refuses it incomplete or elsewhere', () => {
+    const dir = path.join(os.tmpdir(), `from-config-mlserver-${process.pid}`);
+    const config = load({ INFERENCE_PLATFORM: 'mlserver', INFERENCE_PLATFORM_URL: 'http://127.0.0.1:8080', INFERENCE_PLATFORM_MODEL_REPOSITORY: `${dir}/models`, INFERENCE_PLATFORM_LEDGER_DIR: `${dir}/ledger` });
+    const c = connectorFor(config, 'inference');
+    expect(c).toBeInstanceOf(MlserverInferenceConnector);
+    expect(c.supportedStrategies).toEqual(['HOT_SWAP', 'ROLLBACK']);
+    expect(connectorFor(load({}), 'inference')).toBeInstanceOf(BuiltinInferenceConnector);
+    expect(problems({ INFERENCE_PLATFORM: 'mlserver' })).toEqual([
+      expect.stringMatching(/^platforms\.inference\.url: .*MLServer URL/),
+      expect.stringMatching(/^platforms\.inference\.modelRepository: /),
+      expect.stringMatching(/^platforms\.inference\.ledgerDir: /),
+    ]);
+    expect(problems({ TRAINING_PLATFORM: 'mlserver', TRAINING_PLATFORM_URL: 'http://x:1' })).toContainEqual(expect.stringMatching(/^platforms\.training\.connector: mlserver is an inference connector/));
+    expect(problems({ INFERENCE_PLATFORM: 'mlflow', INFERENCE_PLATFORM_URL: 'http://x:1' })).toEqual([expect.stringMatching(/^platforms\.inference\.connector: mlflow is a training connector/)]);
   });
 });

@@ -4,12 +4,12 @@
  * mode, where the supervisor hosts the built-in platforms once for every process), or a real
  * platform by `platforms.<name>.connector` (`mlflow` for training; `openlineage` for the catalog,
  * reading what the lineage subgraph's OpenLineage intake stored in the lineage graph's Neo4j;
- * `prometheus` for monitoring).
+ * `mlserver` for inference; `prometheus` for monitoring).
  */
 import { getScenario } from '@mlops/kit';
 import type { Config } from '@mlops/kit/config';
 import { BuiltinCatalogConnector, OpenLineageCatalogConnector, type CatalogConnector } from './catalog/index.ts';
-import { BuiltinInferenceConnector, type InferenceConnector } from './inference/index.ts';
+import { BuiltinInferenceConnector, MlserverInferenceConnector, type InferenceConnector } from './inference/index.ts';
 import { BuiltinMonitoringConnector, PrometheusMonitoringConnector, type MonitoringConnector } from './monitoring/index.ts';
 import { remoteConnector } from './remote/index.ts';
 import { BuiltinTrainingConnector, MlflowTrainingConnector, type TrainingConnector } from './training/index.ts';
@@ -46,6 +46,24 @@ export function connectorFor<K extends PlatformName>(config: Config, name: K): P
   if (p.connector === 'prometheus') {
     if (name !== 'monitoring' || !p.url) throw new Error(`platforms.${name}.connector: prometheus is a monitoring connector and needs platforms.${name}.url`);
     const c: MonitoringConnector = new PrometheusMonitoringConnector({ url: p.url, timeoutMs: p.timeoutMs });
+    return c as PlatformConnectors[K];
+  }
+  if (p.connector === 'mlserver') {
+    if (name !== 'inference' || !p.url || !p.modelRepository || !p.ledgerDir) {
+      throw new Error(`platforms.${name}.connector: mlserver is an inference connector and needs platforms.${name}.url, modelRepository and ledgerDir`);
+    }
+    const s = getScenario({ targets: config.scenario.targets, seed: config.scenario.seed });
+    const c: InferenceConnector = new MlserverInferenceConnector({
+      url: p.url,
+      modelRepository: p.modelRepository,
+      ledgerDir: p.ledgerDir,
+      models: p.models,
+      implementation: p.implementation,
+      timeoutMs: p.timeoutMs,
+      // The release targets and registered versions it may serve: the configured plant.
+      targets: s.targets.map((t) => ({ id: t.id, name: t.machine, projectId: t.projectId, plant: t.plant, line: t.line, environment: t.environment, updatedAt: t.createdAt })),
+      modelVersions: new Map(s.modelVersions.map((m) => [m.id, m.projectId])),
+    });
     return c as PlatformConnectors[K];
   }
   if (p.url) {

@@ -41,17 +41,36 @@ const platformFields = {
    * intake (`POST /api/v1/lineage`) stored in the lineage graph's Neo4j (`neo4j.*`), read-only.
    * `prometheus` (monitoring only): a Prometheus 2.x server at `url` holding the health series
    * (prometheus/backfill.ts, or live exporters) and the rules of prometheus/rules/.
+   * `mlserver` (inference only): an MLServer (V2 inference protocol) at `url`, whose model
+   * repository is `modelRepository` (a directory this process writes model versions into) and
+   * whose ledger of changes the connector keeps in `ledgerDir`.
    */
-  connector: z.enum(['builtin', 'mlflow', 'openlineage', 'prometheus']).default('builtin'),
+  connector: z.enum(['builtin', 'mlflow', 'openlineage', 'prometheus', 'mlserver']).default('builtin'),
   url: httpUrl.optional(),
   token: z.string().min(1).optional(),
   username: z.string().min(1).optional(),
   password: z.string().min(1).optional(),
   timeoutMs: ms(10_000, 120_000),
+  /** mlserver: the server's model repository root (shared filesystem). */
+  modelRepository: z.string().min(1).optional(),
+  /** mlserver: where the connector keeps its durable ledger (mlserver-ledger.json). */
+  ledgerDir: z.string().min(1).optional(),
+  /** mlserver: MLServer model name per release target id (default: the id with `/` → `__`). */
+  models: z.record(z.string(), z.string().regex(/^[A-Za-z0-9._-]+$/, 'an MLServer model name: letters, digits, . _ -')).optional(),
+  /** mlserver: the `implementation` written into each version's model-settings.json. */
+  implementation: z.string().min(1).optional(),
 };
-const platformChecks = (p: { connector: string; url?: string | undefined; username?: string | undefined; password?: string | undefined }, ctx: z.RefinementCtx) => {
+const platformChecks = (
+  p: { connector: string; url?: string | undefined; username?: string | undefined; password?: string | undefined; modelRepository?: string | undefined; ledgerDir?: string | undefined },
+  ctx: z.RefinementCtx,
+) => {
   if (p.connector === 'mlflow' && !p.url) ctx.addIssue({ code: 'custom', path: ['url'], message: 'the mlflow connector needs the MLflow server URL' });
   if (p.connector === 'prometheus' && !p.url) ctx.addIssue({ code: 'custom', path: ['url'], message: 'the prometheus connector needs the Prometheus server URL' });
+  if (p.connector === 'mlserver') {
+    if (!p.url) ctx.addIssue({ code: 'custom', path: ['url'], message: 'the mlserver connector needs the MLServer URL' });
+    if (!p.modelRepository) ctx.addIssue({ code: 'custom', path: ['modelRepository'], message: "the mlserver connector needs the server's model repository directory" });
+    if (!p.ledgerDir) ctx.addIssue({ code: 'custom', path: ['ledgerDir'], message: 'the mlserver connector needs a directory for its ledger' });
+  }
   if (p.password && !p.username) ctx.addIssue({ code: 'custom', path: ['username'], message: 'a password needs a username' });
 };
 const platform = z.object(platformFields).strict().prefault({}).superRefine(platformChecks);
@@ -137,7 +156,7 @@ export const ConfigSchema = z
       .object({
         training: trainingPlatform.refine((p) => p.connector === 'builtin' || p.connector === 'mlflow', { path: ['connector'], message: 'training connectors: builtin or mlflow' }),
         catalog: platform.refine((p) => p.connector === 'builtin' || p.connector === 'openlineage', { path: ['connector'], message: 'catalog connectors: builtin or openlineage' }),
-        inference: platform.refine((p) => p.connector === 'builtin', { path: ['connector'], message: 'inference connectors: builtin' }),
+        inference: platform.refine((p) => p.connector === 'builtin' || p.connector === 'mlserver', { path: ['connector'], message: 'inference connectors: builtin or mlserver' }),
         monitoring: platform.refine((p) => p.connector === 'builtin' || p.connector === 'prometheus', { path: ['connector'], message: 'monitoring connectors: builtin or prometheus' }),
       })
       .strict()
@@ -211,6 +230,8 @@ export const ENV_OVERRIDES: Record<string, string> = {
   TRAINING_WEBHOOK_URL: 'platforms.training.webhookUrl',
   CATALOG_PLATFORM_URL: 'platforms.catalog.url',
   INFERENCE_PLATFORM_URL: 'platforms.inference.url',
+  INFERENCE_PLATFORM_MODEL_REPOSITORY: 'platforms.inference.modelRepository',
+  INFERENCE_PLATFORM_LEDGER_DIR: 'platforms.inference.ledgerDir',
   MONITORING_PLATFORM_URL: 'platforms.monitoring.url',
   NEO4J_URI: 'neo4j.uri',
   NEO4J_USER: 'neo4j.user',

@@ -2,12 +2,13 @@
 import { badInput, groupBy, pageOf, type PageRequest } from '@mlops/kit';
 import type { Scenario } from '@mlops/kit/scenario';
 import { inScope, scopeSet } from '../scope.ts';
-import type { DeployRequest, DeploymentFilterInput, DeploymentModel, InferenceConnector, TargetModel } from './types.ts';
+import type { DeployRequest, DeploymentFilterInput, DeploymentModel, DeploymentStrategy, InferenceConnector, TargetModel } from './types.ts';
 
 const newestFirst = (a: DeploymentModel, b: DeploymentModel) => b.since.localeCompare(a.since) || b.id.localeCompare(a.id);
 
 export class BuiltinInferenceConnector implements InferenceConnector {
   readonly platform = 'inference';
+  readonly supportedStrategies: readonly DeploymentStrategy[] = ['HOT_SWAP', 'CANARY', 'PROMOTION', 'ROLLBACK'];
   private readonly all: DeploymentModel[];
   private readonly byId: Map<string, DeploymentModel>;
   private readonly byTarget: Map<string, DeploymentModel[]>;
@@ -79,6 +80,9 @@ export class BuiltinInferenceConnector implements InferenceConnector {
   async deploy(req: DeployRequest): Promise<DeploymentModel[]> {
     const history = this.byTarget.get(req.targetId);
     if (!history && !this.targets.some((t) => t.id === req.targetId)) throw badInput('targetId', `unknown release target ${JSON.stringify(req.targetId)}`);
+    if (!this.projectOfModel.has(req.modelVersionId) && !this.byModel.has(req.modelVersionId)) {
+      throw badInput('modelVersionId', `unknown model version ${JSON.stringify(req.modelVersionId)}`);
+    }
     const at = req.at ?? this.clock();
     const serving = (history ?? []).filter((d) => d.until === null);
     const share = req.strategy === 'CANARY' ? (req.trafficPercent ?? 10) : 100;

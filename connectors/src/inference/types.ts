@@ -62,6 +62,11 @@ export interface EntityRef {
 
 export interface InferenceConnector {
   readonly platform: string;
+  /**
+   * The strategies `deploy` accepts on this platform (all four when absent). A platform that
+   * cannot split traffic (MLServer) leaves CANARY out and refuses it up front.
+   */
+  readonly supportedStrategies?: readonly DeploymentStrategy[];
   getDeployments(ids: readonly string[]): Promise<(DeploymentModel | null)[]>;
   /** Every deployment of each target (history included), newest first, in key order. */
   deploymentsByTargets(targetIds: readonly string[]): Promise<DeploymentModel[][]>;

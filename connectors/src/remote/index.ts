@@ -87,6 +87,8 @@ export function remoteConnector<T extends object>(platform: string, baseUrl: str
   return new Proxy({} as T, {
     get(_t, prop) {
       if (prop === 'platform') return platform;
+      // Properties, not methods: the hosted platforms are built-in, which support every strategy.
+      if (prop === 'supportedStrategies') return undefined;
       // Not a thenable: `await remoteConnector(...)` must not call `then` over the wire.
       if (typeof prop !== 'string' || prop === 'then' || !NAME.test(prop)) return undefined;
       return (...args: unknown[]) => call(prop, args);

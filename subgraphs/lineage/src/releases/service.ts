@@ -13,7 +13,7 @@ import type { CatalogConnector } from '@mlops/connectors/catalog';
 import type { DeploymentModel, InferenceConnector } from '@mlops/connectors/inference';
 import type { MonitoringConnector } from '@mlops/connectors/monitoring';
 import type { ModelVersionModel, TrainingConnector } from '@mlops/connectors/training';
-import { badInput, hasRole, normalizeSubject, roleOn, visibleProjects, type Identity, type Logger, type Role } from '@mlops/kit';
+import { badInput, ConnectorError, hasRole, normalizeSubject, roleOn, visibleProjects, type Identity, type Logger, type Role } from '@mlops/kit';
 import type { LineageStore, ReleaseTargetFilterInput } from '../store/types.ts';
 import * as V from '../validate.ts';
 import { bindKey, IdempotencyConflict, type IdempotencyKey } from './idempotency.ts';
@@ -331,6 +331,11 @@ export class ReleaseService {
     }
     const policy = await this.policy(projectId);
     const strategy = input.strategy ?? policy.defaultStrategy;
+    // Refused before any approval is spent: the serving platform could not roll it out.
+    const supported = this.platforms.inference.supportedStrategies;
+    if (Array.isArray(supported) && !supported.includes(strategy)) {
+      return fail('BAD_USER_INPUT', `the serving platform cannot do a ${strategy} rollout; it supports ${supported.join(', ')}`, 'strategy');
+    }
     let canaryPercent: number | null = null;
     if (strategy === 'CANARY') {
       canaryPercent = input.canaryPercent ?? policy.defaultCanaryPercent;
@@ -488,6 +493,7 @@ export class ReleaseService {
 
   private async deployAll(who: Identity, doc: ReleaseDoc, mode: 'CANARY' | 'HOT_SWAP' | 'PROMOTION'): Promise<Outcome> {
     const results = new Map<string, boolean>();
+    const failures: string[] = [];
     for (const t of doc.targets) {
       if (t.status === 'FAILED' || t.status === 'ROLLED_BACK') continue;
       try {
@@ -502,6 +508,8 @@ export class ReleaseService {
       } catch (e) {
         this.logger.error({ err: e, target: t.targetId, release: doc.id }, 'deploy failed');
         results.set(t.targetId, false);
+        // The audit reason names the platform's failure (its message carries no host or upstream body).
+        failures.push(`${t.targetId}: ${e instanceof ConnectorError ? `${e.platform} ${e.kind.toLowerCase()}: ${e.message}` : 'deploy failed'}`);
       }
     }
     await this.reflectInGraph(doc.targets.map((t) => t.targetId));
@@ -511,7 +519,7 @@ export class ReleaseService {
         results.has(t.targetId) ? { ...t, status: results.get(t.targetId) ? (mode === 'CANARY' ? ('CANARY' as const) : ('DEPLOYED' as const)) : ('FAILED' as const), updatedAt: at } : t,
       );
       const status = ok === 0 ? 'FAILED' : mode === 'CANARY' ? 'CANARY' : 'COMPLETED';
-      return { next: { ...cur, targets, status }, action: ok === 0 ? 'rollout.failed' : mode === 'CANARY' ? 'rollout.canary' : 'rollout.completed', reason: `${ok} of ${results.size} target(s) deployed` };
+      return { next: { ...cur, targets, status }, action: ok === 0 ? 'rollout.failed' : mode === 'CANARY' ? 'rollout.canary' : 'rollout.completed', reason: `${ok} of ${results.size} target(s) deployed${failures.length ? `; ${failures.slice(0, 3).join('; ')}${failures.length > 3 ? ` and ${failures.length - 3} more` : ''}` : ''}` };
     });
   }
 
