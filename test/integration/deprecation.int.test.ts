@@ -61,7 +61,8 @@ describe('deprecating a model version on Neo4j', () => {
     await fresh.init();
     await fresh.wipe();
     await fresh.close();
-    stack = await startStack({ targets: 120, neo4j: conn() });
+    // A shared 2-core machine: a cold first graph query may need more than the default 5 s.
+    stack = await startStack({ targets: 120, neo4j: conn(), neo4jQueryTimeoutMs: 30_000 });
     [req, ap1, ap2, admin, viewer, otherApprover, motorAdmin] = await Promise.all([
       token('rita.requester', { [P]: 'requester' }),
       token('arno.approver', { [P]: 'approver' }),
