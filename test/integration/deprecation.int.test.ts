@@ -186,6 +186,10 @@ function describeDeprecations(name: string, start: () => Promise<Stack>) {
       expect(eff.data.makeDeprecationEffective.deprecation.status).toBe('EFFECTIVE');
       const badge = await stack.query(`query($mv: ID!) { modelVersion(id: $mv) { deprecation { id status replacement { id } } } }`, { mv: old }, viewer);
       expect(badge.data.modelVersion.deprecation).toEqual({ id: dep.id, status: 'EFFECTIVE', replacement: { id: repl } });
+      // The built-in registry carries it too: a `deprecated` tag naming the replacement, no aliases left.
+      const reg = await stack.query(`query($mv: ID!) { modelVersion(id: $mv) { aliases tags { key value } } }`, { mv: old }, viewer);
+      expect(reg.data.modelVersion.aliases).toEqual([]);
+      expect(reg.data.modelVersion.tags).toContainEqual({ key: 'deprecated', value: repl });
 
       // Rolling back to it now needs an admin override with a reason.
       const rb = await stack.query(ROLLBACK, { t: a!.targetId, r: 'replacement misbehaves' }, req);

@@ -146,7 +146,10 @@ export class DeprecationService {
         result: { deprecationId: id, errors: [] },
       };
     });
-    if (out.deprecationId === id && out.errors.length === 0) await this.notifyProjects(doc, who.sub);
+    if (out.deprecationId === id && out.errors.length === 0) {
+      await this.notifyProjects(doc, who.sub);
+      await this.tagInRegistry(doc, false);
+    }
     return out;
   }
 
@@ -167,6 +170,21 @@ export class DeprecationService {
         actor,
         at: doc.requestedAt,
       });
+    }
+  }
+
+  /**
+   * Mirrors the decision into the training registry where its connector can write (a
+   * `deprecated` tag; aliases removed once EFFECTIVE). After the commit and best effort: the
+   * gateway's own record is the source of truth, and a registry outage must not undo it.
+   */
+  private async tagInRegistry(doc: DeprecationDoc, removeAliases: boolean) {
+    const training = this.rs.platforms.training;
+    if (!training.markDeprecated) return;
+    try {
+      await training.markDeprecated(doc.modelVersionId, { replacementId: doc.replacementId, removeAliases, at: this.rs.now() });
+    } catch (e) {
+      this.rs.logger.warn({ err: (e as Error).message, deprecation: doc.id }, 'tagging the deprecated version in the registry failed');
     }
   }
 
@@ -234,12 +252,14 @@ export class DeprecationService {
     if ('answer' in b) return b.answer;
     const [pre] = await this.rs.releases.getDeprecations([id]);
     const left = pre ? await this.stillLeft(pre) : [];
-    return this.change(who, id, b.key, (cur, at) => {
+    const out = await this.change(who, id, b.key, (cur, at) => {
       if (cur.status !== 'ANNOUNCED') return failOn(id, 'INVALID_STATE', `cannot make a deprecation that is ${cur.status} effective; allowed from ANNOUNCED`);
       if (Date.parse(cur.effectiveAt) > Date.parse(at)) return failOn(id, 'NOT_YET', `the deprecation takes effect at ${cur.effectiveAt}`);
       if (left.length) return failOn(id, 'STILL_IN_USE', `${left.length} target(s) still on ${cur.modelVersionId}: ${left.slice(0, 5).map((t) => t.targetId).join(', ')}`);
       return { next: { ...cur, status: 'EFFECTIVE' }, action: 'deprecation.effective', reason: null };
     });
+    if (pre && out.errors.length === 0) await this.tagInRegistry(pre, true);
+    return out;
   }
 
   /** One release of the replacement to every target of `projectId` still left on the deprecated version. */

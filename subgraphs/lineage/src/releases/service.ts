@@ -100,7 +100,7 @@ export class ReleaseService {
     readonly releases: ReleaseStore,
     readonly platforms: Platforms,
     readonly webhooks: WebhookSender,
-    private readonly logger: Logger,
+    readonly logger: Logger,
     opts: ReleaseServiceOptions = {},
   ) {
     this.now = opts.now ?? (() => new Date().toISOString());
