@@ -73,7 +73,7 @@ describe('explorer: deprecate → wave → still left shrinking (browser)', () =
     await Promise.all([page.waitForURL((u) => u.pathname.startsWith('/deprecations/')), form.getByRole('button', { name: 'Announce deprecation' }).click()]);
     const depId = decodeURIComponent(new URL(page.url()).pathname.split('/').pop()!);
 
-    await poll(() => page.getByTestId('deprecation-status').innerText()).toContain('ANNOUNCED');
+    await poll(() => page.getByTestId('deprecation-status').locator('[data-value]').getAttribute('data-value')).toBe('ANNOUNCED');
     await poll(() => page.getByTestId('still-left-count').innerText()).toBe('2');
     expect(await page.getByTestId('frozen-targets').locator('li').count()).toBe(2);
 
