@@ -55,7 +55,7 @@ export function createContext(backend: LineageBackend, _req: express.Request | u
       target: loader<string, ReleaseTargetModel | null>((ids) => store.getTargets(ids)),
       release: loader<string, ReleaseDoc | null>((ids) => releases.releases.getReleases(ids)),
       deprecation: loader<string, DeprecationDoc | null>((ids) => releases.releases.getDeprecations(ids)),
-      activeDeprecation: loader<string, DeprecationDoc | null>((ids) => Promise.all(ids.map((id) => releases.activeDeprecation(id)))),
+      activeDeprecation: loader<string, DeprecationDoc | null>((ids) => releases.releases.activeDeprecations(ids)),
       trainedOn: perArg((depth: number) => loader<string, TrainedOnEntry[]>((ids) => store.trainedOn(ids, depth), 500)),
       deployedTo: perArg((at: string | null) => loader<string, DeploymentSpan[]>((ids) => store.deployedTo(ids, at), 500)),
       servedAt: perArg((at: string | null) => loader<string, DeploymentSpan[]>((ids) => store.servedAt(ids, at), 500)),

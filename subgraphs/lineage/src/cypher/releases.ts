@@ -192,3 +192,12 @@ export const listDeprecations = (f: { projectIds: string[] | null; modelVersionI
     RETURN d.doc AS doc ORDER BY d.requestedAt DESC, d.id DESC LIMIT 500`,
   params: f,
 });
+
+/** At most one active deprecation per version (announcements of a version serialise on its lock). */
+export const activeDeprecations = (ids: readonly string[], statuses: readonly string[]): Query => ({
+  cypher: cy`
+    UNWIND $ids AS key
+    MATCH (d:Deprecation {modelVersionId: key}) WHERE d.status IN $statuses
+    RETURN key, d.doc AS doc`,
+  params: { ids, statuses },
+});

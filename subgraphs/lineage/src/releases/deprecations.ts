@@ -70,12 +70,9 @@ export class DeprecationService {
 
   /** ANNOUNCED or EFFECTIVE deprecations of model versions, by version id. */
   async activeFor(modelVersionIds: readonly string[]): Promise<Map<string, DeprecationDoc>> {
-    const out = new Map<string, DeprecationDoc>();
-    for (const id of new Set(modelVersionIds)) {
-      const d = (await this.rs.releases.listDeprecations({ projectIds: null, modelVersionId: id })).find((x) => ACTIVE_DEPRECATION.includes(x.status));
-      if (d) out.set(id, d);
-    }
-    return out;
+    const ids = [...new Set(modelVersionIds)];
+    const found = await this.rs.releases.activeDeprecations(ids);
+    return new Map(ids.flatMap((id, i) => (found[i] ? [[id, found[i]!] as const] : [])));
   }
 
   async deprecate(who: Identity, input: DeprecateInput): Promise<DeprecationOutcome> {

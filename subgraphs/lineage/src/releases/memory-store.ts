@@ -8,7 +8,7 @@ import type { PendingRelease } from '../store/types.ts';
 import { chain } from './audit.ts';
 import { DEFAULT_KEY_TTL_MS, replayOf, type IdempotencyKey, type StoredKey } from './idempotency.ts';
 import { PENDING } from './state-machine.ts';
-import { deprecationProjects, type AuditEventRecord, type AuditInput, type Decision, type DeprecationDecision, type DeprecationDoc, type DeprecationFilter, type Policy, type ReleaseDoc, type ReleaseFilter, type ReleaseStore, type ReleaseStoreOptions } from './types.ts';
+import { ACTIVE_DEPRECATION, deprecationProjects, type AuditEventRecord, type AuditInput, type Decision, type DeprecationDecision, type DeprecationDoc, type DeprecationFilter, type Policy, type ReleaseDoc, type ReleaseFilter, type ReleaseStore, type ReleaseStoreOptions } from './types.ts';
 
 const clone = <T>(v: T): T => structuredClone(v);
 
@@ -153,6 +153,14 @@ export class MemoryReleaseStore implements ReleaseStore {
       .sort((a, b) => (a.requestedAt === b.requestedAt ? (a.id < b.id ? 1 : -1) : a.requestedAt < b.requestedAt ? 1 : -1))
       .slice(0, 500)
       .map(clone);
+  }
+
+  async activeDeprecations(modelVersionIds: readonly string[]) {
+    const active = [...this.deprecations.values()].filter((d) => ACTIVE_DEPRECATION.includes(d.status));
+    return modelVersionIds.map((id) => {
+      const d = active.find((x) => x.modelVersionId === id);
+      return d ? clone(d) : null;
+    });
   }
 
   /** Pending releases naming a model version, for the lineage store's deprecation impact. */

@@ -6,7 +6,7 @@ import * as C from '../cypher/releases.ts';
 import type { Executor } from '../store/executor.ts';
 import { chain } from './audit.ts';
 import { DEFAULT_KEY_TTL_MS, replayOf, type IdempotencyKey, type StoredKey } from './idempotency.ts';
-import type { AuditEventRecord, AuditInput, Decision, DeprecationDecision, DeprecationDoc, DeprecationFilter, Policy, ReleaseDoc, ReleaseFilter, ReleaseStore, ReleaseStoreOptions } from './types.ts';
+import { ACTIVE_DEPRECATION, type AuditEventRecord, type AuditInput, type Decision, type DeprecationDecision, type DeprecationDoc, type DeprecationFilter, type Policy, type ReleaseDoc, type ReleaseFilter, type ReleaseStore, type ReleaseStoreOptions } from './types.ts';
 
 type Run = (q: Query) => Promise<Record<string, any>[]>;
 
@@ -173,5 +173,11 @@ export class Neo4jReleaseStore implements ReleaseStore {
   async listDeprecations(f: DeprecationFilter) {
     const [rows] = await this.ex.read(C.listDeprecations({ projectIds: f.projectIds, modelVersionId: f.modelVersionId ?? null, status: f.status ?? null }));
     return rows!.map((r) => JSON.parse(r.doc) as DeprecationDoc);
+  }
+
+  async activeDeprecations(modelVersionIds: readonly string[]) {
+    const [rows] = await this.ex.read(C.activeDeprecations(modelVersionIds, ACTIVE_DEPRECATION));
+    const m = new Map(rows!.map((r) => [r.key as string, JSON.parse(r.doc) as DeprecationDoc]));
+    return modelVersionIds.map((id) => m.get(id) ?? null);
   }
 }

@@ -19,7 +19,7 @@ import * as V from '../validate.ts';
 import { DeprecationService } from './deprecations.ts';
 import { bindKey, IdempotencyConflict, type IdempotencyKey } from './idempotency.ts';
 import { assertTransition, TransitionError, type Transition } from './state-machine.ts';
-import { ACTIVE_DEPRECATION, DEFAULT_POLICY, type AuditInput, type DeprecationDoc, type Decision, type GateResult, type Policy, type ReleaseDoc, type ReleaseStore, type Strategy } from './types.ts';
+import { DEFAULT_POLICY, type AuditInput, type DeprecationDoc, type Decision, type GateResult, type Policy, type ReleaseDoc, type ReleaseStore, type Strategy } from './types.ts';
 import { resolveHost, webhookUrlProblem, type Resolve } from './webhook-url.ts';
 import type { WebhookSender } from './webhooks.ts';
 
@@ -603,8 +603,8 @@ export class ReleaseService {
 
   /** The ANNOUNCED or EFFECTIVE deprecation of a model version, if any. */
   async activeDeprecation(modelVersionId: string): Promise<DeprecationDoc | null> {
-    const list = await this.releases.listDeprecations({ projectIds: null, modelVersionId });
-    return list.find((d) => ACTIVE_DEPRECATION.includes(d.status)) ?? null;
+    const [d] = await this.releases.activeDeprecations([modelVersionId]);
+    return d ?? null;
   }
 
   /** Writes the targets' deployments into the graph now, rather than at the next sync. */

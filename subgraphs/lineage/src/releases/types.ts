@@ -205,4 +205,6 @@ export interface ReleaseStore {
   getDeprecations(ids: readonly string[]): Promise<(DeprecationDoc | null)[]>;
   /** Newest first. */
   listDeprecations(filter: DeprecationFilter): Promise<DeprecationDoc[]>;
+  /** The ANNOUNCED or EFFECTIVE deprecation of each model version (key order; null for none), in one read. */
+  activeDeprecations(modelVersionIds: readonly string[]): Promise<(DeprecationDoc | null)[]>;
 }
