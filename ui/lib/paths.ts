@@ -7,6 +7,7 @@ export const href = {
   target: (id: string) => `/targets/${seg(id)}`,
   model: (id: string) => `/models/${seg(id)}`,
   release: (id: string) => `/releases/${encodeURIComponent(id)}`,
+  deprecation: (id: string) => `/deprecations/${encodeURIComponent(id)}`,
   lineage: (rootId: string) => `/lineage?root=${encodeURIComponent(rootId)}`,
   auditRelease: (id: string) => `/audit?release=${encodeURIComponent(id)}`,
   auditTarget: (id: string) => `/audit?target=${encodeURIComponent(id)}`,

@@ -63,6 +63,17 @@ export class BuiltinTrainingConnector implements TrainingConnector {
     return pageOf(rows, page);
   }
 
+  async markDeprecated(id: string, change: { replacementId: string; removeAliases: boolean; at: string }): Promise<boolean> {
+    const v = this.versionById.get(id);
+    if (!v) return false;
+    v.tags = { ...v.tags, deprecated: change.replacementId };
+    if (change.removeAliases) v.aliases = [];
+    // A registry change: the sync's feed picks it up from here.
+    v.updatedAt = change.at;
+    this.byChange = undefined;
+    return true;
+  }
+
   async changedModelVersions(since: string | null, page: PageRequest): Promise<Page<ModelVersionModel>> {
     this.byChange ??= [...this.versions].sort((a, b) => a.updatedAt.localeCompare(b.updatedAt) || a.id.localeCompare(b.id));
     return pageOf(since === null ? this.byChange : this.byChange.filter((v) => v.updatedAt >= since), page);

@@ -74,6 +74,12 @@ export interface TrainingConnector {
   changedModelVersions(since: string | null, page: PageRequest): Promise<Page<ModelVersionModel>>;
   /** Newest first. */
   listRuns(filter: TrainingRunFilterInput, page: PageRequest): Promise<Page<TrainingRunModel>>;
+  /**
+   * Marks a version deprecated in the registry: a `deprecated` tag naming the replacement and,
+   * with `removeAliases` (the effective date), no aliases left to serve it by. False for an
+   * unknown id. Optional: a registry that cannot be written to leaves it out.
+   */
+  markDeprecated?(id: string, change: { replacementId: string; removeAliases: boolean; at: string }): Promise<boolean>;
 }
 
 /** A reference to an entity another subgraph owns: only its key. */

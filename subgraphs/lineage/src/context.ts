@@ -6,7 +6,7 @@ import type { IngestAuth } from './ingest-auth.ts';
 import type { OpenLineageSink } from './openlineage/intake.ts';
 import type { MlflowWebhookReceiver, WebhookHint } from './mlflow-webhook.ts';
 import type { ReleaseService } from './releases/service.ts';
-import type { ReleaseDoc } from './releases/types.ts';
+import type { DeprecationDoc, ReleaseDoc } from './releases/types.ts';
 import type {
   DatasetUsageModel,
   DeploymentSpan,
@@ -67,6 +67,8 @@ export function createContext(backend: LineageBackend, _req: express.Request | u
       project: loader<string, ProjectModel | null>((ids) => store.getProjects(ids)),
       target: loader<string, ReleaseTargetModel | null>((ids) => store.getTargets(ids)),
       release: loader<string, ReleaseDoc | null>((ids) => releases.releases.getReleases(ids)),
+      deprecation: loader<string, DeprecationDoc | null>((ids) => releases.releases.getDeprecations(ids)),
+      activeDeprecation: loader<string, DeprecationDoc | null>((ids) => releases.releases.activeDeprecations(ids)),
       trainedOn: perArg((depth: number) => loader<string, TrainedOnEntry[]>((ids) => store.trainedOn(ids, depth), 500)),
       deployedTo: perArg((at: string | null) => loader<string, DeploymentSpan[]>((ids) => store.deployedTo(ids, at), 500)),
       servedAt: perArg((at: string | null) => loader<string, DeploymentSpan[]>((ids) => store.servedAt(ids, at), 500)),

@@ -15,6 +15,9 @@ export function HealthBadge({ status, compact = false }: { status: string | null
 
 const TONE: Record<string, string> = {
   PENDING_APPROVAL: 'warn',
+  ANNOUNCED: 'warn',
+  EFFECTIVE: 'bad',
+  WITHDRAWN: 'muted',
   APPROVED: 'info',
   ROLLING_OUT: 'info',
   CANARY: 'info',

@@ -8,6 +8,7 @@ import Link from 'next/link';
 import { useState } from 'react';
 import { Pill } from '@/components/common/badges';
 import { Empty, ErrorState, Loading } from '@/components/common/states';
+import { DeprecateForm } from '@/components/deprecations/DeprecateForm';
 import { graphql, getFragmentData } from '@/gql';
 import type { ImpactPanel_ImpactFragment as Impact } from '@/gql/graphql';
 import { downloadText, toCsv } from '@/lib/csv';
@@ -250,6 +251,7 @@ export function ImpactPanel({ modelVersionId }: { modelVersionId: string }) {
               </ul>
             </div>
           ) : null}
+          <DeprecateForm modelVersionId={modelVersionId} affectedProjects={i.byProject.length} />
         </div>
       )}
     </details>

@@ -8,6 +8,7 @@ import { ReleaseTable } from '@/components/releases/ReleaseRow';
 import { fmtDate, fmtNum } from '@/lib/format';
 import { href } from '@/lib/paths';
 import { useModelPage } from '@/lib/queries/models';
+import { ModelDeprecationBadge } from '@/components/deprecations/DeprecationPage';
 import { ImpactPanel } from './ImpactPanel';
 import { ReusedBy } from './ReusedBy';
 
@@ -45,6 +46,7 @@ export function ModelPage({ modelVersionId }: { modelVersionId: string }) {
             </span>
           ))}
           {m.health ? <HealthBadge status={m.health.status} /> : null}
+          <ModelDeprecationBadge modelVersionId={m.id} />
         </div>
         {m.description ? <p>{m.description}</p> : null}
         <dl className="facts">

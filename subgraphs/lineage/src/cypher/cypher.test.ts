@@ -5,6 +5,7 @@
 import { describe, expect, it } from 'vitest';
 import * as R from './reads.ts';
 import * as W from './writes.ts';
+import * as C from './releases.ts';
 import { bound } from './query.ts';
 
 const HOSTILE = "x'}) DETACH DELETE n //";
@@ -38,6 +39,35 @@ describe('cypher builders', () => {
       W.upsertProjects([{ id: HOSTILE, name: HOSTILE, description: null, plant: HOSTILE, owners: [HOSTILE] }], 'lineage', HOSTILE),
       W.setWatermark('training', HOSTILE, HOSTILE),
     ].filter(Boolean);
+    for (const q of qs) {
+      expect(q.cypher).not.toContain('DETACH DELETE');
+      expect(JSON.stringify(q.params)).toContain('DETACH DELETE');
+    }
+  });
+
+  it('keeps deprecation values in params too', () => {
+    const doc = {
+      id: HOSTILE,
+      modelVersionId: HOSTILE,
+      replacementId: HOSTILE,
+      projectId: HOSTILE,
+      reason: HOSTILE,
+      effectiveAt: HOSTILE,
+      requestedBy: HOSTILE,
+      requestedAt: HOSTILE,
+      updatedAt: HOSTILE,
+      status: 'ANNOUNCED' as const,
+      forced: false,
+      snapshot: { targets: [], derivedModels: [], derivedTargets: [], pendingReleases: [], projects: [{ projectId: HOSTILE, owners: [], targetIds: [HOSTILE] }] },
+    };
+    const qs = [
+      C.saveDeprecation(doc),
+      C.lockDeprecations(HOSTILE),
+      C.deprecationsOf(HOSTILE),
+      C.deprecationDocs([HOSTILE]),
+      C.activeDeprecations([HOSTILE], ['ANNOUNCED']),
+      C.listDeprecations({ projectIds: [HOSTILE], modelVersionId: HOSTILE, status: HOSTILE }),
+    ];
     for (const q of qs) {
       expect(q.cypher).not.toContain('DETACH DELETE');
       expect(JSON.stringify(q.params)).toContain('DETACH DELETE');

@@ -1,5 +1,5 @@
 /** Cypher for releases, approvals, idempotency keys and the audit trail (pure builders). */
-import type { AuditEventRecord, ReleaseDoc, ReleaseStatus } from '../releases/types.ts';
+import { deprecationProjects, type AuditEventRecord, type DeprecationDoc, type ReleaseDoc, type ReleaseStatus } from '../releases/types.ts';
 import { cy, type Query } from './query.ts';
 
 /** MERGE + SET takes the write lock on the head: concurrent mutations of one entity queue here. */
@@ -140,4 +140,64 @@ export const getPolicy = (projectId: string): Query => ({ cypher: 'MATCH (p:Proj
 export const setPolicy = (projectId: string, policy: string): Query => ({
   cypher: 'MERGE (p:Project {id: $projectId}) ON CREATE SET p:Entity SET p.policy = $policy',
   params: { projectId, policy },
+});
+
+/** Serialises deprecations of one model version (taken inside the write transaction). */
+export const lockDeprecations = (modelVersionId: string): Query => ({
+  cypher: cy`
+    MERGE (l:DeprecationLock {modelVersionId: $modelVersionId})
+    SET l.lockedAt = timestamp()
+    RETURN l.modelVersionId AS modelVersionId`,
+  params: { modelVersionId },
+});
+
+export const deprecationsOf = (modelVersionId: string): Query => ({
+  cypher: 'MATCH (d:Deprecation {modelVersionId: $modelVersionId}) RETURN d.doc AS doc ORDER BY d.requestedAt DESC, d.id DESC',
+  params: { modelVersionId },
+});
+
+export const deprecationDocs = (ids: readonly string[]): Query => ({
+  cypher: 'UNWIND $ids AS id MATCH (d:Deprecation {id: id}) RETURN d.doc AS doc',
+  params: { ids },
+});
+
+export const saveDeprecation = (d: DeprecationDoc): Query => ({
+  cypher: cy`
+    MERGE (d:Deprecation {id: $id})
+    SET d.doc = $doc, d.status = $status, d.modelVersionId = $modelVersionId, d.replacementId = $replacementId,
+        d.projectIds = $projectIds, d.requestedAt = $requestedAt, d.updatedAt = $updatedAt
+    MERGE (m:ModelVersion {id: $modelVersionId})
+    ON CREATE SET m:Entity
+    MERGE (d)-[:OF]->(m)
+    MERGE (r:ModelVersion {id: $replacementId})
+    ON CREATE SET r:Entity
+    MERGE (d)-[:REPLACED_BY]->(r)`,
+  params: {
+    id: d.id,
+    doc: JSON.stringify(d),
+    status: d.status,
+    modelVersionId: d.modelVersionId,
+    replacementId: d.replacementId,
+    projectIds: deprecationProjects(d),
+    requestedAt: d.requestedAt,
+    updatedAt: d.updatedAt,
+  },
+});
+
+export const listDeprecations = (f: { projectIds: string[] | null; modelVersionId: string | null; status: string | null }): Query => ({
+  cypher: cy`
+    MATCH (d:Deprecation)
+    WHERE ($modelVersionId IS NULL OR d.modelVersionId = $modelVersionId) AND ($status IS NULL OR d.status = $status)
+      AND ($projectIds IS NULL OR any(p IN d.projectIds WHERE p IN $projectIds))
+    RETURN d.doc AS doc ORDER BY d.requestedAt DESC, d.id DESC LIMIT 500`,
+  params: f,
+});
+
+/** At most one active deprecation per version (announcements of a version serialise on its lock). */
+export const activeDeprecations = (ids: readonly string[], statuses: readonly string[]): Query => ({
+  cypher: cy`
+    UNWIND $ids AS key
+    MATCH (d:Deprecation {modelVersionId: key}) WHERE d.status IN $statuses
+    RETURN key, d.doc AS doc`,
+  params: { ids, statuses },
 });

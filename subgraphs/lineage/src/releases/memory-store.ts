@@ -8,7 +8,7 @@ import type { PendingRelease } from '../store/types.ts';
 import { chain } from './audit.ts';
 import { DEFAULT_KEY_TTL_MS, replayOf, type IdempotencyKey, type StoredKey } from './idempotency.ts';
 import { PENDING } from './state-machine.ts';
-import type { AuditEventRecord, AuditInput, Decision, Policy, ReleaseDoc, ReleaseFilter, ReleaseStore, ReleaseStoreOptions } from './types.ts';
+import { ACTIVE_DEPRECATION, deprecationProjects, type AuditEventRecord, type AuditInput, type Decision, type DeprecationDecision, type DeprecationDoc, type DeprecationFilter, type Policy, type ReleaseDoc, type ReleaseFilter, type ReleaseStore, type ReleaseStoreOptions } from './types.ts';
 
 const clone = <T>(v: T): T => structuredClone(v);
 
@@ -20,6 +20,7 @@ export class MemoryReleaseStore implements ReleaseStore {
   /** Exposed for tests: the live and expired idempotency keys by id. */
   readonly keys = new Map<string, StoredKey>();
   private readonly policies = new Map<string, Policy>();
+  private readonly deprecations = new Map<string, DeprecationDoc>();
   private readonly ttl: number;
   private readonly nowMs: () => number;
 
@@ -116,6 +117,49 @@ export class MemoryReleaseStore implements ReleaseStore {
     return this.keyed(key, () => {
       this.policies.set(projectId, clone(policy));
       return { applied: true, audit: [audit], result: policy };
+    });
+  }
+
+  async mutateDeprecation<T>(
+    deprecationId: string,
+    modelVersionId: string,
+    key: IdempotencyKey | null,
+    decide: (current: DeprecationDoc | null, siblings: DeprecationDoc[]) => DeprecationDecision<T>,
+  ): Promise<T> {
+    return this.keyed(key, () => {
+      const cur = this.deprecations.get(deprecationId);
+      const siblings = [...this.deprecations.values()].filter((d) => d.modelVersionId === modelVersionId).map(clone);
+      const d = decide(cur ? clone(cur) : null, siblings);
+      if (d.next) this.deprecations.set(d.next.id, clone(d.next));
+      return { applied: d.next !== null || d.audit.length > 0, audit: d.audit, result: d.result };
+    });
+  }
+
+  async getDeprecations(ids: readonly string[]) {
+    return ids.map((id) => {
+      const d = this.deprecations.get(id);
+      return d ? clone(d) : null;
+    });
+  }
+
+  async listDeprecations(f: DeprecationFilter) {
+    return [...this.deprecations.values()]
+      .filter(
+        (d) =>
+          (!f.modelVersionId || d.modelVersionId === f.modelVersionId) &&
+          (!f.status || d.status === f.status) &&
+          (f.projectIds === null || deprecationProjects(d).some((p) => f.projectIds!.includes(p))),
+      )
+      .sort((a, b) => (a.requestedAt === b.requestedAt ? (a.id < b.id ? 1 : -1) : a.requestedAt < b.requestedAt ? 1 : -1))
+      .slice(0, 500)
+      .map(clone);
+  }
+
+  async activeDeprecations(modelVersionIds: readonly string[]) {
+    const active = [...this.deprecations.values()].filter((d) => ACTIVE_DEPRECATION.includes(d.status));
+    return modelVersionIds.map((id) => {
+      const d = active.find((x) => x.modelVersionId === id);
+      return d ? clone(d) : null;
     });
   }
 

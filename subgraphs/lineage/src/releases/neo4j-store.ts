@@ -6,7 +6,7 @@ import * as C from '../cypher/releases.ts';
 import type { Executor } from '../store/executor.ts';
 import { chain } from './audit.ts';
 import { DEFAULT_KEY_TTL_MS, replayOf, type IdempotencyKey, type StoredKey } from './idempotency.ts';
-import type { AuditEventRecord, AuditInput, Decision, Policy, ReleaseDoc, ReleaseFilter, ReleaseStore, ReleaseStoreOptions } from './types.ts';
+import { ACTIVE_DEPRECATION, type AuditEventRecord, type AuditInput, type Decision, type DeprecationDecision, type DeprecationDoc, type DeprecationFilter, type Policy, type ReleaseDoc, type ReleaseFilter, type ReleaseStore, type ReleaseStoreOptions } from './types.ts';
 
 type Run = (q: Query) => Promise<Record<string, any>[]>;
 
@@ -144,5 +144,40 @@ export class Neo4jReleaseStore implements ReleaseStore {
       await run(C.setPolicy(projectId, JSON.stringify(policy)));
       return { applied: true, audit: [audit], result: policy };
     });
+  }
+
+  mutateDeprecation<T>(
+    deprecationId: string,
+    modelVersionId: string,
+    key: IdempotencyKey | null,
+    decide: (current: DeprecationDoc | null, siblings: DeprecationDoc[]) => DeprecationDecision<T>,
+  ): Promise<T> {
+    return this.keyed(key, deprecationId, async (run) => {
+      await run(C.lockDeprecations(modelVersionId));
+      const siblings = (await run(C.deprecationsOf(modelVersionId))).map((r) => JSON.parse(r.doc) as DeprecationDoc);
+      const d = decide(siblings.find((x) => x.id === deprecationId) ?? null, siblings);
+      if (d.next) await run(C.saveDeprecation(d.next));
+      return { applied: d.next !== null || d.audit.length > 0, audit: d.audit, result: d.result };
+    });
+  }
+
+  async getDeprecations(ids: readonly string[]) {
+    const [rows] = await this.ex.read(C.deprecationDocs(ids));
+    const m = new Map(rows!.map((r) => {
+      const doc = JSON.parse(r.doc) as DeprecationDoc;
+      return [doc.id, doc];
+    }));
+    return ids.map((id) => m.get(id) ?? null);
+  }
+
+  async listDeprecations(f: DeprecationFilter) {
+    const [rows] = await this.ex.read(C.listDeprecations({ projectIds: f.projectIds, modelVersionId: f.modelVersionId ?? null, status: f.status ?? null }));
+    return rows!.map((r) => JSON.parse(r.doc) as DeprecationDoc);
+  }
+
+  async activeDeprecations(modelVersionIds: readonly string[]) {
+    const [rows] = await this.ex.read(C.activeDeprecations(modelVersionIds, ACTIVE_DEPRECATION));
+    const m = new Map(rows!.map((r) => [r.key as string, JSON.parse(r.doc) as DeprecationDoc]));
+    return modelVersionIds.map((id) => m.get(id) ?? null);
   }
 }

@@ -16,9 +16,10 @@ import type { ModelVersionModel, TrainingConnector } from '@mlops/connectors/tra
 import { badInput, ConnectorError, hasRole, normalizeSubject, roleOn, visibleProjects, type Identity, type Logger, type Role } from '@mlops/kit';
 import type { LineageStore, ReleaseTargetFilterInput } from '../store/types.ts';
 import * as V from '../validate.ts';
+import { DeprecationService } from './deprecations.ts';
 import { bindKey, IdempotencyConflict, type IdempotencyKey } from './idempotency.ts';
 import { assertTransition, TransitionError, type Transition } from './state-machine.ts';
-import { DEFAULT_POLICY, type AuditInput, type Decision, type GateResult, type Policy, type ReleaseDoc, type ReleaseStore, type Strategy } from './types.ts';
+import { DEFAULT_POLICY, type AuditInput, type DeprecationDoc, type Decision, type GateResult, type Policy, type ReleaseDoc, type ReleaseStore, type Strategy } from './types.ts';
 import { resolveHost, webhookUrlProblem, type Resolve } from './webhook-url.ts';
 import type { WebhookSender } from './webhooks.ts';
 
@@ -87,22 +88,25 @@ class Refusal extends Error {
 }
 
 export class ReleaseService {
-  private readonly now: () => string;
+  readonly now: () => string;
   private readonly allowPrivateWebhooks: boolean;
   private readonly resolve: Resolve;
   private lastPrune = Date.now();
+  /** The deprecation workflow, on the same stores, gates and webhooks. */
+  readonly deprecations: DeprecationService;
 
   constructor(
     readonly store: LineageStore,
     readonly releases: ReleaseStore,
     readonly platforms: Platforms,
-    private readonly webhooks: WebhookSender,
-    private readonly logger: Logger,
+    readonly webhooks: WebhookSender,
+    readonly logger: Logger,
     opts: ReleaseServiceOptions = {},
   ) {
     this.now = opts.now ?? (() => new Date().toISOString());
     this.allowPrivateWebhooks = opts.allowPrivateWebhooks ?? false;
     this.resolve = opts.resolveHost ?? resolveHost();
+    this.deprecations = new DeprecationService(this);
   }
 
   async policy(projectId: string): Promise<Policy> {
@@ -191,7 +195,8 @@ export class ReleaseService {
    * anonymous callers, check the arguments, bind the idempotency key to (caller, operation,
    * arguments) and answer a replay with the first result (or IDEMPOTENCY_CONFLICT).
    */
-  private async begin<R>(
+  /** @internal shared with the deprecation workflow. */
+  async begin<R>(
     who: Identity,
     op: string,
     rawKey: string | null | undefined,
@@ -236,7 +241,8 @@ export class ReleaseService {
   }
 
   /** Expired keys are ignored on read; they are deleted at most hourly, in the background. */
-  private pruneNowAndThen() {
+  /** @internal */
+  pruneNowAndThen() {
     if (Date.now() - this.lastPrune < PRUNE_EVERY_MS) return;
     this.lastPrune = Date.now();
     this.releases.pruneKeys().then(
@@ -269,6 +275,15 @@ export class ReleaseService {
     const { model, projectId, targetIds, strategy, canaryPercent, policy } = v;
     const champs = await this.champions(targetIds);
     const gates = await this.gates(model, targetIds, policy, champs);
+    const dep = await this.activeDeprecation(model.id);
+    if (dep) {
+      gates.push({
+        gate: 'DEPRECATION',
+        targetId: null,
+        passed: false,
+        detail: `${model.id} is deprecated (${dep.id}, ${dep.status}, effective ${dep.effectiveAt}): release its replacement ${dep.replacementId} instead`,
+      });
+    }
     const at = this.now();
     const id = `rel-${randomUUID()}`;
     const doc: ReleaseDoc = {
@@ -524,8 +539,9 @@ export class ReleaseService {
   }
 
   /** Restores, on one target, what served before the latest live release there. */
-  async rollback(who: Identity, targetId: string, reason: string, rawKey: string | null): Promise<Outcome> {
-    const b = await this.beginOutcome(who, 'rollback', rawKey, { targetId, reason }, () => {
+  async rollback(who: Identity, targetId: string, reason: string, rawKey: string | null, overrideDeprecation = false): Promise<Outcome> {
+    // `false` hashes as absent, so keys sent before the override existed keep their meaning.
+    const b = await this.beginOutcome(who, 'rollback', rawKey, { targetId, reason, overrideDeprecation: overrideDeprecation || undefined }, () => {
       V.id('targetId', targetId);
       V.text('reason', reason);
       if (!reason.trim()) throw badInput('reason', 'a rollback needs a reason');
@@ -539,13 +555,21 @@ export class ReleaseService {
     if (!live) return fail('NOT_FOUND', `no release of this gateway is live on ${targetId}; nothing to roll back`, 'targetId');
     const state = live.targets.find((t) => t.targetId === targetId)!;
     if (!state.previousModelVersionId) return failOn(live.id, 'NOT_ALLOWED', `nothing served ${targetId} before release ${live.id}`);
+    // After its effective date, a deprecated version comes back only by an admin's audited decision.
+    const dep = await this.activeDeprecation(state.previousModelVersionId);
+    const overridden = dep?.status === 'EFFECTIVE';
+    if (overridden && !overrideDeprecation) {
+      return failOn(live.id, 'DEPRECATED', `${dep.modelVersionId} is deprecated since ${dep.effectiveAt} (${dep.id}, replacement ${dep.replacementId}); rolling back to it needs an admin override with a reason`, 'overrideDeprecation');
+    }
+    if (overridden && !hasRole(who, target.projectId, 'admin')) return failOn(live.id, 'FORBIDDEN', 'overriding a deprecation needs the admin role');
     // A retry with the same key and arguments was answered above without deploying again.
     await this.platforms.inference.deploy({ targetId, modelVersionId: state.previousModelVersionId, strategy: 'ROLLBACK', at: this.now() });
     await this.reflectInGraph([targetId]);
     return this.transition(who, live.id, b.key, 'rollback', 'requester', (cur, at) => {
       const targets = cur.targets.map((t) => (t.targetId === targetId ? { ...t, status: 'ROLLED_BACK' as const, updatedAt: at } : t));
       const all = targets.every((t) => t.status === 'ROLLED_BACK' || t.status === 'FAILED');
-      return { next: { ...cur, targets, status: all ? 'ROLLED_BACK' : cur.status }, action: 'target.rolled_back', reason: `${targetId}: ${reason}` };
+      const why = overridden ? `${targetId}: ${reason} (admin override of deprecation ${dep.id})` : `${targetId}: ${reason}`;
+      return { next: { ...cur, targets, status: all ? 'ROLLED_BACK' : cur.status }, action: 'target.rolled_back', reason: why };
     });
   }
 
@@ -583,6 +607,12 @@ export class ReleaseService {
       if (e instanceof IdempotencyConflict) return { policy: null, errors: [CONFLICT] };
       throw e;
     }
+  }
+
+  /** The ANNOUNCED or EFFECTIVE deprecation of a model version, if any. */
+  async activeDeprecation(modelVersionId: string): Promise<DeprecationDoc | null> {
+    const [d] = await this.releases.activeDeprecations([modelVersionId]);
+    return d ?? null;
   }
 
   /** Writes the targets' deployments into the graph now, rather than at the next sync. */

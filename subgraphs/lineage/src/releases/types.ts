@@ -1,5 +1,6 @@
 /** Release management records and the store that keeps them with their audit trail. */
 import type { Page, PageRequest } from '@mlops/kit';
+import type { DerivedModel, ImpactTarget, PendingRelease } from '../store/types.ts';
 import type { IdempotencyKey } from './idempotency.ts';
 
 export type ReleaseStatus = 'PENDING_APPROVAL' | 'APPROVED' | 'REJECTED' | 'ROLLING_OUT' | 'CANARY' | 'COMPLETED' | 'ROLLED_BACK' | 'CANCELLED' | 'FAILED';
@@ -27,7 +28,7 @@ export const DEFAULT_POLICY: Policy = {
 };
 
 export interface GateResult {
-  gate: 'METRIC' | 'LINEAGE' | 'ALERTS';
+  gate: 'METRIC' | 'LINEAGE' | 'ALERTS' | 'DEPRECATION';
   targetId: string | null;
   passed: boolean;
   detail: string;
@@ -98,6 +99,60 @@ export interface Decision<T> {
   result: T;
 }
 
+export type DeprecationStatus = 'ANNOUNCED' | 'EFFECTIVE' | 'WITHDRAWN';
+export const ACTIVE_DEPRECATION: readonly DeprecationStatus[] = ['ANNOUNCED', 'EFFECTIVE'];
+
+export interface DeprecationProjectModel {
+  projectId: string;
+  owners: string[];
+  /** Affected targets of the project: serving (or able to roll back to) the version, or serving a derived model. */
+  targetIds: string[];
+}
+
+/** The impact as it was when the deprecation was announced: what the owners were told. */
+export interface DeprecationSnapshot {
+  targets: ImpactTarget[];
+  derivedModels: DerivedModel[];
+  derivedTargets: ImpactTarget[];
+  pendingReleases: PendingRelease[];
+  projects: DeprecationProjectModel[];
+}
+
+export interface DeprecationDoc {
+  id: string;
+  modelVersionId: string;
+  replacementId: string;
+  /** The project of the deprecated version (whose approvers decide). */
+  projectId: string;
+  reason: string;
+  effectiveAt: string;
+  requestedBy: string;
+  requestedAt: string;
+  updatedAt: string;
+  status: DeprecationStatus;
+  forced: boolean;
+  snapshot: DeprecationSnapshot;
+}
+
+/** What `decideDeprecation` returns, as `Decision` does for releases. */
+export interface DeprecationDecision<T> {
+  next: DeprecationDoc | null;
+  audit: AuditInput[];
+  result: T;
+}
+
+/** Projects a deprecation touches: the version's own and every affected one (sorted). */
+export function deprecationProjects(d: DeprecationDoc): string[] {
+  return [...new Set([d.projectId, ...d.snapshot.projects.map((p) => p.projectId)])].sort();
+}
+
+export interface DeprecationFilter {
+  /** Deprecations whose snapshot touches one of these projects (null: all). */
+  projectIds: string[] | null;
+  modelVersionId?: string | null;
+  status?: DeprecationStatus | null;
+}
+
 export interface ReleaseFilter {
   projectIds: string[] | null;
   status?: ReleaseStatus | null;
@@ -136,4 +191,20 @@ export interface ReleaseStore {
   /** Project-level changes (policy) are audited the same way, keyed by project id. */
   getPolicy(projectId: string): Promise<Policy | null>;
   setPolicy(projectId: string, policy: Policy, audit: AuditInput, key: IdempotencyKey | null): Promise<Policy>;
+  /**
+   * `mutate` for deprecations: one atomic, keyed, audited step on a deprecation. The lock is the
+   * deprecated model version's (`lockId`), so two announcements of one version serialise and
+   * `decide` sees every deprecation of that version (`siblings`) as of inside the transaction.
+   */
+  mutateDeprecation<T>(
+    deprecationId: string,
+    modelVersionId: string,
+    key: IdempotencyKey | null,
+    decide: (current: DeprecationDoc | null, siblings: DeprecationDoc[]) => DeprecationDecision<T>,
+  ): Promise<T>;
+  getDeprecations(ids: readonly string[]): Promise<(DeprecationDoc | null)[]>;
+  /** Newest first. */
+  listDeprecations(filter: DeprecationFilter): Promise<DeprecationDoc[]>;
+  /** The ANNOUNCED or EFFECTIVE deprecation of each model version (key order; null for none), in one read. */
+  activeDeprecations(modelVersionIds: readonly string[]): Promise<(DeprecationDoc | null)[]>;
 }

@@ -7,7 +7,8 @@ import { createHmac } from 'node:crypto';
 import type { Logger } from '@mlops/kit';
 
 export interface WebhookSender {
-  send(url: string | null, event: { type: string; releaseId: string; projectId: string; status: string; actor: string; at: string }): void;
+  /** A release event (`releaseId`, `status`) or a deprecation notice (`deprecationId`, targets, replacement). */
+  send(url: string | null, event: { type: string; projectId: string; actor: string; at: string; [field: string]: unknown }): void;
   /** Resolves when every queued delivery has finished (tests, shutdown). */
   drain(): Promise<void>;
 }

@@ -1,6 +1,7 @@
 import type { ModelVersionResolvers } from '../__generated__/resolvers-types.ts';
 import { intIn } from '../validate.ts';
 import { onVisibleTargets } from './access.ts';
+import { visibleDeprecation } from './Deprecation.ts';
 import { releasesOf } from './Release.ts';
 
 /** Entries per model version: a list of 500 versions may ask for each, so the cap stays modest. */
@@ -17,4 +18,5 @@ export const ModelVersion: ModelVersionResolvers = {
     return { ...r, entries: await onVisibleTargets(ctx, r.entries, (e) => e.targetId) };
   },
   releases: (mv, args, ctx) => releasesOf(ctx, { modelVersionId: mv.id }, args),
+  deprecation: async (mv, _a, ctx) => visibleDeprecation(ctx, await ctx.loaders.activeDeprecation.load(mv.id)),
 };

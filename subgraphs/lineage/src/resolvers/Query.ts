@@ -5,6 +5,7 @@ import type { QueryResolvers } from '../__generated__/resolvers-types.ts';
 import { verifyChain } from '../releases/audit.ts';
 import { id, intIn, targetFilter, targetOrder } from '../validate.ts';
 import { canSee, onVisibleTargets, scopedProject, visible } from './access.ts';
+import { visibleDeprecation } from './Deprecation.ts';
 
 export const Query: QueryResolvers = {
   me: (_p, _a, ctx) => ctx.caller(),
@@ -90,6 +91,11 @@ export const Query: QueryResolvers = {
     const kind = `Audit:${entityId}`;
     return pagedConnection(kind, { first: args.first, after: args.after }, (req) => ctx.releases.releases.auditTrail(entityId, req));
   },
+  deprecation: async (_p, args, ctx) => visibleDeprecation(ctx, await ctx.loaders.deprecation.load(id('id', args.id))),
+  deprecations: async (_p, args, ctx) => {
+    const mv = args.modelVersionId == null ? null : id('modelVersionId', args.modelVersionId);
+    return ctx.releases.releases.listDeprecations({ projectIds: await visible(ctx), modelVersionId: mv, status: args.status ?? null });
+  },
   verifyAuditTrail: async (_p, args, ctx) => {
     const entityId = id('entityId', args.entityId);
     await assertAuditVisible(ctx, entityId);
@@ -102,7 +108,8 @@ export const Query: QueryResolvers = {
 /** The audit trail of a release or project is visible to whoever may see that project. */
 async function assertAuditVisible(ctx: Context, entityId: string) {
   const release = await ctx.loaders.release.load(entityId);
-  if (!(await canSee(ctx, release?.projectId ?? entityId))) throw appError('NOT_FOUND', `no audit trail for ${JSON.stringify(entityId)}`);
+  const deprecation = release ? null : await ctx.loaders.deprecation.load(entityId);
+  if (!(await canSee(ctx, release?.projectId ?? deprecation?.projectId ?? entityId))) throw appError('NOT_FOUND', `no audit trail for ${JSON.stringify(entityId)}`);
 }
 
 /** Drops release targets and projects the caller may not see, and the edges that touch them. */

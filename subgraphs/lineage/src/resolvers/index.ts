@@ -12,6 +12,7 @@ import {
   ReuseEntry,
   TrainedOnEntry,
 } from './Lineage.ts';
+import { Deprecation, DeprecationPayload, DeprecationProject, DeprecationSnapshot } from './Deprecation.ts';
 import { ModelVersion } from './ModelVersion.ts';
 import { Project } from './Project.ts';
 import { Mutation } from './Mutation.ts';
@@ -25,6 +26,10 @@ export const resolvers: Resolvers = {
   Mutation,
   Release,
   ReleasePayload,
+  Deprecation,
+  DeprecationPayload,
+  DeprecationProject,
+  DeprecationSnapshot,
   ReleaseTargetState,
   Caller,
   TargetComparison,
