@@ -262,7 +262,6 @@ function writeConfig(neo: LocalNeo4j): string {
     internal: { key: INTERNAL_KEY },
     gateway: { host: '127.0.0.1', port: 0, rateLimitPerMinute: 0 },
     subgraphs: Object.fromEntries(['training', 'catalog', 'inference', 'monitoring', 'lineage'].map((n) => [n, { host: '127.0.0.1', port: 0 }])),
-    platforms: { host: { host: '127.0.0.1', port: 0 } },
     neo4j: { uri: neo.uri, user: neo.user, password: neo.password },
     lineage: { syncIntervalMs: 0, webhookSecret: WEBHOOK_SECRET },
   };
