@@ -6,14 +6,13 @@
  * the deprecated version refused without an admin override; the audit trail verifies. Then
  * the access matrix and bad input, each writing nothing.
  */
-import http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { createLogger } from '@mlops/kit';
 import { signWebhook } from '@mlops/subgraph-lineage';
 import { Neo4jLineageStore } from '@mlops/subgraph-lineage/store';
 import { startStack, type Stack } from '../helpers/start-stack.ts';
 import { token } from '../helpers/tokens.ts';
+import { startWebhookReceiver, type WebhookReceiver } from '../helpers/webhook-receiver.ts';
 import { releasableTargets } from './release-suite.ts';
 
 const P = 'pump-anomaly';
@@ -56,8 +55,7 @@ function describeDeprecations(name: string, start: () => Promise<Stack>) {
   describe(`deprecating a model version on ${name}`, () => {
     let stack: Stack;
     let req: string, ap1: string, ap2: string, admin: string, viewer: string, otherApprover: string, motorAdmin: string;
-    const hooks: { body: string; signature: string }[] = [];
-    let hookServer: http.Server;
+    let receiver: WebhookReceiver;
 
     /** Puts a version on a target out of band (the serving platform, then the graph), as a hand-made change would. */
     const place = async (targetId: string, modelVersionId: string) => {
@@ -81,20 +79,12 @@ function describeDeprecations(name: string, start: () => Promise<Stack>) {
         token('otto.approver', { [M]: 'approver' }),
         token('mo.admin', { [M]: 'admin' }),
       ]);
-      hookServer = http.createServer((r, res) => {
-        let body = '';
-        r.on('data', (c) => (body += c));
-        r.on('end', () => {
-          hooks.push({ body, signature: String(r.headers['x-signature']) });
-          res.end('ok');
-        });
-      });
-      await new Promise<void>((ok) => hookServer.listen(0, '127.0.0.1', ok));
+      receiver = await startWebhookReceiver();
     }, 240_000);
 
     afterAll(async () => {
       await stack?.stop();
-      hookServer?.close();
+      receiver?.close();
     });
 
     it('impact → deprecate → one signed webhook per project → gates refuse it → wave → still left 0 → EFFECTIVE → rollback needs an override', async () => {
@@ -106,7 +96,7 @@ function describeDeprecations(name: string, start: () => Promise<Stack>) {
       // The deprecated version also serves a second pump and a motor of another project.
       await place(b!.targetId, old);
       await place(motor, old);
-      const url = `http://127.0.0.1:${(hookServer.address() as AddressInfo).port}/hook`;
+      const url = receiver.url;
       expect((await stack.query(POLICY, { p: P, u: `${url}/pump` }, admin)).data.setReleasePolicy.errors).toEqual([]);
       expect((await stack.query(POLICY, { p: M, u: `${url}/motor` }, motorAdmin)).data.setReleasePolicy.errors).toEqual([]);
 
@@ -117,7 +107,7 @@ function describeDeprecations(name: string, start: () => Promise<Stack>) {
 
       const effectiveAt = new Date(Date.now() + 6000).toISOString();
       const input = { modelVersionId: old, replacementId: repl, effectiveAt, reason: 'retrained on corrected labels', idempotencyKey: 'deprecate-key-1' };
-      hooks.length = 0;
+      receiver.hooks.length = 0;
       const d1 = await stack.query(DEPRECATE, { in: input }, ap1);
       expect(d1.errors).toBeUndefined();
       expect(d1.data.deprecateModelVersion.errors).toEqual([]);
@@ -138,7 +128,7 @@ function describeDeprecations(name: string, start: () => Promise<Stack>) {
 
       // One signed webhook per affected project, each naming only its own targets and the replacement.
       await stack.backend.webhooks.drain();
-      const notices = hooks.map((h) => ({ ...h, event: JSON.parse(h.body) })).filter((h) => h.event.type === 'deprecation.announced');
+      const notices = receiver.hooks.map((h) => ({ ...h, event: JSON.parse(h.body) })).filter((h) => h.event.type === 'deprecation.announced');
       expect(notices).toHaveLength(2);
       for (const n of notices) expect(n.signature).toBe(signWebhook('dev-only-webhook-secret', n.body));
       const byProject = Object.fromEntries(notices.map((n) => [n.event.projectId, n.event]));

@@ -4,14 +4,13 @@
  * with deployments, the lineage graph, the audit trail and webhooks following each step),
  * concurrent approve/reject, tamper detection, and bad input that writes nothing.
  */
-import http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Scenario } from '@mlops/kit/scenario';
 import { DEV_AUTH, issueToken } from '@mlops/kit';
 import { signWebhook } from '@mlops/subgraph-lineage';
 import type { Stack } from '../helpers/start-stack.ts';
 import { token } from '../helpers/tokens.ts';
+import { startWebhookReceiver, type WebhookReceiver } from '../helpers/webhook-receiver.ts';
 
 const P = 'pump-anomaly';
 
@@ -50,8 +49,7 @@ export function describeReleaseWorkflow(name: string, start: () => Promise<Stack
   describe(`release workflow: ${name}`, () => {
     let stack: Stack;
     let req: string, ap1: string, ap2: string, admin: string;
-    const hooks: { body: string; signature: string }[] = [];
-    let hookServer: http.Server;
+    let receiver: WebhookReceiver;
     let picks: ReturnType<typeof releasableTargets>;
 
     beforeAll(async () => {
@@ -63,26 +61,18 @@ export function describeReleaseWorkflow(name: string, start: () => Promise<Stack
         token('beth.approver', { [P]: 'approver' }),
         token('ada.admin', { [P]: 'admin' }),
       ]);
-      hookServer = http.createServer((r, res) => {
-        let body = '';
-        r.on('data', (c) => (body += c));
-        r.on('end', () => {
-          hooks.push({ body, signature: String(r.headers['x-signature']) });
-          res.end('ok');
-        });
-      });
-      await new Promise<void>((ok) => hookServer.listen(0, '127.0.0.1', ok));
+      receiver = await startWebhookReceiver();
     }, 240_000);
 
     afterAll(async () => {
       await stack?.stop();
-      hookServer?.close();
+      receiver?.close();
     });
 
     it('runs compare → request → gates → two approvals → canary 10% → promote → rollback, and every view follows', async () => {
       expect(picks.length).toBeGreaterThan(3);
       const { targetId, candidate, champion } = picks[0]!;
-      const url = `http://127.0.0.1:${(hookServer.address() as AddressInfo).port}/hook`;
+      const url = receiver.url;
       const pol = await stack.query(
         `mutation($p: ID!, $u: String) { setReleasePolicy(projectId: $p, policy: { requiredApprovals: 2, gateMetric: "f1", tolerance: 0.01, allowOverride: true, defaultStrategy: CANARY, defaultCanaryPercent: 10, webhookUrl: $u }) { errors { code } policy { webhookUrl } } }`,
         { p: P, u: url },
@@ -174,7 +164,7 @@ export function describeReleaseWorkflow(name: string, start: () => Promise<Stack
 
       // One signed webhook per state change, delivered in the background.
       await stack.backend.webhooks.drain();
-      const mine = hooks.filter((h) => JSON.parse(h.body).releaseId === rel.id);
+      const mine = receiver.hooks.filter((h) => JSON.parse(h.body).releaseId === rel.id);
       expect(mine.map((h) => JSON.parse(h.body).type)).toEqual(trail.data.auditTrail.nodes.map((e: any) => e.action));
       for (const h of mine) expect(h.signature).toBe(signWebhook('dev-only-webhook-secret', h.body));
     });
