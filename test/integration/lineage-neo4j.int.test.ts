@@ -72,7 +72,9 @@ describe('lineage questions through the gateway on Neo4j', () => {
   let mem: Stack;
   beforeAll(async () => {
     (await freshNeo4j()).close();
-    neo = await startStack({ targets: 120, neo4j: conn() });
+    // Counts and answers are what this suite checks, not speed: a loaded two-core CI machine must
+    // not turn a cold first traversal into a timeout.
+    neo = await startStack({ targets: 120, neo4j: conn(), neo4jQueryTimeoutMs: 30_000 });
     mem = await startStack({ targets: 120 });
   });
   afterAll(async () => {
@@ -100,8 +102,9 @@ describe('lineage questions through the gateway on Neo4j', () => {
   });
 
   // Before the push test below: it writes to the Neo4j stack only, and this one compares the two.
-  it('asks the graph once per request and argument set: the reuse of 500 model versions is one store call', async () => {
-    const reuse = `{ modelVersions(first: 500) { nodes { id reusedBy(limit: 20) { truncated entries { kind modelVersion { id } target { id } } } } } }`;
+  it('asks the graph once per request and argument set: the reuse of 350 model versions is one store call', async () => {
+    // 350, not 500: the gateway's cost limit prices 500 reuse traversals of 20 above its default.
+    const reuse = `{ modelVersions(first: 350) { nodes { id reusedBy(limit: 20) { truncated entries { kind modelVersion { id } target { id } } } } } }`;
     const roots = `{
       a: deprecationImpact(modelVersionId: "pump-anomaly-base/2") { totalTargets derivedModels { modelVersion { id } } }
       b: deprecationImpact(modelVersionId: "pump-anomaly-fleet/2") { totalTargets }
@@ -111,15 +114,15 @@ describe('lineage questions through the gateway on Neo4j', () => {
       l3: lineage(rootId: "pump-anomaly", depth: 3) { truncated nodes { id } }
       l4: lineage(rootId: "pump-anomaly", depth: 1) { truncated nodes { id } }
     }`;
-    const usage = `{ modelVersions(first: 100) { nodes { trainedOn(depth: 1) { datasetVersion { id usedBy(limit: 10) { truncated runs { id } } } } } } }`;
+    const usage = `{ modelVersions(first: 60) { nodes { trainedOn(depth: 1) { datasetVersion { id usedBy(limit: 10) { truncated runs { id } } } } } } }`;
     const answers: unknown[][] = [];
     for (const stack of [neo, mem]) {
       const calls = stack.connectors.lineage.calls.byMethod;
       const got: unknown[] = [];
       stack.resetCounts();
       const r = await stack.query(reuse);
-      expect(r.errors).toBeUndefined();
-      expect(r.data.modelVersions.nodes).toHaveLength(500);
+      expect(r.errors, JSON.stringify(r.errors?.slice(0, 2))).toBeUndefined();
+      expect(r.data.modelVersions.nodes).toHaveLength(350);
       expect(r.data.modelVersions.nodes.filter((n: any) => n.reusedBy.entries.length > 0).length).toBeGreaterThan(100);
       expect([calls.get('reusedByMany'), calls.get('reusedBy')]).toEqual([1, undefined]);
       got.push(r.data);
