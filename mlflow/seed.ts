@@ -170,11 +170,11 @@ export async function seedMlflow(opts: SeedOptions): Promise<SeedResult> {
     runIds.set(run.id, id);
     created.runs++;
   };
-  const todo = scenario.runs.filter((r) => !runIds.has(r.id));
-  log(`runs: ${runIds.size} present, ${todo.length} to upload, ${stale.length} half-written removed`);
+  const missing = scenario.runs.filter((r) => !runIds.has(r.id));
+  log(`runs: ${runIds.size} present, ${missing.length} to upload, ${stale.length} half-written removed`);
   // Runs of one experiment go one after another: MLflow inserts a run's datasets per experiment
   // without an upsert, so two runs logging the same dataset version at once collide.
-  const byExperiment = [...groupBy(todo, (r) => r.experiment).values()];
+  const byExperiment = [...groupBy(missing, (r) => r.experiment).values()];
   await pool(byExperiment, opts.concurrency ?? 4, async (runs) => {
     for (const r of runs) await upload(r);
   });

@@ -1,7 +1,7 @@
 /** The built-in serving platform: an in-process deployment registry over the plant scenario. */
 import { badInput, groupBy, pageOf, type PageRequest } from '@mlops/kit';
 import type { Scenario } from '@mlops/kit/scenario';
-import { inScope, scopeSet } from '../scope.ts';
+import { deploymentFilter } from './filter.ts';
 import type { DeployRequest, DeploymentFilterInput, DeploymentModel, DeploymentStrategy, InferenceConnector, TargetModel } from './types.ts';
 
 const newestFirst = (a: DeploymentModel, b: DeploymentModel) => b.since.localeCompare(a.since) || b.id.localeCompare(a.id);
@@ -48,15 +48,7 @@ export class BuiltinInferenceConnector implements InferenceConnector {
 
   async listDeployments(f: DeploymentFilterInput, page: PageRequest) {
     const source = f.targetId ? (this.byTarget.get(f.targetId) ?? []) : f.modelVersionId ? (this.byModel.get(f.modelVersionId) ?? []) : this.all;
-    const scope = scopeSet(f.projectIds);
-    const rows = source.filter(
-      (d) =>
-        inScope(scope, d.projectId) &&
-        (!f.activeOnly || d.until === null) &&
-        (!f.state || d.state === f.state) &&
-        (!f.modelVersionId || d.modelVersionId === f.modelVersionId) &&
-        (!f.targetId || d.targetId === f.targetId),
-    );
+    const rows = source.filter(deploymentFilter(f));
     return pageOf(rows, page);
   }
 

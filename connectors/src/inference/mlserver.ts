@@ -22,7 +22,7 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { badInput, ConnectorError, groupBy, pageOf, type PageRequest } from '@mlops/kit';
-import { inScope, scopeSet } from '../scope.ts';
+import { deploymentFilter } from './filter.ts';
 import type { DeployRequest, DeploymentFilterInput, DeploymentModel, DeploymentStrategy, InferenceConnector, TargetModel } from './types.ts';
 
 export interface MlserverInferenceOptions {
@@ -152,15 +152,7 @@ export class MlserverInferenceConnector implements InferenceConnector {
   }
 
   async listDeployments(f: DeploymentFilterInput, page: PageRequest) {
-    const scope = scopeSet(f.projectIds);
-    const rows = this.all().filter(
-      (d) =>
-        inScope(scope, d.projectId) &&
-        (!f.activeOnly || d.until === null) &&
-        (!f.state || d.state === f.state) &&
-        (!f.modelVersionId || d.modelVersionId === f.modelVersionId) &&
-        (!f.targetId || d.targetId === f.targetId),
-    );
+    const rows = this.all().filter(deploymentFilter(f));
     return pageOf(rows, page);
   }
 
