@@ -321,6 +321,9 @@ cmd_start() {
       echo "server.memory.heap.initial_size=$heap"
       echo "server.memory.heap.max_size=$heap"
       echo "server.memory.pagecache.size=$pagecache"
+      # Client transaction timeouts are enforced by a monitor that wakes every 2 s by default,
+      # so a 5 s query limit could run for 7 s (and a fast machine can fill the heap first).
+      echo "db.transaction.monitor.check.interval=100ms"
       if [[ -n "${NEO4J_EXTRA_CONF:-}" ]]; then
         echo "# ---- NEO4J_EXTRA_CONF ----"
         printf '%s\n' "$NEO4J_EXTRA_CONF"

@@ -61,8 +61,17 @@ class TooLarge extends Error {
   }
 }
 
-/** The server stopped the transaction at our timeout (…ClientConfiguration) or at its own `db.transaction.timeout`. */
-const TIMED_OUT = new Set(['Neo.ClientError.Transaction.TransactionTimedOutClientConfiguration', 'Neo.ClientError.Transaction.TransactionTimedOut']);
+/**
+ * The server stopped the transaction at our timeout (…ClientConfiguration) or at its own
+ * `db.transaction.timeout`. A transaction stopped while it waited on a lock (another write
+ * held it past our limit) reports LockClientStopped instead.
+ */
+const TIMED_OUT = new Set([
+  'Neo.ClientError.Transaction.TransactionTimedOutClientConfiguration',
+  'Neo.ClientError.Transaction.TransactionTimedOut',
+  'Neo.ClientError.Transaction.LockClientStopped',
+  'Neo.TransientError.Transaction.LockClientStopped',
+]);
 
 /**
  * JS numbers travel as floats; LIMIT/SKIP need integers and stored versions, counts and
