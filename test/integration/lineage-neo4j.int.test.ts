@@ -272,7 +272,7 @@ describe('a lineage query cannot hold the graph database', () => {
   const at = '2026-11-01T00:00:00.000Z';
   const logger = createLogger('test', 'silent');
   const stores: Neo4jLineageStore[] = [];
-  const open = (limits: Partial<Pick<ConstructorParameters<typeof Neo4jLineageStore>[0], 'queryTimeoutMs' | 'maxPoolSize' | 'acquisitionTimeoutMs'>>) => {
+  const open = (limits: Partial<Pick<ConstructorParameters<typeof Neo4jLineageStore>[0], 'queryTimeoutMs' | 'writeTimeoutMs' | 'maxPoolSize' | 'acquisitionTimeoutMs'>>) => {
     const s = new Neo4jLineageStore({ ...conn(), database: 'neo4j', ...limits }, logger);
     stores.push(s);
     return s;
