@@ -4,6 +4,10 @@ export interface LocalMlflow {
   pid: number;
   runDir: string;
   stop(): Promise<void>;
+  /** Stops the server but keeps its database, for an outage test. */
+  halt(): Promise<void>;
+  /** Starts the halted server again on the same port with the same database. */
+  resume(): Promise<void>;
 }
 export interface StartOptions {
   startTimeoutSec?: number;

@@ -111,5 +111,16 @@ export async function startLocalMlflow({ startTimeoutSec, runDir, env: extraEnv 
     return stopping;
   };
 
-  return { url: vars.MLFLOW_URL, pid: Number(vars.MLFLOW_PID), runDir: vars.MLFLOW_RUN_DIR ?? dir, stop };
+  const port = new URL(vars.MLFLOW_URL).port;
+  // An outage and a recovery of the same server: same port, same database.
+  const halt = async () => {
+    const r = await runServerSh('stop', { ...env, MLFLOW_KEEP_RUN_DIR: '1' }, log);
+    if (r.code !== 0) throw new Error(`mlflow/server.sh stop failed (exit ${r.code}):\n${r.stderr.trim()}`);
+  };
+  const resume = async () => {
+    const r = await runServerSh('start', { ...env, MLFLOW_REUSE_RUN_DIR: '1', MLFLOW_PORT: port }, log);
+    if (r.code !== 0) throw new Error(`mlflow/server.sh start failed (exit ${r.code}):\n${r.stderr.trim()}`);
+  };
+
+  return { url: vars.MLFLOW_URL, pid: Number(vars.MLFLOW_PID), runDir: vars.MLFLOW_RUN_DIR ?? dir, stop, halt, resume };
 }

@@ -21,6 +21,8 @@
 #   MLFLOW_START_TIMEOUT    seconds to wait for /health (default 180; 9-45 s measured on 2 cores)
 #   MLFLOW_STOP_TIMEOUT     seconds of graceful stop before SIGKILL (default 20)
 #   MLFLOW_KEEP_RUN_DIR=1   keep the run dir (database, artifacts, log) on stop
+#   MLFLOW_REUSE_RUN_DIR=1  start on the kept run dir's database instead of a fresh one (with
+#                           MLFLOW_PORT: the same server back after an outage)
 #   MLFLOW_WRITE_CURRENT=0  don't write mlflow/.cache/current.env
 #   MLFLOW_SERVER_ARGS      extra `mlflow server` arguments, appended as-is
 #   MLFLOW_CACHE_DIR, PYTHON, PIP_ARGS  passed to install.sh
@@ -135,7 +137,11 @@ cmd_start() {
   if [[ -d "$run" && -n "$(ls -A "$run" 2>/dev/null)" && ! -f "$run/$RUN_MARKER" ]]; then
     die "$run exists, is not empty and is not an MLflow run dir"
   fi
-  rm -rf "$run"
+  if [[ "${MLFLOW_REUSE_RUN_DIR:-0}" == 1 && -f "$run/$RUN_MARKER" ]]; then
+    log "reusing the data in $run"
+  else
+    rm -rf "$run"
+  fi
   mkdir -p "$run/artifacts"
   touch "$run/$RUN_MARKER"
   run="$(cd "$run" && pwd)"

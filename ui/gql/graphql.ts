@@ -160,7 +160,7 @@ export type ReusedBy_ReportFragment = { truncated: boolean, entries: Array<{ kin
 
 export type ProjectCard_ProjectFragment = { id: string, name: string, plant: string, description: string | null, owners: Array<string>, policy: { requiredApprovals: number, defaultStrategy: RolloutStrategy, defaultCanaryPercent: number, gateMetric: string }, releaseTargets: { totalCount: number }, pending: { totalCount: number } } & { ' $fragmentName'?: 'ProjectCard_ProjectFragment' };
 
-export type TargetRow_TargetFragment = { id: string, name: string, line: string, plant: string, currentDeployments: Array<{ id: string, state: DeploymentState, trafficPercent: number, since: string, modelVersion: { id: string, name: string, version: number } }> | null, health: { status: HealthStatus, drift: number | null, accuracy: number | null } | null, alerts: { totalCount: number } | null } & { ' $fragmentName'?: 'TargetRow_TargetFragment' };
+export type TargetRow_TargetFragment = { id: string, name: string, line: string, plant: string, currentDeployments: Array<{ id: string, state: DeploymentState, trafficPercent: number, since: string, modelVersion: { id: string, name: string, version: number } | null }> | null, health: { status: HealthStatus, drift: number | null, accuracy: number | null } | null, alerts: { totalCount: number } | null } & { ' $fragmentName'?: 'TargetRow_TargetFragment' };
 
 export type ReleaseCard_ReleaseFragment = { id: string, status: ReleaseStatus, strategy: RolloutStrategy, canaryPercent: number | null, note: string | null, requestedAt: string, requestedBy: string, requiredApprovals: number, gatesPassed: boolean, updatedAt: string, project: { id: string, name: string } | null, modelVersion: { id: string, version: number, metrics: Array<{ key: string, value: number }>, run: { id: string, datasets: Array<{ id: string } | null> } | null }, gates: Array<{ gate: string, passed: boolean, detail: string, targetId: string | null }>, approvals: Array<{ id: string, approver: string, decision: string, comment: string | null, at: string }>, approvability: { canApprove: boolean, reason: string | null }, override: { by: string, reason: string, at: string } | null, targets: Array<{ targetId: string, status: ReleaseTargetStatus, updatedAt: string, previousModelVersion: { id: string, metrics: Array<{ key: string, value: number }>, run: { id: string, datasets: Array<{ id: string } | null> } | null } | null }> } & { ' $fragmentName'?: 'ReleaseCard_ReleaseFragment' };
 
@@ -175,9 +175,9 @@ export type ProjectChoicesQuery = { projects: { nodes: Array<{ id: string, name:
 
 export type ComparisonPanel_ComparisonFragment = { champion: { id: string, version: number, createdAt: string } | null, candidates: Array<{ modelVersion: { id: string, version: number, createdAt: string, aliases: Array<string> }, metrics: Array<{ key: string, champion: number | null, candidate: number | null, delta: number | null }>, datasetsAdded: Array<{ id: string, uri: string, createdAt: string }>, datasetsRemoved: Array<{ id: string, uri: string }>, gates: Array<{ gate: string, passed: boolean, detail: string, targetId: string | null }> }> } & { ' $fragmentName'?: 'ComparisonPanel_ComparisonFragment' };
 
-export type DeploymentCard_DeploymentFragment = { id: string, state: DeploymentState, strategy: DeploymentStrategy, trafficPercent: number, since: string, endpoint: string, modelVersion: { id: string, name: string, version: number, aliases: Array<string>, createdAt: string }, health: { status: HealthStatus, accuracy: number | null, drift: number | null, errorRate: number | null, latencyP95Ms: number | null } | null } & { ' $fragmentName'?: 'DeploymentCard_DeploymentFragment' };
+export type DeploymentCard_DeploymentFragment = { id: string, state: DeploymentState, strategy: DeploymentStrategy, trafficPercent: number, since: string, endpoint: string, modelVersion: { id: string, name: string, version: number, aliases: Array<string>, createdAt: string } | null, health: { status: HealthStatus, accuracy: number | null, drift: number | null, errorRate: number | null, latencyP95Ms: number | null } | null } & { ' $fragmentName'?: 'DeploymentCard_DeploymentFragment' };
 
-export type HistoryEntry_DeploymentFragment = { id: string, state: DeploymentState, strategy: DeploymentStrategy, trafficPercent: number, since: string, until: string | null, modelVersion: { id: string, version: number } } & { ' $fragmentName'?: 'HistoryEntry_DeploymentFragment' };
+export type HistoryEntry_DeploymentFragment = { id: string, state: DeploymentState, strategy: DeploymentStrategy, trafficPercent: number, since: string, until: string | null, modelVersion: { id: string, version: number } | null } & { ' $fragmentName'?: 'HistoryEntry_DeploymentFragment' };
 
 export type ReleaseAuditQueryVariables = Exact<{
   id: string | number;
@@ -447,7 +447,7 @@ export type SearchQueryVariables = Exact<{
 }>;
 
 
-export type SearchQuery = { releaseTargets: { totalCount: number, nodes: Array<{ id: string, name: string, line: string, project: { id: string, name: string }, health: { status: HealthStatus } | null, currentDeployments: Array<{ id: string, trafficPercent: number, modelVersion: { id: string } }> | null }> }, byName: { totalCount: number, nodes: Array<(
+export type SearchQuery = { releaseTargets: { totalCount: number, nodes: Array<{ id: string, name: string, line: string, project: { id: string, name: string }, health: { status: HealthStatus } | null, currentDeployments: Array<{ id: string, trafficPercent: number, modelVersion: { id: string } | null }> | null }> }, byName: { totalCount: number, nodes: Array<(
       { id: string }
       & { ' $fragmentRefs'?: { 'SearchModel_ModelVersionFragment': SearchModel_ModelVersionFragment } }
     )> }, byMachine: { totalCount: number, nodes: Array<(
@@ -505,7 +505,7 @@ export type TargetSeriesQueryVariables = Exact<{
 }>;
 
 
-export type TargetSeriesQuery = { releaseTarget: { id: string, deploymentHistory: { nodes: Array<{ id: string, since: string, until: string | null, strategy: DeploymentStrategy, state: DeploymentState, trafficPercent: number, modelVersion: { id: string, version: number }, accuracy: { points: Array<{ at: string, value: number }> } | null, drift: { points: Array<{ at: string, value: number }> } | null }> } | null } | null };
+export type TargetSeriesQuery = { releaseTarget: { id: string, deploymentHistory: { nodes: Array<{ id: string, since: string, until: string | null, strategy: DeploymentStrategy, state: DeploymentState, trafficPercent: number, modelVersion: { id: string, version: number } | null, accuracy: { points: Array<{ at: string, value: number }> } | null, drift: { points: Array<{ at: string, value: number }> } | null }> } | null } | null };
 
 export type TargetReleasesQueryVariables = Exact<{
   id: string | number;

@@ -5,6 +5,7 @@ import { graphql, getFragmentData, type FragmentType } from '@/gql';
 import { fmtDay, fmtNum } from '@/lib/format';
 import { href } from '@/lib/paths';
 import { TrafficSplit } from '@/components/targets/TrafficSplit';
+import { ModelVersionLink, versionLabel } from '@/components/common/ModelVersionLink';
 
 export const TargetRow_TargetFragment = graphql(`
   fragment TargetRow_Target on ReleaseTarget {
@@ -48,9 +49,7 @@ export function TargetRow(props: { target: FragmentType<typeof TargetRow_TargetF
       <td>{t.line}</td>
       <td>
         {champion ? (
-          <Link href={href.model(champion.modelVersion.id)} className="mono">
-            {champion.modelVersion.id}
-          </Link>
+          <ModelVersionLink mv={champion.modelVersion} />
         ) : t.currentDeployments === null ? (
           <span className="muted" title="the inference platform did not answer">unavailable</span>
         ) : (
@@ -64,7 +63,7 @@ export function TargetRow(props: { target: FragmentType<typeof TargetRow_TargetF
       </td>
       <td>{champion ? fmtDay(champion.since) : '—'}</td>
       <td>
-        <TrafficSplit deployments={deps.map((d) => ({ id: d.id, label: `v${d.modelVersion.version}`, percent: d.trafficPercent, canary: d.state === 'CANARY' }))} />
+        <TrafficSplit deployments={deps.map((d) => ({ id: d.id, label: versionLabel(d.modelVersion), percent: d.trafficPercent, canary: d.state === 'CANARY' }))} />
       </td>
       <td>
         <HealthBadge status={t.health?.status} />

@@ -105,7 +105,7 @@ export function SearchPage({ graphiqlUrl }: { graphiqlUrl: string }) {
                       <Link href={href.target(t.id)}>{t.id}</Link> <HealthBadge status={t.health?.status} compact />{' '}
                       <span className="muted small">
                         {t.project.name}
-                        {t.currentDeployments?.length ? ` · ${t.currentDeployments.map((c) => `${c.modelVersion.id} ${c.trafficPercent}%`).join(', ')}` : ''}
+                        {t.currentDeployments?.length ? ` · ${t.currentDeployments.map((c) => `${c.modelVersion?.id ?? 'model version unavailable'} ${c.trafficPercent}%`).join(', ')}` : ''}
                       </span>
                     </li>
                   ))}

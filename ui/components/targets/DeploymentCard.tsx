@@ -1,9 +1,8 @@
 'use client';
-import Link from 'next/link';
 import { HealthBadge, Pill } from '@/components/common/badges';
 import { graphql, getFragmentData, type FragmentType } from '@/gql';
 import { fmtDate, fmtDuration, fmtNum } from '@/lib/format';
-import { href } from '@/lib/paths';
+import { ModelVersionLink } from '@/components/common/ModelVersionLink';
 
 export const DeploymentCard_DeploymentFragment = graphql(`
   fragment DeploymentCard_Deployment on Deployment {
@@ -33,15 +32,13 @@ export const DeploymentCard_DeploymentFragment = graphql(`
 export function DeploymentCard(props: { deployment: FragmentType<typeof DeploymentCard_DeploymentFragment> }) {
   const d = getFragmentData(DeploymentCard_DeploymentFragment, props.deployment);
   return (
-    <article className="card" data-testid="current-deployment" data-model={d.modelVersion.id} data-traffic={d.trafficPercent} data-state={d.state}>
+    <article className="card" data-testid="current-deployment" data-model={d.modelVersion?.id ?? ''} data-traffic={d.trafficPercent} data-state={d.state}>
       <div className="row">
         <h3 style={{ margin: 0 }}>
-          <Link href={href.model(d.modelVersion.id)} className="mono">
-            {d.modelVersion.id}
-          </Link>
+          <ModelVersionLink mv={d.modelVersion} />
         </h3>
         <Pill value={d.state} />
-        {d.modelVersion.aliases.map((a) => (
+        {(d.modelVersion?.aliases ?? []).map((a) => (
           <span key={a} className="pill tone-info">
             {a}
           </span>

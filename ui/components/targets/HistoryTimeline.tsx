@@ -1,14 +1,13 @@
 'use client';
 /** Every deployment on a target, newest first, grouped into events (a canary starts two at once). */
-import Link from 'next/link';
 import { useMemo, useState } from 'react';
 import { Pill } from '@/components/common/badges';
 import { Empty, ErrorState, Loading } from '@/components/common/states';
 import { graphql, getFragmentData } from '@/gql';
 import type { HistoryEntry_DeploymentFragment as Entry } from '@/gql/graphql';
 import { fmtDate, fmtDuration } from '@/lib/format';
-import { href } from '@/lib/paths';
 import { useTargetHistory } from '@/lib/queries/targets';
+import { ModelVersionLink, versionLabel } from '@/components/common/ModelVersionLink';
 
 export const HistoryEntry_DeploymentFragment = graphql(`
   fragment HistoryEntry_Deployment on Deployment {
@@ -33,14 +32,14 @@ function describe(group: Entry[]): string {
   switch (lead.strategy) {
     case 'CANARY':
       return group.length > 1
-        ? `v${lead.modelVersion.version} took ${lead.trafficPercent}% as a canary; v${byShare[1]!.modelVersion.version} kept ${byShare[1]!.trafficPercent}%`
-        : `v${lead.modelVersion.version} serves ${lead.trafficPercent}% as a canary`;
+        ? `${versionLabel(lead.modelVersion)} took ${lead.trafficPercent}% as a canary; ${versionLabel(byShare[1]!.modelVersion)} kept ${byShare[1]!.trafficPercent}%`
+        : `${versionLabel(lead.modelVersion)} serves ${lead.trafficPercent}% as a canary`;
     case 'PROMOTION':
-      return `v${lead.modelVersion.version} promoted to ${lead.trafficPercent}%`;
+      return `${versionLabel(lead.modelVersion)} promoted to ${lead.trafficPercent}%`;
     case 'ROLLBACK':
-      return `rolled back to v${lead.modelVersion.version}`;
+      return `rolled back to ${versionLabel(lead.modelVersion)}`;
     default:
-      return `v${lead.modelVersion.version} hot-swapped in (${lead.trafficPercent}%)`;
+      return `${versionLabel(lead.modelVersion)} hot-swapped in (${lead.trafficPercent}%)`;
   }
 }
 
@@ -80,9 +79,7 @@ export function HistoryTimeline({ targetId }: { targetId: string }) {
                 {g.map((e, i) => (
                   <span key={e.id}>
                     {i > 0 ? ' · ' : ''}
-                    <Link href={href.model(e.modelVersion.id)} className="mono">
-                      {e.modelVersion.id}
-                    </Link>{' '}
+                    <ModelVersionLink mv={e.modelVersion} />{' '}
                     {e.trafficPercent}% {e.state.toLowerCase().replace('_', ' ')}
                     {e.until ? ` until ${fmtDate(e.until)} (${fmtDuration(e.since, e.until)})` : ''}
                   </span>

@@ -7,6 +7,7 @@ import { useMemo, useState } from 'react';
 import { LineChart, type ChartMarker, type ChartSeries } from '@/components/common/LineChart';
 import { Empty, ErrorState, Loading, PartialWarning } from '@/components/common/states';
 import { useTargetSeries } from '@/lib/queries/targets';
+import { versionLabel } from '@/components/common/ModelVersionLink';
 
 const WINDOWS = [
   { days: 7, step: 3 * 3600, label: '7 days' },
@@ -30,13 +31,14 @@ export function MetricCharts({ targetId, anchor }: { targetId: string; anchor: s
     if (!nodes) return null;
     const fromMs = Date.parse(from);
     const colorOf = new Map<string, string>();
-    for (const n of [...nodes].reverse()) if (!colorOf.has(n.modelVersion.id)) colorOf.set(n.modelVersion.id, COLORS[colorOf.size % COLORS.length]!);
+    const mvKey = (n: (typeof nodes)[number]) => n.modelVersion?.id ?? `unavailable-${n.id}`;
+    for (const n of [...nodes].reverse()) if (!colorOf.has(mvKey(n))) colorOf.set(mvKey(n), COLORS[colorOf.size % COLORS.length]!);
     const mk = (pick: 'accuracy' | 'drift'): ChartSeries[] =>
       nodes
         .map((n) => ({
           key: `${pick}-${n.id}`,
-          label: `v${n.modelVersion.version}`,
-          color: colorOf.get(n.modelVersion.id)!,
+          label: versionLabel(n.modelVersion),
+          color: colorOf.get(mvKey(n))!,
           points: (n[pick]?.points ?? []).map((p) => ({ t: Date.parse(p.at), v: p.value })),
         }))
         .filter((s) => s.points.length > 0);
@@ -45,7 +47,7 @@ export function MetricCharts({ targetId, anchor }: { targetId: string; anchor: s
       const t = Date.parse(n.since);
       if (t < fromMs) continue;
       const prev = starts.get(n.since);
-      const label = `v${n.modelVersion.version} ${STRATEGY[n.strategy] ?? n.strategy.toLowerCase()}`;
+      const label = `${versionLabel(n.modelVersion)} ${STRATEGY[n.strategy] ?? n.strategy.toLowerCase()}`;
       starts.set(n.since, { t, label: prev ? `${prev.label} / ${label}` : label });
     }
     const accuracy = mk('accuracy');

@@ -23,7 +23,11 @@ export type Deployment = {
   __typename?: 'Deployment';
   endpoint: Scalars['String']['output'];
   id: Scalars['ID']['output'];
-  modelVersion: ModelVersion;
+  /**
+   * The model version served. Resolved by the training platform, so null (with an error naming
+   * training) while that platform is down; the deployment's own fields still answer.
+   */
+  modelVersion?: Maybe<ModelVersion>;
   since: Scalars['DateTime']['output'];
   state: DeploymentState;
   strategy: DeploymentStrategy;
@@ -283,7 +287,7 @@ export type DeploymentResolvers<ContextType = Context, ParentType extends Resolv
   __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['Deployment']> | FederationReferenceType, FederationReferenceType, ContextType>;
   endpoint?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
-  modelVersion?: Resolver<ResolversTypes['ModelVersion'], ParentType, ContextType>;
+  modelVersion?: Resolver<Maybe<ResolversTypes['ModelVersion']>, ParentType, ContextType>;
   since?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
   state?: Resolver<ResolversTypes['DeploymentState'], ParentType, ContextType>;
   strategy?: Resolver<ResolversTypes['DeploymentStrategy'], ParentType, ContextType>;
