@@ -10,7 +10,7 @@ import type { Listening } from '@mlops/kit/server';
 import type { Scenario } from '@mlops/kit/scenario';
 import { BuiltinCatalogConnector, type CatalogConnector } from '@mlops/connectors/catalog';
 import { BuiltinInferenceConnector, type InferenceConnector } from '@mlops/connectors/inference';
-import { BuiltinMonitoringConnector } from '@mlops/connectors/monitoring';
+import { BuiltinMonitoringConnector, type MonitoringConnector } from '@mlops/connectors/monitoring';
 import { BuiltinTrainingConnector, type TrainingConnector } from '@mlops/connectors/training';
 import { startGateway, type RunningGateway } from '@mlops/gateway';
 import { catalog } from '@mlops/subgraph-catalog';
@@ -60,6 +60,8 @@ export interface EmbeddedOptions {
    * then roll out on the real server.
    */
   inference?: InferenceConnector;
+  /** A real monitoring platform's connector (Prometheus); release gates then read its alerts. */
+  monitoring?: MonitoringConnector;
 }
 
 export interface Embedded {
@@ -70,7 +72,7 @@ export interface Embedded {
     training: Instrumented<TrainingConnector>;
     catalog: Instrumented<CatalogConnector>;
     inference: Instrumented<InferenceConnector>;
-    monitoring: Instrumented<BuiltinMonitoringConnector>;
+    monitoring: Instrumented<MonitoringConnector>;
     lineage: Instrumented<LineageStore>;
   };
   store: LineageStore;
@@ -99,7 +101,7 @@ export async function startEmbedded(opts: EmbeddedOptions = {}): Promise<Embedde
     training: instrument<TrainingConnector>(opts.training ?? new BuiltinTrainingConnector(scenario)),
     catalog: instrument<CatalogConnector>(opts.catalog ?? new BuiltinCatalogConnector(scenario)),
     inference: instrument<InferenceConnector>(opts.inference ?? new BuiltinInferenceConnector(scenario)),
-    monitoring: instrument(new BuiltinMonitoringConnector(scenario)),
+    monitoring: instrument<MonitoringConnector>(opts.monitoring ?? new BuiltinMonitoringConnector(scenario)),
     lineage: instrument(store),
   };
   const projects = async () => scenario.projects.map((p) => ({ id: p.id, name: p.name, description: p.description, plant: p.plant, owners: p.owners }));
