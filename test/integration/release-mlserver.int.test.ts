@@ -80,6 +80,23 @@ afterAll(async () => {
 });
 
 describe('release workflow over a real MLServer', () => {
+  it('the API says what the platform can do: HOT_SWAP and ROLLBACK only, and a CANARY default policy is refused', async () => {
+    const admin = await token('ada.admin', { [P]: 'admin' });
+    const targetId = stack!.scenario.targets.find((t) => t.projectId === P)!.id;
+    const res = await stack!.query(`query($p: ID!, $t: ID!) { project(id: $p) { supportedStrategies } releaseTarget(id: $t) { supportedStrategies } }`, { p: P, t: targetId }, admin);
+    expect(res.errors).toBeUndefined();
+    expect(res.data).toEqual({ project: { supportedStrategies: ['HOT_SWAP', 'ROLLBACK'] }, releaseTarget: { supportedStrategies: ['HOT_SWAP', 'ROLLBACK'] } });
+    const pol = await stack!.query(
+      `mutation($p: ID!) { setReleasePolicy(projectId: $p, policy: { requiredApprovals: 2, gateMetric: "f1", tolerance: 0.01, allowOverride: true, defaultStrategy: CANARY, defaultCanaryPercent: 10 }) { policy { defaultStrategy } errors { code message field } } }`,
+      { p: P },
+      admin,
+    );
+    expect(pol.data.setReleasePolicy).toEqual({
+      policy: null,
+      errors: [{ code: 'BAD_USER_INPUT', field: 'policy.defaultStrategy', message: 'the serving platform cannot do a CANARY rollout; it supports HOT_SWAP, ROLLBACK' }],
+    });
+  });
+
   it('request → two approvals → rollout hot-swaps on the server → rollback restores the champion; CANARY refused up front', async () => {
     const [req, ap1, ap2, admin] = await Promise.all([
       token('rita.requester', { [P]: 'requester' }),

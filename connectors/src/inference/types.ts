@@ -9,6 +9,8 @@ import type { ProjectScope } from '../scope.ts';
 
 export type DeploymentState = 'ACTIVE' | 'CANARY' | 'RETIRED' | 'ROLLED_BACK';
 export type DeploymentStrategy = 'HOT_SWAP' | 'CANARY' | 'PROMOTION' | 'ROLLBACK';
+/** Every strategy: what a platform that declares no `supportedStrategies` (the built-in) can do. */
+export const ALL_STRATEGIES: readonly DeploymentStrategy[] = ['HOT_SWAP', 'CANARY', 'PROMOTION', 'ROLLBACK'];
 
 export interface DeploymentModel {
   id: string;
