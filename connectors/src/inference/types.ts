@@ -69,6 +69,12 @@ export interface InferenceConnector {
    * cannot split traffic (MLServer) leaves CANARY out and refuses it up front.
    */
   readonly supportedStrategies?: readonly DeploymentStrategy[];
+  /**
+   * Platforms that keep no history themselves (MLServer) compare the connector's ledger with the
+   * server and close what changed behind its back; the lineage sync calls it on every periodic
+   * pass so such a change shows without a request. Returns what it found. Absent on the built-in.
+   */
+  reconcile?(): Promise<readonly unknown[]>;
   getDeployments(ids: readonly string[]): Promise<(DeploymentModel | null)[]>;
   /** Every deployment of each target (history included), newest first, in key order. */
   deploymentsByTargets(targetIds: readonly string[]): Promise<DeploymentModel[][]>;
