@@ -8,6 +8,8 @@ export type Rollout = 'CANARY' | 'HOT_SWAP';
 
 const ALL: readonly Rollout[] = ['CANARY', 'HOT_SWAP'];
 export const ROLLOUT_LABEL: Record<Rollout, string> = { CANARY: 'canary', HOT_SWAP: 'hot swap' };
+/** The same, capitalised for radio buttons. */
+export const ROLLOUT_TITLE: Record<Rollout, string> = { CANARY: 'Canary', HOT_SWAP: 'Hot swap' };
 
 export function rolloutChoices(supported: readonly string[] | null | undefined): Rollout[] {
   return supported ? ALL.filter((s) => supported.includes(s)) : [...ALL];

@@ -7,7 +7,7 @@ import { MutationErrors } from '@/components/common/MutationErrors';
 import { newKey } from '@/lib/ids';
 import { href } from '@/lib/paths';
 import { useRequestRelease } from '@/lib/queries/targets';
-import { initialRollout, ROLLOUT_LABEL, rolloutChoices, type Rollout } from '@/lib/strategies';
+import { initialRollout, ROLLOUT_TITLE, rolloutChoices, type Rollout } from '@/lib/strategies';
 
 export function RequestReleaseForm({
   targetId,
@@ -97,7 +97,7 @@ export function RequestReleaseForm({
           <legend>Strategy</legend>
           {choices.map((c) => (
             <label className="inline" key={c}>
-              <input type="radio" name="strategy" value={c} checked={strategy === c} onChange={() => setStrategy(c)} /> {ROLLOUT_LABEL[c][0]!.toUpperCase() + ROLLOUT_LABEL[c].slice(1)}
+              <input type="radio" name="strategy" value={c} checked={strategy === c} onChange={() => setStrategy(c)} /> {ROLLOUT_TITLE[c]}
             </label>
           ))}
         </fieldset>
