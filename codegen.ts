@@ -28,6 +28,7 @@ const mappers: Record<string, Record<string, string>> = {
     Deployment: '@mlops/connectors/inference#DeploymentModel',
     ReleaseTarget: '@mlops/connectors/inference#EntityRef',
     ModelVersion: '@mlops/connectors/inference#EntityRef',
+    Project: '@mlops/connectors/inference#EntityRef',
   },
   monitoring: {
     Deployment: '@mlops/connectors/monitoring#EntityRef',

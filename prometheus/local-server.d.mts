@@ -5,6 +5,8 @@ export interface LocalPrometheus {
   pid: number;
   runDir: string;
   dataDir: string;
+  /** The Alertmanager's URL when one was asked for. */
+  alertmanagerUrl?: string;
   /** Stops exactly this instance and deletes its run dir; idempotent. */
   stop(): Promise<void>;
 }
@@ -13,6 +15,8 @@ export interface StartOptions {
   rulesFile?: string | null;
   scrapeTargets?: string[];
   startTimeoutSec?: number;
+  /** Starts an Alertmanager routing every alert (firing and resolved) to `webhookUrl` with `Authorization: Bearer <token>`. */
+  alertmanager?: { webhookUrl: string; token: string; groupWaitSec?: number; groupIntervalSec?: number };
   log?: (line: string) => void;
 }
 export const DEFAULT_RULES_FILE: string;

@@ -6,6 +6,9 @@
 //   await prom.stop();
 //
 // Each call gets its own data dir and free port, so parallel test processes never collide.
+// With `alertmanager: { webhookUrl, token }` an Alertmanager 0.25 is started first (its own free
+// port, clustering off) routing every alert to that webhook with a bearer credential, and
+// Prometheus's `alerting.alertmanagers` points at it.
 // Blocks made by `promtool tsdb create-blocks-from openmetrics` (see backfill.ts) are copied into
 // the data dir before the start; retention is 3y, or Prometheus deletes the backfilled year.
 import { spawn, spawnSync } from 'node:child_process';
@@ -30,9 +33,9 @@ function freePort() {
   });
 }
 
-/** Installs Prometheus from Debian when missing (prometheus/install.sh). */
+/** Installs Prometheus and Alertmanager from Debian when missing (prometheus/install.sh). */
 export function ensurePrometheusInstalled() {
-  const have = spawnSync('bash', ['-c', 'command -v prometheus && command -v promtool'], { stdio: 'ignore' });
+  const have = spawnSync('bash', ['-c', 'command -v prometheus && command -v promtool && command -v prometheus-alertmanager'], { stdio: 'ignore' });
   if (have.status === 0) return;
   const r = spawnSync('bash', [path.join(HERE, 'install.sh')], { stdio: ['ignore', 'inherit', 'inherit'] });
   if (r.status !== 0) throw new Error(`prometheus/install.sh failed (exit ${r.status})`);
@@ -44,9 +47,11 @@ export function ensurePrometheusInstalled() {
  * @param {string | null} [o.rulesFile]  Alerting rules; default prometheus/rules/mlops.rules.yml, null for none.
  * @param {string[]} [o.scrapeTargets]   host:port targets scraped every second (job "live").
  * @param {number} [o.startTimeoutSec]   Seconds to wait for /-/ready. Default 120.
+ * @param {{ webhookUrl: string, token: string, groupWaitSec?: number, groupIntervalSec?: number }} [o.alertmanager]
+ *   Start an Alertmanager that delivers every alert (firing and resolved) to `webhookUrl`.
  * @param {(line: string) => void} [o.log]
  */
-export async function startLocalPrometheus({ blocksDir, rulesFile = DEFAULT_RULES_FILE, scrapeTargets = [], startTimeoutSec = 120, log } = {}) {
+export async function startLocalPrometheus({ blocksDir, rulesFile = DEFAULT_RULES_FILE, scrapeTargets = [], startTimeoutSec = 120, alertmanager, log } = {}) {
   ensurePrometheusInstalled();
   const runDir = path.join(HERE, '.cache', `run-${process.pid}-${Date.now()}-${randomBytes(4).toString('hex')}`);
   const dataDir = path.join(runDir, 'data');
@@ -57,6 +62,7 @@ export async function startLocalPrometheus({ blocksDir, rulesFile = DEFAULT_RULE
       if (e.isDirectory() && /^[0-9A-Z]{26}$/.test(e.name)) fs.cpSync(path.join(blocksDir, e.name), path.join(dataDir, e.name), { recursive: true });
     }
   }
+  const am = alertmanager ? await startAlertmanager(runDir, alertmanager, startTimeoutSec, log) : undefined;
   // A 1 s scrape and evaluation interval: a live sample fires its rule within seconds.
   const config = [
     'global:',
@@ -66,6 +72,7 @@ export async function startLocalPrometheus({ blocksDir, rulesFile = DEFAULT_RULE
     'scrape_configs:',
     '  - job_name: live',
     `    static_configs:\n      - targets: ${JSON.stringify(scrapeTargets)}`,
+    am ? `alerting:\n  alertmanagers:\n    - static_configs:\n        - targets: ${JSON.stringify([`127.0.0.1:${am.port}`])}` : '',
     '',
   ].join('\n');
   const configFile = path.join(runDir, 'prometheus.yml');
@@ -102,13 +109,17 @@ export async function startLocalPrometheus({ blocksDir, rulesFile = DEFAULT_RULE
 
   const deadline = Date.now() + startTimeoutSec * 1000;
   for (;;) {
-    if (exited) throw new Error(`prometheus exited during startup:\n${fs.readFileSync(logFile, 'utf8').split('\n').slice(-20).join('\n')}`);
+    if (exited) {
+      await am?.stop();
+      throw new Error(`prometheus exited during startup:\n${fs.readFileSync(logFile, 'utf8').split('\n').slice(-20).join('\n')}`);
+    }
     try {
       const r = await fetch(`${url}/-/ready`, { signal: AbortSignal.timeout(2000) });
       if (r.ok) break;
     } catch { /* not listening yet */ }
     if (Date.now() > deadline) {
       kill();
+      await am?.stop();
       throw new Error(`prometheus not ready after ${startTimeoutSec} s (log: ${logFile})`);
     }
     await new Promise((r) => setTimeout(r, 200));
@@ -127,9 +138,94 @@ export async function startLocalPrometheus({ blocksDir, rulesFile = DEFAULT_RULE
         await gone;
         clearTimeout(t);
       }
+      await am?.stop();
       fs.rmSync(runDir, { recursive: true, force: true });
     })();
     return stopping;
   };
-  return { url, port, pid: child.pid ?? 0, runDir, dataDir, stop };
+  return { url, port, pid: child.pid ?? 0, runDir, dataDir, alertmanagerUrl: am?.url, stop };
+}
+
+/**
+ * One Alertmanager 0.25 in `runDir/alertmanager`, routing every alert to the webhook.
+ * @param {string} runDir
+ * @param {{ webhookUrl: string, token: string, groupWaitSec?: number, groupIntervalSec?: number }} o
+ * @param {number} startTimeoutSec
+ * @param {((line: string) => void) | undefined} log
+ */
+async function startAlertmanager(runDir, o, startTimeoutSec, log) {
+  const dir = path.join(runDir, 'alertmanager');
+  fs.mkdirSync(dir, { recursive: true });
+  // group_wait and group_interval of a second (defaults 30 s and 5 min) so a test sees a firing
+  // alert and its resolution within seconds; send_resolved so the history learns when it ended;
+  // max_alerts 0 sends the whole group (the receiver bounds what it accepts).
+  const config = [
+    'route:',
+    '  receiver: gateway',
+    "  group_by: ['alertname', 'deployment_id']",
+    `  group_wait: ${o.groupWaitSec ?? 1}s`,
+    `  group_interval: ${o.groupIntervalSec ?? 1}s`,
+    '  repeat_interval: 1h',
+    'receivers:',
+    '  - name: gateway',
+    '    webhook_configs:',
+    `      - url: ${JSON.stringify(o.webhookUrl)}`,
+    '        send_resolved: true',
+    '        max_alerts: 0',
+    '        http_config:',
+    '          authorization:',
+    '            type: Bearer',
+    `            credentials: ${JSON.stringify(o.token)}`,
+    '',
+  ].join('\n');
+  const configFile = path.join(dir, 'alertmanager.yml');
+  fs.writeFileSync(configFile, config, { mode: 0o600 });
+  const port = await freePort();
+  const logFile = path.join(dir, 'alertmanager.log');
+  const out = fs.openSync(logFile, 'a');
+  const child = spawn(
+    'prometheus-alertmanager',
+    [
+      `--config.file=${configFile}`,
+      `--storage.path=${dir}`,
+      `--web.listen-address=127.0.0.1:${port}`,
+      // Empty disables the gossip cluster (it would bind 0.0.0.0:9094 and collide across tests).
+      '--cluster.listen-address=',
+    ],
+    { stdio: ['ignore', out, out], detached: true },
+  );
+  fs.closeSync(out);
+  const url = `http://127.0.0.1:${port}`;
+  let exited = false;
+  child.on('exit', () => { exited = true; });
+  const kill = () => {
+    if (!exited && child.pid) {
+      try { process.kill(child.pid, 'SIGTERM'); } catch { /* already gone */ }
+    }
+  };
+  process.once('exit', kill);
+  const deadline = Date.now() + startTimeoutSec * 1000;
+  for (;;) {
+    if (exited) throw new Error(`alertmanager exited during startup:\n${fs.readFileSync(logFile, 'utf8').split('\n').slice(-20).join('\n')}`);
+    try {
+      const r = await fetch(`${url}/-/ready`, { signal: AbortSignal.timeout(2000) });
+      if (r.ok) break;
+    } catch { /* not listening yet */ }
+    if (Date.now() > deadline) {
+      kill();
+      throw new Error(`alertmanager not ready after ${startTimeoutSec} s (log: ${logFile})`);
+    }
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  log?.(`[alertmanager] ready at ${url}`);
+  const stop = async () => {
+    process.removeListener('exit', kill);
+    if (exited) return;
+    const gone = new Promise((r) => child.once('exit', r));
+    kill();
+    const t = setTimeout(() => { try { process.kill(child.pid ?? 0, 'SIGKILL'); } catch { /* gone */ } }, 20_000);
+    await gone;
+    clearTimeout(t);
+  };
+  return { url, port, stop };
 }

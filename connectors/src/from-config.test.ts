@@ -27,6 +27,29 @@ describe('platform connectors from the configuration', () => {
     expect(problems({ MONITORING_PLATFORM: 'mlflow', MONITORING_PLATFORM_URL: 'http://127.0.0.1:5000' })).toEqual([expect.stringMatching(/^platforms\.monitoring\.connector: /)]);
   });
 
+  it('gives the Prometheus connector the alert history Alertmanager fills; production refuses prometheus without the delivery token', () => {
+    const dir = path.join(os.tmpdir(), 'alert-history-config');
+    const token = 'a'.repeat(32);
+    const config = load({ MONITORING_PLATFORM: 'prometheus', MONITORING_PLATFORM_URL: 'http://127.0.0.1:9090', MONITORING_ALERTMANAGER_TOKEN: token, MONITORING_ALERT_HISTORY_DIR: dir });
+    expect(config.platforms.monitoring).toMatchObject({ alertmanagerToken: token, alertHistoryDir: dir, alertHistoryMax: 10_000 });
+    const c = connectorFor(config, 'monitoring') as PrometheusMonitoringConnector;
+    expect(c.alertHistory?.file).toBe(path.join(dir, 'alerts.jsonl'));
+    expect((connectorFor(load({ MONITORING_PLATFORM: 'prometheus', MONITORING_PLATFORM_URL: 'http://x:1' }), 'monitoring') as PrometheusMonitoringConnector).alertHistory).toBeUndefined();
+    expect(problems({ MONITORING_PLATFORM: 'prometheus', MONITORING_PLATFORM_URL: 'http://x:1', MONITORING_ALERTMANAGER_TOKEN: 'short' })).toEqual([
+      expect.stringMatching(/^platforms\.monitoring\.alertmanagerToken: .*32/),
+      expect.stringMatching(/^platforms\.monitoring\.alertHistoryDir: /),
+    ]);
+    expect(problems({ MONITORING_PLATFORM: 'prometheus', MONITORING_PLATFORM_URL: 'http://x:1', MONITORING_ALERTMANAGER_TOKEN: token })).toEqual([
+      expect.stringMatching(/^platforms\.monitoring\.alertHistoryDir: /),
+    ]);
+    const production = { MLOPS_MODE: 'production', AUTH_SECRET: 's'.repeat(40), AUTH_ISSUER: 'https://idp.example', INTERNAL_KEY: 'k'.repeat(40), WEBHOOK_SECRET: 'w'.repeat(20) };
+    expect(problems({ ...production, MONITORING_PLATFORM: 'prometheus', MONITORING_PLATFORM_URL: 'http://x:1' })).toEqual([
+      expect.stringMatching(/^platforms\.monitoring\.alertmanagerToken: production with the prometheus connector needs/),
+    ]);
+    expect(problems({ ...production, MONITORING_PLATFORM: 'prometheus', MONITORING_PLATFORM_URL: 'http://x:1', MONITORING_ALERTMANAGER_TOKEN: token, MONITORING_ALERT_HISTORY_DIR: dir })).toEqual([]);
+    expect(problems(production)).toEqual([]);
+  });
+
   it('builds the MLflow training connector from platforms.training (connector, url, credentials)', () => {
     const config = load({ TRAINING_PLATFORM: 'mlflow', TRAINING_PLATFORM_URL: 'http://127.0.0.1:5000', TRAINING_PLATFORM_USERNAME: 'u', TRAINING_PLATFORM_PASSWORD: 'p' });
     expect(config.platforms.training).toMatchObject({ connector: 'mlflow', url: 'http://127.0.0.1:5000', username: 'u', password: 'p' });

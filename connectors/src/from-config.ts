@@ -10,7 +10,7 @@ import { getScenario } from '@mlops/kit';
 import type { Config } from '@mlops/kit/config';
 import { BuiltinCatalogConnector, OpenLineageCatalogConnector, type CatalogConnector } from './catalog/index.ts';
 import { BuiltinInferenceConnector, MlserverInferenceConnector, type InferenceConnector } from './inference/index.ts';
-import { BuiltinMonitoringConnector, PrometheusMonitoringConnector, type MonitoringConnector } from './monitoring/index.ts';
+import { AlertHistory, BuiltinMonitoringConnector, PrometheusMonitoringConnector, type MonitoringConnector } from './monitoring/index.ts';
 import { remoteConnector } from './remote/index.ts';
 import { BuiltinTrainingConnector, MlflowTrainingConnector, type TrainingConnector } from './training/index.ts';
 
@@ -45,7 +45,9 @@ export function connectorFor<K extends PlatformName>(config: Config, name: K): P
   }
   if (p.connector === 'prometheus') {
     if (name !== 'monitoring' || !p.url) throw new Error(`platforms.${name}.connector: prometheus is a monitoring connector and needs platforms.${name}.url`);
-    const c: MonitoringConnector = new PrometheusMonitoringConnector({ url: p.url, timeoutMs: p.timeoutMs });
+    const m = config.platforms.monitoring;
+    const alertHistory = m.alertHistoryDir ? new AlertHistory({ dir: m.alertHistoryDir, maxRecords: m.alertHistoryMax }) : undefined;
+    const c: MonitoringConnector = new PrometheusMonitoringConnector({ url: p.url, timeoutMs: p.timeoutMs, ...(alertHistory ? { alertHistory } : {}) });
     return c as PlatformConnectors[K];
   }
   if (p.connector === 'mlserver') {

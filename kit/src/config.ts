@@ -97,6 +97,27 @@ const trainingPlatform = z
     if (p.webhookUrl && !p.webhookSecret) ctx.addIssue({ code: 'custom', path: ['webhookSecret'], message: 'registering a webhook needs its signing secret' });
   });
 
+/** The monitoring platform also pushes: Alertmanager delivers alert transitions to the monitoring subgraph. */
+const monitoringPlatform = z
+  .object({
+    ...platformFields,
+    /**
+     * The bearer credential Alertmanager's webhook_configs send (http_config.authorization) to the
+     * monitoring subgraph's `POST /webhooks/alertmanager`. Unset: that endpoint refuses everything.
+     */
+    alertmanagerToken: z.string().min(32, 'must have at least 32 characters').optional(),
+    /** Where the delivered alert transitions are kept (alerts.jsonl, append-only). */
+    alertHistoryDir: z.string().min(1).optional(),
+    /** Transitions kept in the alert history (the oldest are dropped past it). */
+    alertHistoryMax: z.coerce.number().int().min(100).max(1_000_000).default(10_000),
+  })
+  .strict()
+  .prefault({})
+  .superRefine((p, ctx) => {
+    platformChecks(p, ctx);
+    if (p.alertmanagerToken && !p.alertHistoryDir) ctx.addIssue({ code: 'custom', path: ['alertHistoryDir'], message: 'receiving Alertmanager deliveries needs a directory for the alert history' });
+  });
+
 const subgraph = (p: number) =>
   z
     .object({ url: httpUrl.default(`http://127.0.0.1:${p}/graphql`), host: z.string().default('127.0.0.1'), port: portNo.default(p) })
@@ -157,7 +178,7 @@ export const ConfigSchema = z
         training: trainingPlatform.refine((p) => p.connector === 'builtin' || p.connector === 'mlflow', { path: ['connector'], message: 'training connectors: builtin or mlflow' }),
         catalog: platform.refine((p) => p.connector === 'builtin' || p.connector === 'openlineage', { path: ['connector'], message: 'catalog connectors: builtin or openlineage' }),
         inference: platform.refine((p) => p.connector === 'builtin' || p.connector === 'mlserver', { path: ['connector'], message: 'inference connectors: builtin or mlserver' }),
-        monitoring: platform.refine((p) => p.connector === 'builtin' || p.connector === 'prometheus', { path: ['connector'], message: 'monitoring connectors: builtin or prometheus' }),
+        monitoring: monitoringPlatform.refine((p) => p.connector === 'builtin' || p.connector === 'prometheus', { path: ['connector'], message: 'monitoring connectors: builtin or prometheus' }),
       })
       .strict()
       .prefault({}),
@@ -233,6 +254,8 @@ export const ENV_OVERRIDES: Record<string, string> = {
   INFERENCE_PLATFORM_MODEL_REPOSITORY: 'platforms.inference.modelRepository',
   INFERENCE_PLATFORM_LEDGER_DIR: 'platforms.inference.ledgerDir',
   MONITORING_PLATFORM_URL: 'platforms.monitoring.url',
+  MONITORING_ALERTMANAGER_TOKEN: 'platforms.monitoring.alertmanagerToken',
+  MONITORING_ALERT_HISTORY_DIR: 'platforms.monitoring.alertHistoryDir',
   NEO4J_URI: 'neo4j.uri',
   NEO4J_USER: 'neo4j.user',
   NEO4J_PASSWORD: 'neo4j.password',
@@ -327,6 +350,10 @@ export function productionProblems(c: Config): string[] {
   if (!c.internal.key) p.push('internal.key: production needs a key of at least 32 characters shared by the gateway and the subgraphs');
   if (c.lineage.webhookSecret === DEV_SECRETS.webhook && !devOk) p.push('lineage.webhookSecret: is the development secret; set your own');
   if (!c.lineage.webhookSecret) p.push('lineage.webhookSecret: production needs a webhook signing secret (at least 16 characters)');
+  if (c.platforms.monitoring.connector === 'prometheus' && !c.platforms.monitoring.alertmanagerToken) {
+    // Without it the receiver would accept forged alerts (or none): resolved alerts would be lost.
+    p.push('platforms.monitoring.alertmanagerToken: production with the prometheus connector needs the bearer token Alertmanager delivers alerts with (at least 32 characters)');
+  }
   return p;
 }
 

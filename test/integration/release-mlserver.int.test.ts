@@ -7,6 +7,8 @@
  * a CANARY request is refused before any approval is spent; the audit trail verifies. Then
  * MLServer is stopped before a rollout: the release FAILS, the champion is still recorded as
  * serving, and after a restart (same address, same model repository) a new release completes.
+ * Last, a version unloaded on MLServer by hand is found by the periodic sync pass (which calls
+ * the connector's reconcile) and the lineage graph stops showing it as serving, with no request.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
@@ -80,6 +82,23 @@ afterAll(async () => {
 });
 
 describe('release workflow over a real MLServer', () => {
+  it('the API says what the platform can do: HOT_SWAP and ROLLBACK only, and a CANARY default policy is refused', async () => {
+    const admin = await token('ada.admin', { [P]: 'admin' });
+    const targetId = stack!.scenario.targets.find((t) => t.projectId === P)!.id;
+    const res = await stack!.query(`query($p: ID!, $t: ID!) { project(id: $p) { supportedStrategies } releaseTarget(id: $t) { supportedStrategies } }`, { p: P, t: targetId }, admin);
+    expect(res.errors).toBeUndefined();
+    expect(res.data).toEqual({ project: { supportedStrategies: ['HOT_SWAP', 'ROLLBACK'] }, releaseTarget: { supportedStrategies: ['HOT_SWAP', 'ROLLBACK'] } });
+    const pol = await stack!.query(
+      `mutation($p: ID!) { setReleasePolicy(projectId: $p, policy: { requiredApprovals: 2, gateMetric: "f1", tolerance: 0.01, allowOverride: true, defaultStrategy: CANARY, defaultCanaryPercent: 10 }) { policy { defaultStrategy } errors { code message field } } }`,
+      { p: P },
+      admin,
+    );
+    expect(pol.data.setReleasePolicy).toEqual({
+      policy: null,
+      errors: [{ code: 'BAD_USER_INPUT', field: 'policy.defaultStrategy', message: 'the serving platform cannot do a CANARY rollout; it supports HOT_SWAP, ROLLBACK' }],
+    });
+  });
+
   it('request → two approvals → rollout hot-swaps on the server → rollback restores the champion; CANARY refused up front', async () => {
     const [req, ap1, ap2, admin] = await Promise.all([
       token('rita.requester', { [P]: 'requester' }),
@@ -180,4 +199,31 @@ describe('release workflow over a real MLServer', () => {
     expect(await answer(targetId)).toBe(candidate);
     expect(await loaded(targetId)).toEqual([candidate]);
   }, 180_000);
+
+  it('the periodic sync pass reconciles with MLServer: a version unloaded by hand stops serving in the graph, without a request', async () => {
+    const viewer = await token('vera.viewer', { [P]: 'viewer' });
+    const used = new Set(releasableTargets(stack!.scenario, P).slice(0, 2).map((p) => p.targetId));
+    const projectOf = new Map(stack!.scenario.targets.map((t) => [t.id, t.projectId]));
+    const dep = stack!.scenario.deployments.find((d) => d.until === null && d.trafficPercent === 100 && !used.has(d.targetId) && projectOf.get(d.targetId) === P)!;
+    const { targetId, modelVersionId } = dep;
+    await connector.deploy({ targetId, modelVersionId, strategy: 'HOT_SWAP' });
+    await stack!.sync.runOnce();
+    const SERVED = `query($t: ID!) { releaseTarget(id: $t) { servedAt { modelVersion { id } to } currentDeployments { modelVersion { id } } } }`;
+    const before = (await stack!.query(SERVED, { t: targetId }, viewer)).data.releaseTarget;
+    expect(before).toEqual({ servedAt: [{ modelVersion: { id: modelVersionId }, to: null }], currentDeployments: [{ modelVersion: { id: modelVersionId } }] });
+
+    // Behind the connector's back: unloaded straight on the server.
+    const r = await fetch(`${mls!.url}/v2/repository/models/${encodeURIComponent(modelNameOf(targetId))}/unload`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });
+    expect(r.status).toBe(200);
+    expect(await loaded(targetId)).toEqual([]);
+
+    // The same pass the sync loop's timer runs (no request to the inference subgraph in between).
+    const reports = await stack!.sync.runOnce();
+    expect(reports.find((x) => x.platform === 'inference')).toMatchObject({ outsideChanges: 1 });
+    expect(connector.outsideChanges().at(-1)).toMatchObject({ kind: 'UNLOADED_OUTSIDE_CONNECTOR', targetId, modelVersionId });
+    const after = (await stack!.query(SERVED, { t: targetId }, viewer)).data.releaseTarget;
+    expect(after).toEqual({ servedAt: [], currentDeployments: [] });
+    // A pass with nothing new behind its back finds nothing.
+    expect((await stack!.sync.runOnce()).find((x) => x.platform === 'inference')).toMatchObject({ outsideChanges: 0 });
+  }, 120_000);
 });

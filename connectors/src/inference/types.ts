@@ -9,6 +9,8 @@ import type { ProjectScope } from '../scope.ts';
 
 export type DeploymentState = 'ACTIVE' | 'CANARY' | 'RETIRED' | 'ROLLED_BACK';
 export type DeploymentStrategy = 'HOT_SWAP' | 'CANARY' | 'PROMOTION' | 'ROLLBACK';
+/** Every strategy: what a platform that declares no `supportedStrategies` (the built-in) can do. */
+export const ALL_STRATEGIES: readonly DeploymentStrategy[] = ['HOT_SWAP', 'CANARY', 'PROMOTION', 'ROLLBACK'];
 
 export interface DeploymentModel {
   id: string;
@@ -67,6 +69,12 @@ export interface InferenceConnector {
    * cannot split traffic (MLServer) leaves CANARY out and refuses it up front.
    */
   readonly supportedStrategies?: readonly DeploymentStrategy[];
+  /**
+   * Platforms that keep no history themselves (MLServer) compare the connector's ledger with the
+   * server and close what changed behind its back; the lineage sync calls it on every periodic
+   * pass so such a change shows without a request. Returns what it found. Absent on the built-in.
+   */
+  reconcile?(): Promise<readonly unknown[]>;
   getDeployments(ids: readonly string[]): Promise<(DeploymentModel | null)[]>;
   /** Every deployment of each target (history included), newest first, in key order. */
   deploymentsByTargets(targetIds: readonly string[]): Promise<DeploymentModel[][]>;

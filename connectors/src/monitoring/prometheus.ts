@@ -8,15 +8,20 @@
  *   whatever its size: 5 for deployments and model versions, 6 for targets (plus traffic);
  * - series: `mlops_<metric>` by `query_range`, the start aligned up to a multiple of the step so
  *   the evaluation instants fall on the hourly samples (off the hour an instant finds nothing);
- * - alerts: `/api/v1/alerts`, the alerting rules' firing alerts (prometheus/rules/mlops.rules.yml).
- *   Prometheus keeps no history of resolved alerts and backfilled samples never fire a rule, so
- *   this connector reports only what fires now (`resolvedAt` is always null); the scenario's
- *   alert history exists on the built-in platform only.
+ * - alerts: `/api/v1/alerts`, the alerting rules' firing alerts (prometheus/rules/mlops.rules.yml),
+ *   merged with the `AlertHistory` Alertmanager's deliveries fill (alert-history.ts), since
+ *   Prometheus forgets an alert once it resolves. What fires now comes from Prometheus alone (it is
+ *   the authority, and a delivery may lag); resolved episodes come from the history, with their
+ *   `resolvedAt`. An open alert's id is `<alertname>:<deployment id>` (one open episode per rule
+ *   and deployment); a resolved one's adds `@<startsAt>`, as one rule can fire on one deployment
+ *   many times. Without a history, only open alerts are known. Backfilled samples never fire a
+ *   rule, so the scenario's past alerts exist on the built-in platform only.
  * Project scope comes from the `project` label on every series and alert.
  * Every failure is a ConnectorError naming `monitoring`.
  */
 import { ConnectorError, pageOf, type PageRequest } from '@mlops/kit';
 import { inScope, scopeSet } from '../scope.ts';
+import type { AlertHistory } from './alert-history.ts';
 import { worstHealth } from './health-status.ts';
 import type { AlertFilterInput, AlertModel, HealthModel, MonitoringConnector, SeriesMetricName, SeriesModel } from './types.ts';
 
@@ -30,6 +35,8 @@ export interface PrometheusOptions {
   timeoutMs?: number;
   /** The HTTP client; tests pass a counting wrapper around the real `fetch`. */
   fetch?: typeof fetch;
+  /** Resolved alerts as Alertmanager delivered them; without it only firing alerts are known. */
+  alertHistory?: AlertHistory;
 }
 
 type Labels = Record<string, string>;
@@ -70,8 +77,10 @@ export class PrometheusMonitoringConnector implements MonitoringConnector {
   private readonly timeoutMs: number;
   private readonly lookback: string;
   private readonly at: string | undefined;
+  readonly alertHistory: AlertHistory | undefined;
 
   constructor(o: PrometheusOptions) {
+    this.alertHistory = o.alertHistory;
     this.url = o.url.replace(/\/+$/, '');
     this.fetch = o.fetch ?? fetch;
     this.timeoutMs = o.timeoutMs ?? 10_000;
@@ -212,10 +221,25 @@ export class PrometheusMonitoringConnector implements MonitoringConnector {
     };
   }
 
-  /** The firing alerts, newest first (the built-in's order). */
+  /** The firing alerts, then the resolved ones the history holds; newest first (the built-in's order). */
   private async firing(): Promise<AlertModel[]> {
-    const data = await this.api<{ alerts: PromAlert[] }>('alerts');
-    return data.alerts
+    const [data, history] = await Promise.all([this.api<{ alerts: PromAlert[] }>('alerts'), this.alertHistory?.all() ?? []]);
+    const resolved: AlertModel[] = [];
+    for (const t of history) {
+      if (t.status !== 'resolved') continue;
+      resolved.push({
+        id: `${t.alertname}:${t.deploymentId}@${t.startsAt}`,
+        projectId: t.projectId,
+        deploymentId: t.deploymentId,
+        targetId: t.targetId,
+        severity: t.severity,
+        metric: t.metric,
+        message: t.message,
+        openedAt: t.startsAt,
+        resolvedAt: t.endsAt ?? t.receivedAt,
+      });
+    }
+    const open = data.alerts
       .filter((a) => a.state === 'firing' && a.labels.deployment_id && a.labels.target_id)
       .map((a) => ({
         id: `${a.labels.alertname}:${a.labels.deployment_id}`,
@@ -227,8 +251,8 @@ export class PrometheusMonitoringConnector implements MonitoringConnector {
         message: a.annotations.summary ?? a.labels.alertname ?? '',
         openedAt: new Date(Date.parse(a.activeAt)).toISOString(),
         resolvedAt: null,
-      }))
-      .sort((a, b) => b.openedAt.localeCompare(a.openedAt) || a.id.localeCompare(b.id));
+      }));
+    return [...open, ...resolved].sort((a, b) => b.openedAt.localeCompare(a.openedAt) || a.id.localeCompare(b.id));
   }
 
   async alertsByDeployments(ids: readonly string[]) {
@@ -245,8 +269,13 @@ export class PrometheusMonitoringConnector implements MonitoringConnector {
 
   async listAlerts(f: AlertFilterInput, page: PageRequest) {
     const scope = scopeSet(f.projectIds);
-    // openOnly=false asks for history too: Prometheus has none, so it gets the open ones.
-    const rows = (await this.firing()).filter((a) => inScope(scope, a.projectId) && (!f.severity || a.severity === f.severity) && (!f.targetId || a.targetId === f.targetId));
+    const rows = (await this.firing()).filter(
+      (a) =>
+        inScope(scope, a.projectId) &&
+        (f.openOnly === false || a.resolvedAt === null) &&
+        (!f.severity || a.severity === f.severity) &&
+        (!f.targetId || a.targetId === f.targetId),
+    );
     return pageOf(rows, page);
   }
 

@@ -88,7 +88,8 @@ export function remoteConnector<T extends object>(platform: string, baseUrl: str
     get(_t, prop) {
       if (prop === 'platform') return platform;
       // Properties, not methods: the hosted platforms are built-in, which support every strategy.
-      if (prop === 'supportedStrategies') return undefined;
+      // Nor do they reconcile: only a platform that keeps no history has a ledger to compare.
+      if (prop === 'supportedStrategies' || prop === 'reconcile') return undefined;
       // Not a thenable: `await remoteConnector(...)` must not call `then` over the wire.
       if (typeof prop !== 'string' || prop === 'then' || !NAME.test(prop)) return undefined;
       return (...args: unknown[]) => call(prop, args);

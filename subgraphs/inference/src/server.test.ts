@@ -138,6 +138,17 @@ describe('inference subgraph: project scope', () => {
     expect((await run(q, r)).data!._entities).toEqual([{ id: 'plant-z/line-1/unknown-001', currentDeployments: [] }]);
   });
 
+  it('supportedStrategies on Project and ReleaseTarget: every strategy on the built-in platform, null for another project, no platform call', async () => {
+    const all = ['HOT_SWAP', 'CANARY', 'PROMOTION', 'ROLLBACK'];
+    connector.calls.reset();
+    const projects = await runAs(pumpViewer, entitiesQuery('Project', 'id supportedStrategies'), { r: [A, 'motor-vibration'].map((id) => ({ __typename: 'Project', id })) });
+    expect(projects.errors).toBeUndefined();
+    expect(projects.data!._entities).toEqual([{ id: A, supportedStrategies: all }, null]);
+    expect(connector.calls.total()).toBe(0);
+    const targets = await run(entitiesQuery('ReleaseTarget', 'id supportedStrategies'), { r: [{ __typename: 'ReleaseTarget', id: ownTargets[0]!.id }] });
+    expect(targets.data!._entities).toEqual([{ id: ownTargets[0]!.id, supportedStrategies: all }]);
+  });
+
   it('a caller who sees every project pays no project lookup for references', async () => {
     connector.calls.reset();
     const res = await run(entitiesQuery('ReleaseTarget', 'id currentDeployments { id }'), { r: otherTargets.slice(0, 5).map((t) => ({ __typename: 'ReleaseTarget', id: t.id })) });

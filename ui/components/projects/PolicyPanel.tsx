@@ -11,6 +11,7 @@ import { explain } from '@/lib/errors';
 import { fmtNum } from '@/lib/format';
 import { newKey } from '@/lib/ids';
 import { useProjectHeader, useSetReleasePolicy } from '@/lib/queries/projects';
+import { initialRollout, ROLLOUT_LABEL, rolloutChoices, type Rollout } from '@/lib/strategies';
 import { atLeast, roleOn, useMe } from '@/lib/queries/session';
 
 interface Policy {
@@ -18,7 +19,7 @@ interface Policy {
   gateMetric: string;
   tolerance: number;
   allowOverride: boolean;
-  defaultStrategy: 'CANARY' | 'HOT_SWAP';
+  defaultStrategy: Rollout;
   defaultCanaryPercent: number;
   webhookUrl?: string | null;
 }
@@ -68,7 +69,7 @@ export function PolicyPanel({ projectId }: { projectId: string }) {
       {isAdmin ? (
         <details data-testid="policy-edit">
           <summary>Edit the policy…</summary>
-          <PolicyForm projectId={projectId} policy={p} />
+          <PolicyForm projectId={projectId} policy={p} choices={rolloutChoices(res.data?.project?.supportedStrategies)} />
         </details>
       ) : me.data ? (
         <p className="muted small" data-testid="policy-readonly">
@@ -79,13 +80,14 @@ export function PolicyPanel({ projectId }: { projectId: string }) {
   );
 }
 
-function PolicyForm({ projectId, policy }: { projectId: string; policy: Policy }) {
+function PolicyForm({ projectId, policy, choices }: { projectId: string; policy: Policy; choices: Rollout[] }) {
   const [form, setForm] = useState({
     requiredApprovals: String(policy.requiredApprovals),
     gateMetric: policy.gateMetric,
     tolerance: String(policy.tolerance),
     allowOverride: policy.allowOverride,
-    defaultStrategy: policy.defaultStrategy,
+    // A stored default the platform cannot do (set before it was known) is not offered again.
+    defaultStrategy: initialRollout(policy.defaultStrategy, choices),
     defaultCanaryPercent: String(policy.defaultCanaryPercent),
     webhookUrl: policy.webhookUrl ?? '',
   });
@@ -171,10 +173,14 @@ function PolicyForm({ projectId, policy }: { projectId: string; policy: Policy }
       <div className="form-row">
         <label>
           Default strategy
-          <select name="defaultStrategy" value={form.defaultStrategy} onChange={(e) => setForm({ ...form, defaultStrategy: e.target.value as Policy['defaultStrategy'] })}>
-            <option value="CANARY">canary</option>
-            <option value="HOT_SWAP">hot swap</option>
+          <select name="defaultStrategy" value={form.defaultStrategy} onChange={(e) => setForm({ ...form, defaultStrategy: e.target.value as Rollout })} {...described('defaultStrategy')}>
+            {choices.map((c) => (
+              <option key={c} value={c}>
+                {ROLLOUT_LABEL[c]}
+              </option>
+            ))}
           </select>
+          {err('defaultStrategy')}
         </label>
         <label>
           Default canary %

@@ -12,6 +12,7 @@ import { MutationErrors } from '@/components/common/MutationErrors';
 import { newKey } from '@/lib/ids';
 import { href } from '@/lib/paths';
 import { useProjectHeader, useProjectLines, useWaveSize } from '@/lib/queries/projects';
+import { initialRollout, ROLLOUT_TITLE, rolloutChoices, type Rollout } from '@/lib/strategies';
 import { atLeast, roleOn, useMe } from '@/lib/queries/session';
 import { useRequestRelease } from '@/lib/queries/targets';
 
@@ -37,14 +38,16 @@ function WaveReleaseForm({ projectId }: { projectId: string }) {
   const policy = header.data?.project?.policy;
   const [modelVersionId, setModelVersionId] = useState('');
   const [line, setLine] = useState('');
-  const [strategy, setStrategy] = useState<'CANARY' | 'HOT_SWAP' | null>(null);
+  const [strategy, setStrategy] = useState<Rollout | null>(null);
   const [canary, setCanary] = useState<string | null>(null);
   const [note, setNote] = useState('');
   const [key, setKey] = useState(() => newKey('wave'));
   const [res, request] = useRequestRelease();
 
   // Defaults follow the policy until the user picks something.
-  const strat = strategy ?? (policy?.defaultStrategy === 'HOT_SWAP' ? 'HOT_SWAP' : 'CANARY');
+  // Only what the project's serving platform can do is offered (MLServer: no canary).
+  const choices = rolloutChoices(header.data?.project?.supportedStrategies);
+  const strat = strategy ?? initialRollout(policy?.defaultStrategy ?? 'CANARY', choices);
   const pct = canary ?? String(policy?.defaultCanaryPercent ?? 10);
   const filter = useMemo(() => (line ? { line } : {}), [line]);
   const [size] = useWaveSize(projectId, filter);
@@ -109,12 +112,11 @@ function WaveReleaseForm({ projectId }: { projectId: string }) {
         </label>
         <fieldset className="inline-fieldset">
           <legend>Strategy</legend>
-          <label className="inline">
-            <input type="radio" name="waveStrategy" value="CANARY" checked={strat === 'CANARY'} onChange={() => setStrategy('CANARY')} /> Canary
-          </label>
-          <label className="inline">
-            <input type="radio" name="waveStrategy" value="HOT_SWAP" checked={strat === 'HOT_SWAP'} onChange={() => setStrategy('HOT_SWAP')} /> Hot swap
-          </label>
+          {choices.map((c) => (
+            <label className="inline" key={c}>
+              <input type="radio" name="waveStrategy" value={c} checked={strat === c} onChange={() => setStrategy(c)} /> {ROLLOUT_TITLE[c]}
+            </label>
+          ))}
         </fieldset>
         {strat === 'CANARY' ? (
           <label>

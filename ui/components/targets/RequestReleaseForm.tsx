@@ -7,12 +7,14 @@ import { MutationErrors } from '@/components/common/MutationErrors';
 import { newKey } from '@/lib/ids';
 import { href } from '@/lib/paths';
 import { useRequestRelease } from '@/lib/queries/targets';
+import { initialRollout, ROLLOUT_TITLE, rolloutChoices, type Rollout } from '@/lib/strategies';
 
 export function RequestReleaseForm({
   targetId,
   candidates,
   preselect,
   policy,
+  supportedStrategies,
   canRequest,
   roleHint,
 }: {
@@ -20,13 +22,16 @@ export function RequestReleaseForm({
   candidates: string[];
   preselect: string | null;
   policy: { defaultStrategy: string; defaultCanaryPercent: number } | null;
+  /** What the target's serving platform can do (null: unknown, offer every strategy). */
+  supportedStrategies: readonly string[] | null | undefined;
   canRequest: boolean;
   roleHint: string;
 }) {
   const id = useId();
   const [candidate, setCandidate] = useState(preselect ?? candidates[0] ?? '');
   const [other, setOther] = useState('');
-  const [strategy, setStrategy] = useState<'CANARY' | 'HOT_SWAP'>(policy?.defaultStrategy === 'HOT_SWAP' ? 'HOT_SWAP' : 'CANARY');
+  const choices = rolloutChoices(supportedStrategies);
+  const [strategy, setStrategy] = useState<Rollout>(initialRollout(policy?.defaultStrategy ?? 'CANARY', choices));
   const [canary, setCanary] = useState(String(policy?.defaultCanaryPercent ?? 10));
   const [note, setNote] = useState('');
   const [key, setKey] = useState(() => newKey('request'));
@@ -90,12 +95,11 @@ export function RequestReleaseForm({
         ) : null}
         <fieldset className="inline-fieldset">
           <legend>Strategy</legend>
-          <label className="inline">
-            <input type="radio" name="strategy" value="CANARY" checked={strategy === 'CANARY'} onChange={() => setStrategy('CANARY')} /> Canary
-          </label>
-          <label className="inline">
-            <input type="radio" name="strategy" value="HOT_SWAP" checked={strategy === 'HOT_SWAP'} onChange={() => setStrategy('HOT_SWAP')} /> Hot swap
-          </label>
+          {choices.map((c) => (
+            <label className="inline" key={c}>
+              <input type="radio" name="strategy" value={c} checked={strategy === c} onChange={() => setStrategy(c)} /> {ROLLOUT_TITLE[c]}
+            </label>
+          ))}
         </fieldset>
         {strategy === 'CANARY' ? (
           <label>
@@ -107,6 +111,11 @@ export function RequestReleaseForm({
       {fieldError('modelVersionId') ? (
         <p className="field-error" id={`${id}-mv-err`}>
           {fieldError('modelVersionId')!.message}
+        </p>
+      ) : null}
+      {fieldError('strategy') ? (
+        <p className="field-error" id={`${id}-strategy-err`}>
+          {fieldError('strategy')!.message}
         </p>
       ) : null}
       {fieldError('canaryPercent') ? (
@@ -123,7 +132,7 @@ export function RequestReleaseForm({
           {res.fetching ? 'Requesting…' : 'Request release'}
         </button>
       </div>
-      <MutationErrors errors={payload?.errors.filter((e) => e.field !== 'modelVersionId' && e.field !== 'canaryPercent')} error={res.error} />
+      <MutationErrors errors={payload?.errors.filter((e) => e.field !== 'modelVersionId' && e.field !== 'canaryPercent' && e.field !== 'strategy')} error={res.error} />
       {created ? (
         <div className="notice" role="status" data-testid="release-requested" data-release={created.id}>
           Release{' '}

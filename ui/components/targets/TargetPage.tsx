@@ -134,6 +134,7 @@ export function TargetPage({ targetId }: { targetId: string }) {
           candidates={candidates}
           preselect={preselect}
           policy={t.project.policy}
+          supportedStrategies={t.supportedStrategies}
           canRequest={canRequest}
           roleHint={me.data ? `You are ${me.data.me.anonymous ? 'an anonymous viewer' : `${me.data.me.id} (${role ?? 'no role'} on ${t.project.id})`}.` : ''}
         />

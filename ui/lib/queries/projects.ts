@@ -31,6 +31,7 @@ export const ProjectHeaderQuery = graphql(`
       plant
       description
       owners
+      supportedStrategies
       policy {
         requiredApprovals
         defaultStrategy

@@ -12,6 +12,7 @@ export const TargetPageQuery = graphql(`
       line
       plant
       environment
+      supportedStrategies
       project {
         id
         name

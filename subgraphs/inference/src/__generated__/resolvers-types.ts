@@ -98,6 +98,14 @@ export type PageInfo = {
   startCursor?: Maybe<Scalars['String']['output']>;
 };
 
+/** The serving platform's side of a project: what it can do for the project's release targets. */
+export type Project = {
+  __typename?: 'Project';
+  id: Scalars['ID']['output'];
+  /** The strategies the serving platform of the project's targets can roll out with: what its release policy may choose. */
+  supportedStrategies?: Maybe<Array<DeploymentStrategy>>;
+};
+
 export type Query = {
   __typename?: 'Query';
   deployment?: Maybe<Deployment>;
@@ -127,6 +135,11 @@ export type ReleaseTarget = {
   /** What served this target at an instant. */
   deploymentsAt?: Maybe<Array<Deployment>>;
   id: Scalars['ID']['output'];
+  /**
+   * The strategies the serving platform of this target can roll out with (MLServer cannot split
+   * one endpoint's traffic, so it has no CANARY); a release asking for another is refused.
+   */
+  supportedStrategies?: Maybe<Array<DeploymentStrategy>>;
 };
 
 
@@ -225,6 +238,7 @@ export type DirectiveResolverFn<TResult = Record<PropertyKey, never>, TParent = 
 export type FederationTypes = ResolversObject<{
   Deployment: Deployment;
   ModelVersion: ModelVersion;
+  Project: Project;
   ReleaseTarget: ReleaseTarget;
 }>;
 
@@ -236,6 +250,9 @@ export type FederationReferenceTypes = ResolversObject<{
   ModelVersion:
     ( { __typename: 'ModelVersion' }
     & GraphQLRecursivePick<FederationTypes['ModelVersion'], {"id":true}> );
+  Project:
+    ( { __typename: 'Project' }
+    & GraphQLRecursivePick<FederationTypes['Project'], {"id":true}> );
   ReleaseTarget:
     ( { __typename: 'ReleaseTarget' }
     & GraphQLRecursivePick<FederationTypes['ReleaseTarget'], {"id":true}> );
@@ -258,6 +275,7 @@ export type ResolversTypes = ResolversObject<{
   DeploymentStrategy: DeploymentStrategy;
   ModelVersion: ResolverTypeWrapper<EntityRef>;
   PageInfo: ResolverTypeWrapper<PageInfo>;
+  Project: ResolverTypeWrapper<EntityRef>;
   Query: ResolverTypeWrapper<Record<PropertyKey, never>>;
   ReleaseTarget: ResolverTypeWrapper<EntityRef>;
 }>;
@@ -275,6 +293,7 @@ export type ResolversParentTypes = ResolversObject<{
   Boolean: Scalars['Boolean']['output'];
   ModelVersion: EntityRef;
   PageInfo: PageInfo;
+  Project: EntityRef;
   Query: Record<PropertyKey, never>;
   ReleaseTarget: EntityRef;
 }>;
@@ -321,6 +340,12 @@ export type PageInfoResolvers<ContextType = Context, ParentType extends Resolver
   startCursor?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
 }>;
 
+export type ProjectResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Project'] = ResolversParentTypes['Project'], FederationReferenceType extends FederationReferenceTypes['Project'] = FederationReferenceTypes['Project']> = ResolversObject<{
+  __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['Project']> | FederationReferenceType, FederationReferenceType, ContextType>;
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  supportedStrategies?: Resolver<Maybe<Array<ResolversTypes['DeploymentStrategy']>>, ParentType, ContextType>;
+}>;
+
 export type QueryResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Query'] = ResolversParentTypes['Query']> = ResolversObject<{
   deployment?: Resolver<Maybe<ResolversTypes['Deployment']>, ParentType, ContextType, RequireFields<QueryDeploymentArgs, 'id'>>;
   deployments?: Resolver<ResolversTypes['DeploymentConnection'], ParentType, ContextType, RequireFields<QueryDeploymentsArgs, 'first'>>;
@@ -332,6 +357,7 @@ export type ReleaseTargetResolvers<ContextType = Context, ParentType extends Res
   deploymentHistory?: Resolver<Maybe<ResolversTypes['DeploymentConnection']>, ParentType, ContextType, RequireFields<ReleaseTargetDeploymentHistoryArgs, 'first'>>;
   deploymentsAt?: Resolver<Maybe<Array<ResolversTypes['Deployment']>>, ParentType, ContextType, RequireFields<ReleaseTargetDeploymentsAtArgs, 'at'>>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  supportedStrategies?: Resolver<Maybe<Array<ResolversTypes['DeploymentStrategy']>>, ParentType, ContextType>;
 }>;
 
 export type Resolvers<ContextType = Context> = ResolversObject<{
@@ -341,6 +367,7 @@ export type Resolvers<ContextType = Context> = ResolversObject<{
   DeploymentEdge?: DeploymentEdgeResolvers<ContextType>;
   ModelVersion?: ModelVersionResolvers<ContextType>;
   PageInfo?: PageInfoResolvers<ContextType>;
+  Project?: ProjectResolvers<ContextType>;
   Query?: QueryResolvers<ContextType>;
   ReleaseTarget?: ReleaseTargetResolvers<ContextType>;
 }>;

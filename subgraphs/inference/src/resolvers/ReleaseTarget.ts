@@ -1,5 +1,5 @@
 import { connectionOf } from '@mlops/kit';
-import { refInScope } from '@mlops/connectors/inference';
+import { ALL_STRATEGIES, refInScope } from '@mlops/connectors/inference';
 import type { ReleaseTargetResolvers } from '../__generated__/resolvers-types.ts';
 
 export const ReleaseTarget: ReleaseTargetResolvers = {
@@ -13,4 +13,7 @@ export const ReleaseTarget: ReleaseTargetResolvers = {
     const when = Date.parse(at);
     return (await ctx.loaders.byTarget.load(t.id)).filter((d) => Date.parse(d.since) <= when && (d.until === null || Date.parse(d.until) > when));
   },
+  // One serving platform serves every target; a platform that declares nothing (the built-in,
+  // or the hosted built-in reached over RPC) can do every strategy.
+  supportedStrategies: (_t, _a, ctx) => [...(ctx.connector.supportedStrategies ?? ALL_STRATEGIES)],
 };

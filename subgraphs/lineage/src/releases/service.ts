@@ -592,6 +592,11 @@ export class ReleaseService {
     if (!/^[a-z0-9_.]{1,64}$/i.test(policy.gateMetric)) problems.push({ code: 'BAD_USER_INPUT', message: 'gateMetric must be a metric key', field: 'policy.gateMetric' });
     if (!(policy.tolerance >= 0 && policy.tolerance <= 1)) problems.push({ code: 'BAD_USER_INPUT', message: 'tolerance must be 0–1', field: 'policy.tolerance' });
     if (!Number.isInteger(policy.defaultCanaryPercent) || policy.defaultCanaryPercent < 1 || policy.defaultCanaryPercent > 99) problems.push({ code: 'BAD_USER_INPUT', message: 'defaultCanaryPercent must be 1–99', field: 'policy.defaultCanaryPercent' });
+    // A default the serving platform cannot roll out would make every request that takes it fail.
+    const supported = this.platforms.inference.supportedStrategies;
+    if (Array.isArray(supported) && !supported.includes(policy.defaultStrategy)) {
+      problems.push({ code: 'BAD_USER_INPUT', message: `the serving platform cannot do a ${policy.defaultStrategy} rollout; it supports ${supported.join(', ')}`, field: 'policy.defaultStrategy' });
+    }
     if (policy.webhookUrl !== null) {
       const why = await webhookUrlProblem(policy.webhookUrl, { allowPrivate: this.allowPrivateWebhooks, resolve: this.resolve });
       if (why) problems.push({ code: 'BAD_USER_INPUT', message: `policy.webhookUrl: ${why}`, field: 'policy.webhookUrl' });

@@ -22,6 +22,10 @@ export interface SyncReport {
   records: number;
   batches: number;
   watermark: string | null;
+  /** Inference only: changes the platform found made behind the connector's back (reconcile). */
+  outsideChanges?: number;
+  /** Inference only: why reconciling failed (the rest of the pass still ran). */
+  reconcileError?: string;
 }
 
 export interface SyncOptions {
@@ -89,6 +93,17 @@ export async function syncOnce(store: LineageStore, src: SyncSources, opts: Sync
 type Write = (source: Platform, parts: Omit<GraphBatch, 'source' | 'syncedAt'>) => Promise<void>;
 
 async function syncInference(store: LineageStore, src: SyncSources, since: string | null, size: number, write: Write, now: () => string): Promise<SyncReport> {
+  // First, so a version unloaded by hand is closed in the ledger and its deployment comes through
+  // the feed below in this same pass. A server that does not answer must not stop the pass: what
+  // the ledger already holds is still the best record, and the next pass tries again.
+  let reconciled: Pick<SyncReport, 'outsideChanges' | 'reconcileError'> = {};
+  if (typeof src.inference.reconcile === 'function') {
+    try {
+      reconciled = { outsideChanges: (await src.inference.reconcile()).length };
+    } catch (e) {
+      reconciled = { reconcileError: (e as Error).message };
+    }
+  }
   const inf = await walk((s, p) => src.inference.changedTargets(s, p), since, size, (items) =>
     write('inference', { targets: items.map(({ updatedAt: _u, ...t }) => t) }),
   );
@@ -107,7 +122,7 @@ async function syncInference(store: LineageStore, src: SyncSources, since: strin
   );
   const infMark = [inf.newest, deps.newest].filter((x): x is string => !!x).sort().at(-1) ?? null;
   await store.setWatermark('inference', infMark, now());
-  return { platform: 'inference', records: inf.records + deps.records, batches: inf.batches + deps.batches, watermark: infMark };
+  return { platform: 'inference', records: inf.records + deps.records, batches: inf.batches + deps.batches, watermark: infMark, ...reconciled };
 }
 
 async function syncCatalog(store: LineageStore, src: SyncSources, since: string | null, size: number, write: Write, now: () => string): Promise<SyncReport> {
