@@ -15,7 +15,7 @@ import { BuiltinTrainingConnector, type TrainingConnector } from '@mlops/connect
 import { startGateway, type RunningGateway } from '@mlops/gateway';
 import { catalog } from '@mlops/subgraph-catalog';
 import { inference } from '@mlops/subgraph-inference';
-import { createLineageBackend, lineage, startSyncLoop, type LineageBackend, type SyncLoop, type WebhookSender } from '@mlops/subgraph-lineage';
+import { createLineageBackend, lineage, startDeprecationClock, startSyncLoop, type DeprecationClock, type LineageBackend, type SyncLoop, type WebhookSender } from '@mlops/subgraph-lineage';
 import { MemoryLineageStore, Neo4jLineageStore, type LineageStore } from '@mlops/subgraph-lineage/store';
 import { monitoring } from '@mlops/subgraph-monitoring';
 import { training } from '@mlops/subgraph-training';
@@ -32,6 +32,8 @@ export interface EmbeddedOptions {
   neo4j?: { uri: string; user: string; password: string; database?: string } | null;
   /** Background sync period; 0 disables the loop (tests call `sync()` themselves). */
   syncIntervalMs?: number;
+  /** How often deprecations past their date are made EFFECTIVE; 0 (the default) disables the timer (tests call `deprecationClock.runOnce()`). */
+  deprecationCheckMs?: number;
   logger?: Logger;
   /** Token verification for gateway and subgraphs (default: the dev HS256 secret, anonymous = viewer). */
   auth?: AuthConfig;
@@ -80,6 +82,7 @@ export interface Embedded {
   auth: AuthConfig;
   internalKey: string;
   sync: SyncLoop;
+  deprecationClock: DeprecationClock;
   stopSubgraph(name: SubgraphName): Promise<void>;
   stop(): Promise<void>;
 }
@@ -118,6 +121,7 @@ export async function startEmbedded(opts: EmbeddedOptions = {}): Promise<Embedde
     trainingWebhook: { secret: opts.trainingWebhookSecret, trigger: (ids) => sync.trigger(ids) },
   });
   await sync.runOnce();
+  const deprecationClock = startDeprecationClock(backend.releases.deprecations, logger, opts.deprecationCheckMs ?? 0);
   const g = opts.gateway ?? {};
   const limits = { maxDepth: g.maxDepth ?? 16, maxAliases: g.maxAliases ?? 30, maxCost: g.maxCost ?? 200_000 };
   const sub = (name: SubgraphName) => ({ host, port: port(SUBGRAPH_NAMES.indexOf(name) + 1), logger: logger.child({ component: name }), internalKey, limits });
@@ -151,6 +155,7 @@ export async function startEmbedded(opts: EmbeddedOptions = {}): Promise<Embedde
     auth,
     internalKey,
     sync,
+    deprecationClock,
     async stopSubgraph(name) {
       if (stopped.has(name)) return;
       stopped.add(name);
@@ -158,6 +163,7 @@ export async function startEmbedded(opts: EmbeddedOptions = {}): Promise<Embedde
     },
     async stop() {
       sync.stop();
+      deprecationClock.stop();
       await backend.webhooks.drain();
       await gateway.stop();
       for (const [name, l] of Object.entries(subgraphs)) if (!stopped.has(name)) await l.stop();

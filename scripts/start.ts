@@ -87,6 +87,7 @@ const system = await startEmbedded({
   neo4j: db.neo4j,
   neo4jQueryTimeoutMs: NEO.queryTimeoutMs,
   syncIntervalMs: config.lineage.syncIntervalMs,
+  deprecationCheckMs: config.lineage.deprecationCheckMs,
   logger,
   auth,
   webhookSecret: config.lineage.webhookSecret ?? DEV_SECRETS.webhook,

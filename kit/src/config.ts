@@ -197,6 +197,8 @@ export const ConfigSchema = z
     lineage: z
       .object({
         syncIntervalMs: ms(30_000, 86_400_000),
+        /** How often announced deprecations past their date are made EFFECTIVE (0: never automatically). */
+        deprecationCheckMs: ms(60_000, 86_400_000),
         /** HMAC key of the release webhooks' X-Signature. */
         webhookSecret: z.string().min(16, 'must have at least 16 characters').optional(),
         /** Webhook URLs on loopback or private networks are refused unless this is on. */
@@ -262,6 +264,7 @@ export const ENV_OVERRIDES: Record<string, string> = {
   NEO4J_DATABASE: 'neo4j.database',
   NEO4J_QUERY_TIMEOUT_MS: 'neo4j.queryTimeoutMs',
   SYNC_INTERVAL_MS: 'lineage.syncIntervalMs',
+  DEPRECATION_CHECK_MS: 'lineage.deprecationCheckMs',
   WEBHOOK_SECRET: 'lineage.webhookSecret',
   WEBHOOK_ALLOW_PRIVATE: 'lineage.allowPrivateWebhooks',
   INGEST_SECRET: 'lineage.ingestSecret',

@@ -2,8 +2,10 @@
  * Deprecating a model version in the explorer, in Debian's chromium through the real gateway:
  * arno.approver opens the impact panel of a champion serving two pumps, announces its
  * deprecation with the candidate as replacement, lands on the deprecation page (frozen impact,
- * 2 still left), requests a replacement wave; two other approvers approve it and it rolls out;
- * the live "still left" list shrinks to 0 and the model version carries a deprecation badge.
+ * 2 still left), finds it in the approval inbox and as a badge on an affected target's page,
+ * whose "Release the replacement" prefills the request form with the replacement; then requests
+ * a replacement wave; two other approvers approve it and it rolls out; the live "still left"
+ * list shrinks to 0 and the model version carries a deprecation badge.
  * Writes docs/screenshots/deprecation.png (E2E_SCREENSHOTS=0 skips that).
  */
 import { mkdirSync, statSync } from 'node:fs';
@@ -76,6 +78,33 @@ describe('explorer: deprecate → wave → still left shrinking (browser)', () =
     await poll(() => page.getByTestId('deprecation-status').locator('[data-value]').getAttribute('data-value')).toBe('ANNOUNCED');
     await poll(() => page.getByTestId('still-left-count').innerText()).toBe('2');
     expect(await page.getByTestId('frozen-targets').locator('li').count()).toBe(2);
+    const { effectiveAt } = (await stack.query(`query($id: ID!) { deprecation(id: $id) { effectiveAt } }`, { id: depId })).data.deprecation;
+    const shownDate = `${effectiveAt.slice(0, 16).replace('T', ' ')} UTC`;
+
+    // The owners' inbox lists the announcement, with the replacement and the date.
+    await go('/inbox');
+    const entry = page.getByTestId('inbox-deprecations').locator(`[data-deprecation="${depId}"]`);
+    await entry.waitFor();
+    expect(await entry.innerText()).toContain(repl);
+    expect(await entry.innerText()).toContain(shownDate);
+
+    // Each affected target says its serving version is deprecated, and offers the replacement.
+    await go(`/targets/${a!.targetId}`);
+    const notice = page.getByTestId('target-deprecation');
+    await notice.waitFor();
+    expect(await notice.innerText()).toContain(repl);
+    expect(await notice.innerText()).toContain(shownDate);
+    expect(await notice.getByTestId('target-deprecation-badge').getAttribute('href')).toBe(`/deprecations/${encodeURIComponent(depId)}`);
+    if (WRITE_SHOTS) {
+      const file = path.join(SHOTS, 'deprecation-target.png');
+      await page.screenshot({ path: file, animations: 'disabled' });
+      expect(statSync(file).size).toBeLessThan(300 * 1024);
+    }
+    await notice.getByTestId('release-replacement').click();
+    const request = page.getByTestId('request-release-form');
+    await poll(() => request.locator('select[name="candidate"]').inputValue()).toBe(repl);
+    await go(`/deprecations/${depId}`);
+    await poll(() => page.getByTestId('still-left-count').innerText()).toBe('2');
 
     // The wave, from the deprecation page; four-eyes: two other approvers approve, then it rolls out.
     await page.getByTestId(`wave-${P}`).getByRole('button').click();

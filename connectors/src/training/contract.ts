@@ -29,6 +29,11 @@ export interface ContractOptions {
   requests?: () => number;
   /** Stops the platform: the last test then checks every call fails with a ConnectorError. */
   stopPlatform?: () => Promise<void>;
+  /**
+   * Reads a model version's tags and aliases from the platform itself, not through the
+   * connector: the deprecation test then checks the registry, not only the connector's view.
+   */
+  registryState?: (id: string) => Promise<{ tags: Record<string, string>; aliases: string[] }>;
   /** For `open()`: a real platform may install, start and be seeded first. Default 60 s. */
   openTimeoutMs?: number;
 }
@@ -255,6 +260,46 @@ export function describeTrainingConnectorContract(name: string, open: () => Prom
       expect(by50).toBeLessThanOrEqual(4);
     });
 
+    // Runs after every read test: it changes one version's tags and aliases for good.
+    it('marks a version deprecated: a tag naming the replacement, then its aliases removed; idempotent; false for unknown ids', async () => {
+      expect(c.markDeprecated).toBeTypeOf('function');
+      const mark = c.markDeprecated!.bind(c);
+      const old = s.modelVersions.find((m) => m.aliases.length > 0 && s.modelVersions.some((x) => x.name === m.name && x.id !== m.id && x.aliases.length > 0))!;
+      const replacement = s.modelVersions.find((x) => x.name === old.name && x.id !== old.id && x.aliases.length > 0)!;
+      const read = async (id: string) => (await c.getModelVersions([id]))[0]!;
+
+      const announcedAt = new Date().toISOString();
+      expect(await mark(old.id, { replacementId: replacement.id, removeAliases: false, at: announcedAt })).toBe(true);
+      const announced = await read(old.id);
+      expect(normVersion(announced)).toEqual({ ...expectedVersion(old), tags: { ...old.tags, deprecated: replacement.id } });
+      // A registry change the sync's feed reports from a watermark taken before it.
+      expect(announced.updatedAt >= announcedAt).toBe(true);
+      expect((await walk((p) => c.changedModelVersions(announcedAt, p), 50)).items.map((m) => m.id)).toContain(old.id);
+
+      const effectiveAt = new Date().toISOString();
+      expect(await mark(old.id, { replacementId: replacement.id, removeAliases: true, at: effectiveAt })).toBe(true);
+      const effective = await read(old.id);
+      expect(normVersion(effective)).toEqual({ ...expectedVersion(old), tags: { ...old.tags, deprecated: replacement.id }, aliases: [] });
+      // Nothing else of the model moved: the replacement keeps its aliases.
+      expect(normVersion(await read(replacement.id))).toEqual(expectedVersion(replacement));
+      for (const alias of old.aliases) {
+        expect((await c.listModelVersions({ name: old.name, alias }, { first: 10, after: null })).items.map((m) => m.id)).not.toContain(old.id);
+      }
+      if (opts.registryState) {
+        const state = await opts.registryState(old.id);
+        expect(state.tags.deprecated).toBe(replacement.id);
+        expect(state.aliases).toEqual([]);
+        expect(sorted((await opts.registryState(replacement.id)).aliases)).toEqual(sorted(replacement.aliases));
+      }
+
+      // The same change again, as a second process would send it: same answer, same state.
+      expect(await mark(old.id, { replacementId: replacement.id, removeAliases: true, at: new Date().toISOString() })).toBe(true);
+      expect(normVersion(await read(old.id))).toEqual(normVersion(effective));
+      for (const unknown of ['no-such-model/1', `${old.name}/999`, 'no-slash', `it's/1`]) {
+        expect(await mark(unknown, { replacementId: replacement.id, removeAliases: true, at: effectiveAt }), unknown).toBe(false);
+      }
+    });
+
     it.skipIf(!opts.stopPlatform)('platform down: every call fails with a ConnectorError naming training', async () => {
       await opts.stopPlatform!();
       const calls: [string, () => Promise<unknown>][] = [
@@ -264,6 +309,7 @@ export function describeTrainingConnectorContract(name: string, open: () => Prom
         ['listModelVersions', () => c.listModelVersions({}, { first: 5, after: null })],
         ['listRuns', () => c.listRuns({}, { first: 5, after: null })],
         ['changedModelVersions', () => c.changedModelVersions(null, { first: 5, after: null })],
+        ['markDeprecated', () => c.markDeprecated!(s.modelVersions[0]!.id, { replacementId: s.modelVersions[1]!.id, removeAliases: true, at: new Date().toISOString() })],
       ];
       for (const [method, call] of calls) {
         const err = await call().then(

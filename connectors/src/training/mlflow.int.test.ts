@@ -15,6 +15,17 @@ const counting: typeof fetch = (input, init) => {
   return fetch(input, init);
 };
 let stop: () => Promise<void> = async () => {};
+let mlflowUrl = '';
+
+/** A version's tags and aliases straight from MLflow's REST API, not through the connector. */
+async function registryState(id: string) {
+  const slash = id.lastIndexOf('/');
+  const q = new URLSearchParams({ name: id.slice(0, slash), version: id.slice(slash + 1) });
+  const res = await fetch(`${mlflowUrl}/api/2.0/mlflow/model-versions/get?${q}`);
+  if (!res.ok) throw new Error(`model-versions/get ${id}: HTTP ${res.status}`);
+  const { model_version: mv } = (await res.json()) as { model_version: { tags?: { key: string; value: string }[]; aliases?: string[] } };
+  return { tags: Object.fromEntries((mv.tags ?? []).map((t) => [t.key, t.value])), aliases: mv.aliases ?? [] };
+}
 
 describeTrainingConnectorContract(
   'mlflow',
@@ -23,6 +34,7 @@ describeTrainingConnectorContract(
     let t = Date.now();
     const mlflow = await startLocalMlflow({ log });
     stop = mlflow.stop;
+    mlflowUrl = mlflow.url;
     log(`[test] MLflow at ${mlflow.url} in ${((Date.now() - t) / 1000).toFixed(1)} s`);
     t = Date.now();
     const seeded = await seedMlflow({ url: mlflow.url, targets: 60 });
@@ -40,5 +52,5 @@ describeTrainingConnectorContract(
       cleanup: () => stop(),
     };
   },
-  { requests: () => requests, stopPlatform: () => stop(), openTimeoutMs: 900_000 },
+  { requests: () => requests, registryState, stopPlatform: () => stop(), openTimeoutMs: 900_000 },
 );

@@ -45,6 +45,8 @@ export const MLFLOW_TAGS = {
   sourceRunId: 'mlops.source_run_id',
 } as const;
 
+/** The version tag a deprecation sets, naming the replacement version id. */
+const DEPRECATED_TAG = 'deprecated';
 /** The tag of an experiment and of a registered model naming its project. */
 const PROJECT_TAG = 'project';
 const CHUNK = 100; // ids per IN (...) filter: well under SQLite's bound-parameter limit
@@ -125,14 +127,15 @@ export class MlflowTrainingConnector implements TrainingConnector {
   // ---------------------------------------------------------------- transport
 
   /** One REST call; every failure becomes a ConnectorError naming the training platform. */
-  private async call<T>(method: 'GET' | 'POST', path: string, body?: Record<string, unknown> | URLSearchParams): Promise<T> {
+  private async call<T>(method: 'GET' | 'POST' | 'PATCH' | 'DELETE', path: string, body?: Record<string, unknown> | URLSearchParams): Promise<T> {
     const url = method === 'GET' && body instanceof URLSearchParams ? `${this.base}/${path}?${body}` : `${this.base}/${path}`;
     let res: Response;
     try {
       res = await this.http(url, {
         method,
         headers: this.headers,
-        body: method === 'POST' ? JSON.stringify(body ?? {}) : undefined,
+        // MLflow reads GET requests from the query string and every other method from a JSON body.
+        body: method === 'GET' ? undefined : JSON.stringify(body ?? {}),
         signal: AbortSignal.timeout(this.timeoutMs),
       });
     } catch (e) {
@@ -419,6 +422,51 @@ export class MlflowTrainingConnector implements TrainingConnector {
       hasNext ? this.allVersions(where, order).then((all) => all.length) : Promise.resolve(start + versions.length),
     ]);
     return { items, tokens: items.map((_, i) => String(start + i + 1)), totalCount, hasNextPage: hasNext };
+  }
+
+  /**
+   * The deprecation as MLflow records it: a `deprecated` version tag naming the replacement and,
+   * with `removeAliases`, every alias that points at the version deleted. Idempotent: a tag that
+   * already says so and aliases already gone are not written again, so a second call sends one
+   * read and nothing else.
+   */
+  async markDeprecated(id: string, change: { replacementId: string; removeAliases: boolean; at: string }): Promise<boolean> {
+    const parsed = parseModelVersionId(id);
+    if (!parsed) return false;
+    const name = parsed.name;
+    const version = String(parsed.version);
+    let mv: MlflowModelVersion;
+    try {
+      // model-versions/get, unlike the search, returns the version's aliases.
+      mv = (await this.call<{ model_version: MlflowModelVersion }>('GET', 'model-versions/get', new URLSearchParams({ name, version }))).model_version;
+    } catch (e) {
+      if (e instanceof ConnectorError && e.kind === 'NOT_FOUND') return false;
+      throw e;
+    }
+    let changed = false;
+    if (mv.tags?.find((t) => t.key === DEPRECATED_TAG)?.value !== change.replacementId) {
+      await this.call('POST', 'model-versions/set-tag', { name, version, key: DEPRECATED_TAG, value: change.replacementId });
+      changed = true;
+    }
+    if (change.removeAliases) {
+      for (const alias of mv.aliases ?? []) {
+        try {
+          // MLflow deletes an alias by name, whatever version it points at now: an alias moved to
+          // another version since the read above would be lost, so it is read again just before.
+          const now = await this.call<{ model_version: MlflowModelVersion }>('GET', 'registered-models/alias', new URLSearchParams({ name, alias }));
+          if (now.model_version.version !== version) continue;
+          await this.call('DELETE', 'registered-models/alias', { name, alias });
+          changed = true;
+        } catch (e) {
+          // Already gone (another process ran the same change): the state wanted is reached.
+          if (!(e instanceof ConnectorError && e.kind === 'NOT_FOUND')) throw e;
+        }
+      }
+    }
+    // Neither a tag nor an alias change moves MLflow's last_updated_timestamp, the sync's
+    // watermark; an update of the version (its description, unchanged) does, so the sync sees it.
+    if (changed) await this.call('PATCH', 'model-versions/update', { name, version, description: mv.description ?? '' });
+    return true;
   }
 
   async changedModelVersions(since: string | null, page: PageRequest): Promise<Page<ModelVersionModel>> {

@@ -3,6 +3,6 @@ export { createLineageBackend } from './backend.ts';
 export type { LineageBackend } from './context.ts';
 export type { WebhookSender } from './releases/webhooks.ts';
 export { sign as signWebhook } from './releases/webhooks.ts';
-export { startSyncLoop, type SyncLoop } from './runtime.ts';
+export { startDeprecationClock, startSyncLoop, type DeprecationClock, type SyncLoop } from './runtime.ts';
 export { syncOnce, refreshModelVersions, type SyncSources, type SyncReport } from './sync/sync.ts';
 export { mlflowSignature, MLFLOW_HEADERS } from './mlflow-webhook.ts';

@@ -10,7 +10,7 @@ import { authConfigOf, DEV_SECRETS } from '@mlops/kit/config';
 import { runUntilSignal } from '@mlops/kit/server';
 import { createLineageBackend } from './backend.ts';
 import { config, internalKey } from './env.ts';
-import { startSyncLoop } from './runtime.ts';
+import { startDeprecationClock, startSyncLoop } from './runtime.ts';
 import { lineage } from './server.ts';
 import { MemoryLineageStore } from './store/memory.ts';
 import { Neo4jLineageStore } from './store/neo4j.ts';
@@ -46,6 +46,7 @@ const backend = createLineageBackend({
   trainingWebhook: { secret: training.webhookSecret, trigger: (ids) => loop.trigger(ids) },
 });
 await loop.runOnce();
+const clock = startDeprecationClock(backend.releases.deprecations, logger, config.lineage.deprecationCheckMs);
 const { host, port } = config.subgraphs.lineage;
 const limits = { maxDepth: config.gateway.maxDepth, maxAliases: config.gateway.maxAliases, maxCost: config.gateway.maxCost };
 const listening = await lineage.start(backend, { host, port, logger, internalKey, limits });
@@ -61,6 +62,7 @@ runUntilSignal(
     ...listening,
     stop: async () => {
       loop.stop();
+      clock.stop();
       await listening.stop();
       await store.close();
     },

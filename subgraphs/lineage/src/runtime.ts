@@ -124,3 +124,35 @@ export function startSyncLoop(store: LineageStore, sources: SyncSources, logger:
     },
   };
 }
+
+export interface DeprecationClock {
+  /** One check now: the ids it made EFFECTIVE (tests call it; the timer calls it every interval). */
+  runOnce(): Promise<string[]>;
+  stop(): void;
+}
+
+/**
+ * Makes announced deprecations EFFECTIVE once their date has passed, every `intervalMs` (0: never
+ * by itself; `runOnce` still works). A check never overlaps the previous one in this process;
+ * across processes the store's lock on the model version keeps the transition single.
+ */
+export function startDeprecationClock(deprecations: { effectDue(): Promise<string[]> }, logger: Logger, intervalMs: number): DeprecationClock {
+  let running: Promise<string[]> | null = null;
+  const runOnce = () => {
+    running ??= deprecations.effectDue().finally(() => {
+      running = null;
+    });
+    return running;
+  };
+  const tick =
+    intervalMs > 0
+      ? setInterval(() => {
+          runOnce().then(
+            (ids) => ids.length && logger.info({ deprecations: ids }, 'deprecations made effective on their date'),
+            (e) => logger.warn({ err: (e as Error).message }, 'deprecation check failed; retrying next tick'),
+          );
+        }, intervalMs)
+      : null;
+  tick?.unref();
+  return { runOnce, stop: () => tick && clearInterval(tick) };
+}

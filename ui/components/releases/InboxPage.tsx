@@ -1,10 +1,12 @@
 'use client';
 /**
  * The approval inbox: releases waiting for the caller (approvalInbox), every pending release with
- * why the caller cannot approve it, and approved or canary releases ready for the next step.
+ * why the caller cannot approve it, approved or canary releases ready for the next step, and the
+ * deprecations announced in the caller's projects.
  */
 import Link from 'next/link';
 import { Empty, ErrorState, Loading, PartialWarning } from '@/components/common/states';
+import { DeprecationInbox } from '@/components/deprecations/DeprecationInbox';
 import { href } from '@/lib/paths';
 import { useInbox } from '@/lib/queries/releases';
 import { useMe } from '@/lib/queries/session';
@@ -56,6 +58,7 @@ export function InboxPage() {
           </div>
         )}
       </section>
+      <DeprecationInbox />
       <section aria-labelledby="approved-h" className="section" data-testid="inbox-approved">
         <h2 id="approved-h">Approved, ready to roll out ({d.approved.totalCount})</h2>
         {d.approved.nodes.length === 0 ? (

@@ -4,6 +4,7 @@ import Link from 'next/link';
 import { useRef, useState } from 'react';
 import { HealthBadge, Pill } from '@/components/common/badges';
 import { Empty, ErrorState, Loading, PartialWarning } from '@/components/common/states';
+import { TargetDeprecationNotice, useServingDeprecations } from '@/components/deprecations/TargetDeprecationNotice';
 import { ReleaseTable } from '@/components/releases/ReleaseRow';
 import { getFragmentData } from '@/gql';
 import { fmtDate, fmtNum } from '@/lib/format';
@@ -22,6 +23,7 @@ export function TargetPage({ targetId }: { targetId: string }) {
   const [me] = useMe();
   const [cmp] = useTargetComparison(targetId);
   const [rels] = useTargetReleases(targetId);
+  const deprecated = useServingDeprecations(targetId);
   const [preselect, setPreselect] = useState<string | null>(null);
   const formRef = useRef<HTMLDivElement>(null);
 
@@ -37,7 +39,8 @@ export function TargetPage({ targetId }: { targetId: string }) {
   const role = roleOn(me.data?.me.roles, t.project.id);
   const canRequest = atLeast(role, 'requester');
   const cmpData = cmp.data?.releaseTarget?.comparison ? getFragmentData(ComparisonPanel_ComparisonFragment, cmp.data.releaseTarget.comparison) : null;
-  const candidates = cmpData?.candidates.map((c) => c.modelVersion.id) ?? [];
+  // A deprecation's replacement is offered even when the comparison does not rank it a candidate.
+  const candidates = [...new Set([...(cmpData?.candidates.map((c) => c.modelVersion.id) ?? []), ...deprecated.map((d) => d.replacementId)])];
   const onRequest = (id: string) => {
     setPreselect(id);
     formRef.current?.scrollIntoView({ behavior: 'smooth', block: 'start' });
@@ -55,6 +58,7 @@ export function TargetPage({ targetId }: { targetId: string }) {
           <HealthBadge status={t.health?.status} />
         </div>
         <p className="muted mono">{t.id}</p>
+        <TargetDeprecationNotice deprecations={deprecated} onReleaseReplacement={onRequest} />
         <dl className="facts">
           <div>
             <dt>Plant / line</dt>

@@ -143,3 +143,71 @@ export const MakeEffectiveMutation = graphql(`
 export const useDeprecate = () => useMutation(DeprecateMutation);
 export const useReplacementWave = () => useMutation(ReplacementWaveMutation);
 export const useMakeEffective = () => useMutation(MakeEffectiveMutation);
+
+export const DeprecationInboxQuery = graphql(`
+  query DeprecationInbox($first: Int!, $after: String) {
+    deprecationInbox(first: $first, after: $after) {
+      totalCount
+      pageInfo {
+        hasNextPage
+        endCursor
+      }
+      nodes {
+        id
+        status
+        effectiveAt
+        reason
+        requestedBy
+        modelVersion {
+          id
+        }
+        replacement {
+          id
+        }
+        project {
+          id
+          name
+        }
+        snapshot {
+          projects {
+            project {
+              id
+            }
+            targetIds
+          }
+        }
+      }
+    }
+  }
+`);
+
+export function useDeprecationInbox(first: number, after: string | null) {
+  return useGql({ query: DeprecationInboxQuery, variables: { first, after } });
+}
+
+/** Deprecations of the versions serving a target: its badge and the "release the replacement" offer. */
+export const TargetDeprecationsQuery = graphql(`
+  query TargetDeprecations($id: ID!) {
+    releaseTarget(id: $id) {
+      id
+      currentDeployments {
+        id
+        modelVersion {
+          id
+          deprecation {
+            id
+            status
+            effectiveAt
+            replacement {
+              id
+            }
+          }
+        }
+      }
+    }
+  }
+`);
+
+export function useTargetDeprecations(id: string) {
+  return useGql({ query: TargetDeprecationsQuery, variables: { id } });
+}

@@ -188,6 +188,20 @@ export type Deprecation = {
   updatedAt: Scalars['DateTime']['output'];
 };
 
+export type DeprecationConnection = {
+  __typename?: 'DeprecationConnection';
+  edges: Array<DeprecationEdge>;
+  nodes: Array<Deprecation>;
+  pageInfo: PageInfo;
+  totalCount: Scalars['Int']['output'];
+};
+
+export type DeprecationEdge = {
+  __typename?: 'DeprecationEdge';
+  cursor: Scalars['String']['output'];
+  node: Deprecation;
+};
+
 export type DeprecationImpact = {
   __typename?: 'DeprecationImpact';
   byProject: Array<ProjectImpact>;
@@ -564,6 +578,12 @@ export type Query = {
    * grouped by project with owners. Null if the version is not in the lineage graph.
    */
   deprecationImpact?: Maybe<DeprecationImpact>;
+  /**
+   * ANNOUNCED deprecations touching the caller's projects (the version's own or an affected one),
+   * soonest effective date first: the inbox's "retirements coming". `first` is capped at 500, and
+   * at most the 500 newest announcements are considered.
+   */
+  deprecationInbox: DeprecationConnection;
   /** Deprecations touching the caller's projects (of one model version, or all), newest first. */
   deprecations: Array<Deprecation>;
   /** Nodes and edges around any node for the explorer, bounded by depth and maxNodes. */
@@ -613,6 +633,12 @@ export type QueryDeprecationArgs = {
 export type QueryDeprecationImpactArgs = {
   limit?: InputMaybe<Scalars['Int']['input']>;
   modelVersionId: Scalars['ID']['input'];
+};
+
+
+export type QueryDeprecationInboxArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  first?: InputMaybe<Scalars['Int']['input']>;
 };
 
 
@@ -1060,6 +1086,8 @@ export type ResolversTypes = ResolversObject<{
   DeploymentSpan: ResolverTypeWrapper<DeploymentSpanModel>;
   DeprecateModelVersionInput: DeprecateModelVersionInput;
   Deprecation: ResolverTypeWrapper<DeprecationDoc>;
+  DeprecationConnection: ResolverTypeWrapper<Omit<DeprecationConnection, 'edges' | 'nodes'> & { edges: Array<ResolversTypes['DeprecationEdge']>, nodes: Array<ResolversTypes['Deprecation']> }>;
+  DeprecationEdge: ResolverTypeWrapper<Omit<DeprecationEdge, 'node'> & { node: ResolversTypes['Deprecation'] }>;
   DeprecationImpact: ResolverTypeWrapper<DeprecationImpactModel>;
   DeprecationPayload: ResolverTypeWrapper<DeprecationOutcome>;
   DeprecationProject: ResolverTypeWrapper<DeprecationProjectModel>;
@@ -1139,6 +1167,8 @@ export type ResolversParentTypes = ResolversObject<{
   DeploymentSpan: DeploymentSpanModel;
   DeprecateModelVersionInput: DeprecateModelVersionInput;
   Deprecation: DeprecationDoc;
+  DeprecationConnection: Omit<DeprecationConnection, 'edges' | 'nodes'> & { edges: Array<ResolversParentTypes['DeprecationEdge']>, nodes: Array<ResolversParentTypes['Deprecation']> };
+  DeprecationEdge: Omit<DeprecationEdge, 'node'> & { node: ResolversParentTypes['Deprecation'] };
   DeprecationImpact: DeprecationImpactModel;
   DeprecationPayload: DeprecationOutcome;
   DeprecationProject: DeprecationProjectModel;
@@ -1310,6 +1340,18 @@ export type DeprecationResolvers<ContextType = Context, ParentType extends Resol
   status?: Resolver<ResolversTypes['DeprecationStatus'], ParentType, ContextType>;
   stillLeft?: Resolver<Array<ResolversTypes['ImpactTarget']>, ParentType, ContextType>;
   updatedAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+}>;
+
+export type DeprecationConnectionResolvers<ContextType = Context, ParentType extends ResolversParentTypes['DeprecationConnection'] = ResolversParentTypes['DeprecationConnection']> = ResolversObject<{
+  edges?: Resolver<Array<ResolversTypes['DeprecationEdge']>, ParentType, ContextType>;
+  nodes?: Resolver<Array<ResolversTypes['Deprecation']>, ParentType, ContextType>;
+  pageInfo?: Resolver<ResolversTypes['PageInfo'], ParentType, ContextType>;
+  totalCount?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+}>;
+
+export type DeprecationEdgeResolvers<ContextType = Context, ParentType extends ResolversParentTypes['DeprecationEdge'] = ResolversParentTypes['DeprecationEdge']> = ResolversObject<{
+  cursor?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  node?: Resolver<ResolversTypes['Deprecation'], ParentType, ContextType>;
 }>;
 
 export type DeprecationImpactResolvers<ContextType = Context, ParentType extends ResolversParentTypes['DeprecationImpact'] = ResolversParentTypes['DeprecationImpact']> = ResolversObject<{
@@ -1495,6 +1537,7 @@ export type QueryResolvers<ContextType = Context, ParentType extends ResolversPa
   auditTrail?: Resolver<ResolversTypes['AuditEventConnection'], ParentType, ContextType, RequireFields<QueryAuditTrailArgs, 'entityId' | 'first'>>;
   deprecation?: Resolver<Maybe<ResolversTypes['Deprecation']>, ParentType, ContextType, RequireFields<QueryDeprecationArgs, 'id'>>;
   deprecationImpact?: Resolver<Maybe<ResolversTypes['DeprecationImpact']>, ParentType, ContextType, RequireFields<QueryDeprecationImpactArgs, 'limit' | 'modelVersionId'>>;
+  deprecationInbox?: Resolver<ResolversTypes['DeprecationConnection'], ParentType, ContextType, RequireFields<QueryDeprecationInboxArgs, 'first'>>;
   deprecations?: Resolver<Array<ResolversTypes['Deprecation']>, ParentType, ContextType, Partial<QueryDeprecationsArgs>>;
   lineage?: Resolver<ResolversTypes['LineageGraph'], ParentType, ContextType, RequireFields<QueryLineageArgs, 'depth' | 'direction' | 'maxNodes' | 'rootId'>>;
   me?: Resolver<ResolversTypes['Caller'], ParentType, ContextType>;
@@ -1637,6 +1680,8 @@ export type Resolvers<ContextType = Context> = ResolversObject<{
   DateTime?: GraphQLScalarType;
   DeploymentSpan?: DeploymentSpanResolvers<ContextType>;
   Deprecation?: DeprecationResolvers<ContextType>;
+  DeprecationConnection?: DeprecationConnectionResolvers<ContextType>;
+  DeprecationEdge?: DeprecationEdgeResolvers<ContextType>;
   DeprecationImpact?: DeprecationImpactResolvers<ContextType>;
   DeprecationPayload?: DeprecationPayloadResolvers<ContextType>;
   DeprecationProject?: DeprecationProjectResolvers<ContextType>;

@@ -66,7 +66,7 @@ describe('cypher builders', () => {
       C.deprecationsOf(HOSTILE),
       C.deprecationDocs([HOSTILE]),
       C.activeDeprecations([HOSTILE], ['ANNOUNCED']),
-      C.listDeprecations({ projectIds: [HOSTILE], modelVersionId: HOSTILE, status: HOSTILE }),
+      C.listDeprecations({ projectIds: [HOSTILE], modelVersionId: HOSTILE, status: HOSTILE, effectiveBy: HOSTILE }),
     ];
     for (const q of qs) {
       expect(q.cypher).not.toContain('DETACH DELETE');

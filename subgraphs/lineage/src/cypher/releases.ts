@@ -165,7 +165,7 @@ export const saveDeprecation = (d: DeprecationDoc): Query => ({
   cypher: cy`
     MERGE (d:Deprecation {id: $id})
     SET d.doc = $doc, d.status = $status, d.modelVersionId = $modelVersionId, d.replacementId = $replacementId,
-        d.projectIds = $projectIds, d.requestedAt = $requestedAt, d.updatedAt = $updatedAt
+        d.projectIds = $projectIds, d.requestedAt = $requestedAt, d.updatedAt = $updatedAt, d.effectiveAt = $effectiveAt
     MERGE (m:ModelVersion {id: $modelVersionId})
     ON CREATE SET m:Entity
     MERGE (d)-[:OF]->(m)
@@ -181,13 +181,15 @@ export const saveDeprecation = (d: DeprecationDoc): Query => ({
     projectIds: deprecationProjects(d),
     requestedAt: d.requestedAt,
     updatedAt: d.updatedAt,
+    effectiveAt: d.effectiveAt,
   },
 });
 
-export const listDeprecations = (f: { projectIds: string[] | null; modelVersionId: string | null; status: string | null }): Query => ({
+export const listDeprecations = (f: { projectIds: string[] | null; modelVersionId: string | null; status: string | null; effectiveBy: string | null }): Query => ({
   cypher: cy`
     MATCH (d:Deprecation)
     WHERE ($modelVersionId IS NULL OR d.modelVersionId = $modelVersionId) AND ($status IS NULL OR d.status = $status)
+      AND ($effectiveBy IS NULL OR d.effectiveAt IS NULL OR d.effectiveAt <= $effectiveBy)
       AND ($projectIds IS NULL OR any(p IN d.projectIds WHERE p IN $projectIds))
     RETURN d.doc AS doc ORDER BY d.requestedAt DESC, d.id DESC LIMIT 500`,
   params: f,

@@ -27,6 +27,9 @@ export interface DeprecateInput {
   idempotencyKey?: string | null;
 }
 
+/** The actor the audit trail names when the effective date, not a person, made the change. */
+export const DEPRECATION_CLOCK_ACTOR = 'system:deprecation-clock';
+
 /** Impact lists are capped here; a snapshot of more is marked by the store as truncated. */
 const IMPACT_LIMIT = 5000;
 const fail = (code: string, message: string, field: string | null = null): DeprecationOutcome => ({ deprecationId: null, errors: [{ code, message, field }] });
@@ -257,6 +260,37 @@ export class DeprecationService {
     });
     if (pre && out.errors.length === 0) await this.tagInRegistry(pre, true);
     return out;
+  }
+
+  /**
+   * ANNOUNCED → EFFECTIVE for every deprecation whose date has passed, as the system: the date
+   * was announced to the owners, so it takes effect then even with targets still left on the
+   * version (the audit names how many; rollbacks to it then need the admin override). Unlike
+   * `makeEffective` there is no caller to refuse. The status is re-checked under the version's
+   * lock, so two processes running this at once make one transition and one audit event; only
+   * the one that made it removes the registry's aliases. Returns the ids this call made effective.
+   */
+  async effectDue(): Promise<string[]> {
+    const due = await this.rs.releases.listDeprecations({ projectIds: null, status: 'ANNOUNCED', effectiveBy: this.rs.now() });
+    const made: string[] = [];
+    for (const d of due) {
+      const left = await this.stillLeft(d);
+      const out = await this.keyedMutate(d.id, d.modelVersionId, null, (cur) => {
+        const at = this.rs.now();
+        if (!cur || cur.status !== 'ANNOUNCED' || Date.parse(cur.effectiveAt) > Date.parse(at)) return { next: null, audit: [], result: { deprecationId: null, errors: [] } };
+        const next: DeprecationDoc = { ...cur, status: 'EFFECTIVE', updatedAt: at };
+        const reason = `effective date ${cur.effectiveAt} reached; ${left.length} target(s) still on ${cur.modelVersionId}${left.length ? `: ${left.slice(0, 5).map((t) => t.targetId).join(', ')}` : ''}`;
+        return {
+          next,
+          audit: [{ entityId: d.id, action: 'deprecation.effective', actor: DEPRECATION_CLOCK_ACTOR, at, before: summary(cur), after: summary(next), reason }],
+          result: { deprecationId: d.id, errors: [] },
+        };
+      });
+      if (out.deprecationId !== d.id) continue;
+      made.push(d.id);
+      await this.tagInRegistry(d, true);
+    }
+    return made;
   }
 
   /** One release of the replacement to every target of `projectId` still left on the deprecated version. */

@@ -148,6 +148,7 @@ export class MemoryReleaseStore implements ReleaseStore {
         (d) =>
           (!f.modelVersionId || d.modelVersionId === f.modelVersionId) &&
           (!f.status || d.status === f.status) &&
+          (!f.effectiveBy || d.effectiveAt <= f.effectiveBy) &&
           (f.projectIds === null || deprecationProjects(d).some((p) => f.projectIds!.includes(p))),
       )
       .sort((a, b) => (a.requestedAt === b.requestedAt ? (a.id < b.id ? 1 : -1) : a.requestedAt < b.requestedAt ? 1 : -1))

@@ -171,8 +171,10 @@ export class Neo4jReleaseStore implements ReleaseStore {
   }
 
   async listDeprecations(f: DeprecationFilter) {
-    const [rows] = await this.ex.read(C.listDeprecations({ projectIds: f.projectIds, modelVersionId: f.modelVersionId ?? null, status: f.status ?? null }));
-    return rows!.map((r) => JSON.parse(r.doc) as DeprecationDoc);
+    const [rows] = await this.ex.read(C.listDeprecations({ projectIds: f.projectIds, modelVersionId: f.modelVersionId ?? null, status: f.status ?? null, effectiveBy: f.effectiveBy ?? null }));
+    const docs = rows!.map((r) => JSON.parse(r.doc) as DeprecationDoc);
+    // A node written before `effectiveAt` was a property matches any date in Cypher; its doc decides.
+    return f.effectiveBy ? docs.filter((d) => d.effectiveAt <= f.effectiveBy!) : docs;
   }
 
   async activeDeprecations(modelVersionIds: readonly string[]) {

@@ -151,6 +151,8 @@ export interface DeprecationFilter {
   projectIds: string[] | null;
   modelVersionId?: string | null;
   status?: DeprecationStatus | null;
+  /** Only those whose effective date is at or before this time (ISO-8601): the ones due. */
+  effectiveBy?: string | null;
 }
 
 export interface ReleaseFilter {

@@ -96,6 +96,12 @@ export const Query: QueryResolvers = {
     const mv = args.modelVersionId == null ? null : id('modelVersionId', args.modelVersionId);
     return ctx.releases.releases.listDeprecations({ projectIds: await visible(ctx), modelVersionId: mv, status: args.status ?? null });
   },
+  deprecationInbox: async (_p, { first, after }, ctx) => {
+    // Announcements are few (the store returns at most 500): fetch them, order by what comes first.
+    const announced = await ctx.releases.releases.listDeprecations({ projectIds: await visible(ctx), status: 'ANNOUNCED' });
+    const soonest = [...announced].sort((a, b) => a.effectiveAt.localeCompare(b.effectiveAt) || a.id.localeCompare(b.id));
+    return connectionOf('DeprecationInbox', soonest, { first, after });
+  },
   verifyAuditTrail: async (_p, args, ctx) => {
     const entityId = id('entityId', args.entityId);
     await assertAuditVisible(ctx, entityId);
