@@ -255,7 +255,7 @@ export type TargetDeprecationsQueryVariables = Exact<{
 }>;
 
 
-export type TargetDeprecationsQuery = { releaseTarget: { id: string, currentDeployments: Array<{ id: string, modelVersion: { id: string, deprecation: { id: string, status: DeprecationStatus, effectiveAt: string, replacement: { id: string } } | null } }> | null } | null };
+export type TargetDeprecationsQuery = { releaseTarget: { id: string, currentDeployments: Array<{ id: string, modelVersion: { id: string, deprecation: { id: string, status: DeprecationStatus, effectiveAt: string, replacement: { id: string } } | null } | null }> | null } | null };
 
 export type ModelPageQueryVariables = Exact<{
   id: string | number;

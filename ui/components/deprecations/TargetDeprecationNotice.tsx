@@ -23,10 +23,12 @@ export function useServingDeprecations(targetId: string): ServingDeprecation[] {
   const seen = new Set<string>();
   const out: ServingDeprecation[] = [];
   for (const d of res.data?.releaseTarget?.currentDeployments ?? []) {
-    const dep = d.modelVersion.deprecation;
-    if (!dep || seen.has(d.modelVersion.id)) continue;
-    seen.add(d.modelVersion.id);
-    out.push({ deprecationId: dep.id, modelVersionId: d.modelVersion.id, replacementId: dep.replacement.id, status: dep.status, effectiveAt: dep.effectiveAt });
+    // modelVersion is null while the training platform is down: nothing known to flag then.
+    const mv = d.modelVersion;
+    const dep = mv?.deprecation;
+    if (!mv || !dep || seen.has(mv.id)) continue;
+    seen.add(mv.id);
+    out.push({ deprecationId: dep.id, modelVersionId: mv.id, replacementId: dep.replacement.id, status: dep.status, effectiveAt: dep.effectiveAt });
   }
   return out;
 }
