@@ -7,7 +7,11 @@
  *   dataset inputs as `name@digest`; `modelName` is the registered model the run produced a
  *   version of (MLflow runs carry no model name of their own).
  * - ModelVersion.id is `name/version`; `projectId` the registered model's `project` tag; `derivedFrom` is the `derived_from` version tag;
- *   `metrics` are the source run's metrics; `tags` are the user tags (without `derived_from`,
+ *   `metrics` are the source run's metrics, overlaid with the metrics of the MLflow 3 logged
+ *   model the version was registered from (`source` = `models:/<model_id>`) where there is one:
+ *   a run can log several models, and a logged model's own metrics are the ones that describe
+ *   the registered artifact (MLflow fills `run_id` from the logged model's `source_run_id`);
+ *   `tags` are the user tags (without `derived_from`,
  *   `mlops.*` and MLflow's own `mlflow.*`); `createdAt` is the registration time, or the
  *   `mlops.created_at` tag an import sets because MLflow cannot backdate a registration;
  *   `updatedAt` is MLflow's `last_updated_timestamp` (the sync's watermark: always the
@@ -73,9 +77,31 @@ interface MlflowModelVersion {
   tags?: KV[];
   aliases?: string[];
   current_stage?: string;
+  /** `models:/<model_id>` when registered from an MLflow 3 logged model. */
+  source?: string;
 }
 
+interface MlflowLoggedModel {
+  info: { model_id: string; source_run_id?: string };
+  data?: { metrics?: { key: string; value: number; timestamp?: string | number; step?: string | number }[] };
+}
+
+/** The logged model a version was registered from, if any. */
+const loggedModelOf = (v: MlflowModelVersion) => /^models:\/(m-[0-9a-f]{8,64})$/.exec(v.source ?? '')?.[1];
+
 const iso = (ms: string | number | undefined) => new Date(Number(ms ?? 0)).toISOString();
+
+/** A logged model keeps every logged value of a metric: the latest (by timestamp, then step) counts. */
+function latestMetrics(ms: readonly { key: string; value: number; timestamp?: string | number; step?: string | number }[]): Map<string, number> {
+  const best = new Map<string, { value: number; t: number; step: number }>();
+  for (const m of ms) {
+    const t = Number(m.timestamp ?? 0);
+    const step = Number(m.step ?? 0);
+    const cur = best.get(m.key);
+    if (!cur || t > cur.t || (t === cur.t && step >= cur.step)) best.set(m.key, { value: Number(m.value), t, step });
+  }
+  return new Map([...best].map(([k, v]) => [k, v.value]));
+}
 /** Ids are interpolated into MLflow filter strings: anything that could break out of a quoted value is an unknown id. */
 const safe = (s: string) => s.length > 0 && s.length <= 500 && !/['"`\\\n\r]/.test(s);
 const quote = (xs: readonly string[]) => xs.map((x) => `'${x}'`).join(', ');
@@ -264,6 +290,32 @@ export class MlflowTrainingConnector implements TrainingConnector {
     };
   }
 
+  /**
+   * MLflow 3 logged models by id, chunked `model_id IN (...)` searches over the known
+   * experiments: no request at all when no version came from a logged model.
+   */
+  private async loggedModels(ids: readonly string[]): Promise<Map<string, MlflowLoggedModel>> {
+    const wanted = [...new Set(ids.filter(safe))];
+    const found = new Map<string, MlflowLoggedModel>();
+    if (wanted.length === 0) return found;
+    const exps = await this.experimentIndex();
+    for (const chunk of chunks(wanted, CHUNK)) {
+      let pageToken: string | undefined;
+      do {
+        const res = await this.call<{ models?: MlflowLoggedModel[]; next_page_token?: string }>('POST', 'logged-models/search', {
+          experiment_ids: [...exps.byId.keys()],
+          // Single quotes: MLflow silently answers {} for double-quoted values here.
+          filter: `model_id IN (${quote(chunk)})`,
+          max_results: CHUNK,
+          ...(pageToken ? { page_token: pageToken } : {}),
+        });
+        for (const m of res.models ?? []) found.set(m.info.model_id, m);
+        pageToken = res.next_page_token || undefined;
+      } while (pageToken);
+    }
+    return found;
+  }
+
   /** Raw runs by id, chunked; a miss refreshes the experiment list once (a new experiment). */
   private async rawRuns(ids: readonly string[]): Promise<Map<string, MlflowRun>> {
     const wanted = [...new Set(ids.filter(safe))];
@@ -341,15 +393,19 @@ export class MlflowTrainingConnector implements TrainingConnector {
   private async enrich(versions: readonly MlflowModelVersion[]): Promise<ModelVersionModel[]> {
     if (versions.length === 0) return [];
     const runIds = versions.map((v) => v.run_id).filter((r): r is string => !!r);
-    const [runs, registry] = await Promise.all([
+    const modelIds = versions.map(loggedModelOf).filter((m): m is string => !!m);
+    const [runs, registry, models] = await Promise.all([
       runIds.length ? this.rawRuns(runIds) : Promise.resolve(new Map<string, MlflowRun>()),
       this.registryOf(versions.map((v) => v.name)),
+      this.loggedModels(modelIds),
     ]);
     return versions.map((v) => {
       const r = v.run_id ? runs.get(v.run_id) : undefined;
+      const model = models.get(loggedModelOf(v) ?? '');
       const metrics: Record<string, number> = {};
       for (const m of r?.data?.metrics ?? []) metrics[m.key] = Number(m.value);
-      return this.toVersion({ ...v, aliases: registry.aliases.get(`${v.name}/${v.version}`) ?? [] }, registry.projectOf.get(v.name) ?? null, r ? metrics : null);
+      for (const [k, val] of latestMetrics(model?.data?.metrics ?? [])) metrics[k] = val;
+      return this.toVersion({ ...v, aliases: registry.aliases.get(`${v.name}/${v.version}`) ?? [] }, registry.projectOf.get(v.name) ?? null, r || model ? metrics : null);
     });
   }
 
