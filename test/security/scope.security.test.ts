@@ -64,6 +64,9 @@ const VALUE_LISTS = [
   'training:MetricComparison.deltas',
   'catalog:DatasetVersion.schema',
   'monitoring:MetricSeries.points',
+  // What the serving platform can do: the same for every project, nothing of one project's data.
+  'inference:ReleaseTarget.supportedStrategies',
+  'inference:Project.supportedStrategies',
 ];
 
 // ---- the stack and the scenario's truth ----------------------------------------------------
@@ -321,6 +324,7 @@ const ENTITY_CASES: Record<string, { ids: () => PerProject; select: string }> = 
   'inference:Deployment': { ids: () => pair(served(), targetProject, (d) => d.id), select: 'id endpoint' },
   'inference:ReleaseTarget': { ids: () => pair(stack.scenario.targets, (t) => t.projectId, (t) => t.id), select: 'id currentDeployments { id }' },
   'inference:ModelVersion': { ids: () => pair(served(), targetProject, (d) => d.modelVersionId), select: 'id deployments { totalCount }' },
+  'inference:Project': { ids: () => pair(stack.scenario.projects, (p) => p.id, (p) => p.id), select: 'id supportedStrategies' },
   'monitoring:Deployment': { ids: () => pair(served(), targetProject, (d) => d.id), select: 'id health { status }' },
   'monitoring:ReleaseTarget': { ids: () => pair(stack.scenario.targets, (t) => t.projectId, (t) => t.id), select: 'id health { status }' },
   'monitoring:ModelVersion': { ids: () => pair(served(), targetProject, (d) => d.modelVersionId), select: 'id health { status }' },
