@@ -6,7 +6,6 @@
  * ids are MLflow's own, so the answer is read back through the seeding's run id map first.
  */
 import { readFileSync } from 'node:fs';
-import neo4j from 'neo4j-driver';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { OpenLineageCatalogConnector } from '@mlops/connectors/catalog';
 import { MlflowTrainingConnector } from '@mlops/connectors/training';
@@ -15,6 +14,7 @@ import { seedMlflow } from '../../mlflow/seed.ts';
 import { seedOpenLineage } from '../../openlineage/seed.ts';
 import { startStack, type Stack } from '../helpers/start-stack.ts';
 import { token } from '../helpers/tokens.ts';
+import { wipeNeo4j } from '../helpers/neo4j-wipe.ts';
 
 const FLAGSHIP = readFileSync(new URL('../flagship.graphql', import.meta.url), 'utf8');
 const TARGETS = 60;
@@ -39,7 +39,7 @@ beforeAll(async () => {
   };
   builtin = await startStack({ targets: TARGETS, neo4j: null });
   const c = inject('neo4j');
-  await wipeOpenLineage(c);
+  await wipeNeo4j(c);
   olCatalog = new OpenLineageCatalogConnector({ uri: c.uri, user: c.user, password: c.password, database: 'neo4j' });
   real = await startStack({
     targets: TARGETS,
@@ -58,20 +58,11 @@ beforeAll(async () => {
 afterAll(async () => {
   await Promise.all([builtin?.stop(), real?.stop()]);
   await olCatalog?.close();
+  await wipeNeo4j(inject('neo4j'));
   await mlflow?.stop();
 });
 
 let olCatalog: OpenLineageCatalogConnector | undefined;
-
-/** Other files leave their own slice's OpenLineage data in the shared Neo4j. */
-async function wipeOpenLineage(c: { uri: string; user: string; password: string }) {
-  const d = neo4j.driver(c.uri, neo4j.auth.basic(c.user, c.password));
-  try {
-    await d.executeQuery('MATCH (n) WHERE n:OLJob OR n:OLRun OR n:OLDataset OR n:OLDatasetVersion DETACH DELETE n', {}, { database: 'neo4j' });
-  } finally {
-    await d.close();
-  }
-}
 
 describe('flagship query over a real MLflow and the OpenLineage catalog', () => {
   it('answers every project exactly as over the built-in platforms, field by field', async () => {

@@ -26,6 +26,7 @@ import { startLocalMlserver, type LocalMlserver } from '../../mlserver/local-ser
 import { startLocalPrometheus, type LocalPrometheus } from '../../prometheus/local-server.mjs';
 import { startStack, type Stack } from '../helpers/start-stack.ts';
 import { token } from '../helpers/tokens.ts';
+import { wipeNeo4j } from '../helpers/neo4j-wipe.ts';
 import { releasableTargets } from './release-suite.ts';
 
 const TARGETS = 60;
@@ -94,6 +95,7 @@ beforeAll(async () => {
     drainMs: 200,
   });
   const c = inject('neo4j');
+  await wipeNeo4j(c);
   stack = await startStack({
     targets: TARGETS,
     neo4j: { uri: c.uri, user: c.user, password: c.password },
@@ -106,6 +108,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await stack?.stop();
+  await wipeNeo4j(inject('neo4j'));
   await Promise.all([mlflow?.stop(), mls?.stop(), prom?.stop()]);
   if (mls) rmSync(mls.runDir, { recursive: true, force: true });
   await new Promise((r) => exporter?.close(r));
@@ -126,7 +129,9 @@ describe('release over real MLflow, MLServer and Prometheus', () => {
     expect(await answer(targetId)).toBe(champion);
 
     // Compare: the champion against the candidates, metrics read from MLflow.
-    const cmp = (await stack!.query(COMPARE, { t: targetId }, req)).data.releaseTarget.comparison;
+    const compared = await stack!.query(COMPARE, { t: targetId }, req);
+    expect(compared.errors).toBeUndefined();
+    const cmp = compared.data.releaseTarget.comparison;
     expect(cmp.champion.id).toBe(champion);
     const cand = cmp.candidates.find((x: { modelVersion: { id: string } }) => x.modelVersion.id === candidate);
     expect(cand.gates.every((g: { passed: boolean }) => g.passed)).toBe(true);
