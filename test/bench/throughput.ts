@@ -2,7 +2,7 @@
  * Flagship throughput, old vs new (issue 11, goal 1; CPU per process for goals 2–3).
  *
  *   npx tsx test/bench/throughput.ts [--old <git-ref>] [--seconds 20] [--rounds 3]
- *     [--connections 50] [--systems old,new] [--profile-seconds 0] [--sample 40]
+ *     [--connections 50] [--systems old,new,new-embedded,hive-router] [--profile-seconds 0] [--sample 40]
  *
  * Systems, each over its own fresh local Neo4j (neo4j/local-server.mjs) synced with the same
  * 300-target scenario, background sync off:
