@@ -449,9 +449,9 @@ async function startSystem(name: SystemName, oldRoot: string | null): Promise<Sy
 /**
  * Hive Router over schema/supergraph.graphql, the subgraph URLs overridden with where serve.ts
  * started them, propagating only the caller header (our gateway forwards nothing else of the
- * client's). Everything else is the router's default (query-plan cache, in-flight
- * de-duplication of identical subgraph fetches, 100 connections per subgraph); the Laboratory
- * page is off.
+ * client's), pooling subgraph connections for less than the subgraphs keep them open. Everything
+ * else is the router's default (query-plan cache, in-flight de-duplication of identical subgraph
+ * fetches, 100 connections per subgraph, 30 s subgraph timeout); the Laboratory page is off.
  */
 async function startHiveRouter(urls: Record<string, string>, tail: string[]): Promise<{ child: ChildProcess; url: string; version: string }> {
   const port = await freePort();
@@ -462,6 +462,11 @@ async function startHiveRouter(urls: Record<string, string>, tail: string[]): Pr
     supergraph: { source: 'file', path: path.join(MAIN, 'schema', 'supergraph.graphql') },
     override_subgraph_urls: { subgraphs: Object.fromEntries(Object.entries(urls).map(([n, u]) => [n, { url: u }])) },
     headers: { all: { request: [{ propagate: { named: CALLER_HEADER } }] } },
+    // Our subgraphs close a keep-alive connection after 5 s idle (kit/src/server.ts); undici, our
+    // gateway's client, follows their Keep-Alive hint, while the router pools for 50 s by default
+    // and can reuse a socket the subgraph is closing when a round starts after the router sat
+    // idle through the other system's round.
+    traffic_shaping: { all: { pool_idle_timeout: '4s' } },
   };
   const file = path.join(CONTROL, `hive-router-${port}.json`);
   writeFileSync(file, JSON.stringify(config, null, 2));
@@ -658,6 +663,8 @@ interface Round {
   subgraphRequestsPerQuery: number | null;
   platformCallsPerQuery: number | null;
   clientCpuMsPerRequest: number;
+  /** The first few failed answers of the round (status, the errors array or the transport error). */
+  errorSamples: string[];
 }
 
 const cursor = new Map<SystemName, number>();
@@ -670,6 +677,10 @@ async function runLoad(sys: System, bodies: Buffer[], seconds: number) {
   let non200 = 0;
   let transport = 0;
   let bytes = 0;
+  const errorSamples: string[] = [];
+  const sample = (what: string) => {
+    if (errorSamples.length < 3) errorSamples.push(what.slice(0, 400));
+  };
   const t0 = performance.now();
   const until = t0 + seconds * 1000;
   const nextBody = () => {
@@ -687,17 +698,25 @@ async function runLoad(sys: System, bodies: Buffer[], seconds: number) {
         const a = await post(sys, nextBody());
         lat.push(a.ms);
         bytes += a.body.length;
-        if (a.status !== 200) non200++;
+        if (a.status !== 200) {
+          non200++;
+          sample(`HTTP ${a.status} ${a.body.toString('utf8')}`);
+        }
         // Answers start with {"data":…; a GraphQL error anywhere in them is an error.
-        else if (a.body.includes('"errors":')) errors++;
-      } catch {
+        else if (a.body.includes('"errors":')) {
+          errors++;
+          const at = a.body.indexOf('"errors":');
+          sample(`errors after ${Math.round(a.ms)} ms: ${a.body.subarray(at, at + 400).toString('utf8')}`);
+        }
+      } catch (e) {
         transport++;
+        sample(`transport: ${(e as Error).message}`);
       }
     }
   };
   await Promise.all(Array.from({ length: CONNECTIONS }, worker));
   const ms = performance.now() - t0;
-  return { lat, errors, non200, transport, bytes, ms };
+  return { lat, errors, non200, transport, bytes, ms, errorSamples };
 }
 
 async function measureRound(sys: System, bodies: Buffer[], seconds: number, round: number): Promise<Round> {
@@ -734,6 +753,7 @@ async function measureRound(sys: System, bodies: Buffer[], seconds: number, roun
     subgraphRequestsPerQuery: sub > 0 ? r2(sub / counted) : null,
     platformCallsPerQuery: sys.platformPorts.size ? r2(plat / counted) : null,
     clientCpuMsPerRequest: r2((client.user + client.system) / 1000 / Math.max(1, n)),
+    errorSamples: load.errorSamples,
   };
 }
 
@@ -794,6 +814,9 @@ try {
   const sampleIdx = Array.from({ length: Math.min(SAMPLE, bodies.length) }, (_, i) => i * step);
   const differences: { system: SystemName; page: Page; reason: string }[] = [];
   let identical = 0;
+  // Apollo Server ends every answer with "\n"; Hive Router does not. Counted apart, never hidden.
+  let newlineOnly = 0;
+  const trimNewline = (b: Buffer) => (b.length && b[b.length - 1] === 0x0a ? b.subarray(0, b.length - 1) : b);
   for (const s of systems) freshAgent(s);
   for (const i of sampleIdx) {
     const answers = await Promise.all(
@@ -810,6 +833,7 @@ try {
     if (ref.status !== 200 || ref.body.includes('"errors":')) differences.push({ system: systems[0]!.name, page: pages[i]!, reason: `reference answer: HTTP ${ref.status} ${ref.body.toString('utf8').slice(0, 300)}` });
     answers.slice(1).forEach((a, k) => {
       if (a.body.equals(ref.body) && a.status === ref.status) return void identical++;
+      if (trimNewline(a.body).equals(trimNewline(ref.body)) && a.status === ref.status) return void newlineOnly++;
       let at = 0;
       while (at < a.body.length && a.body[at] === ref.body[at]) at++;
       const around = (b: Buffer) => b.subarray(Math.max(0, at - 80), at + 80).toString('utf8');
@@ -821,7 +845,11 @@ try {
     });
   }
   const comparisons = sampleIdx.length * (systems.length - 1);
-  log(`identical answers: ${identical}/${comparisons} sampled comparisons`);
+  const identityLine =
+    `identical answers: ${identical}/${comparisons} sampled comparisons byte for byte` +
+    (newlineOnly ? `; ${newlineOnly} more identical but for the final newline Apollo Server appends (the other system's answer ends at the closing brace)` : '') +
+    (differences.length ? ` (${differences.length} differences, see above)` : '');
+  log(identityLine);
   for (const d of differences.slice(0, 5)) log(`  DIFFERENCE ${d.system} ${JSON.stringify({ projectId: d.page.projectId, first: d.page.first, offset: d.page.offset })}: ${d.reason}`);
 
   // Warm-up (JIT, connection pools, Neo4j page cache), not measured.
@@ -840,6 +868,7 @@ try {
         `round ${round} ${sys.name.padEnd(12)} ${String(r.rps).padStart(6)} req/s  p50 ${r.p50} ms  p99 ${r.p99} ms  errors ${r.errors + r.non200 + r.transportErrors}  ` +
           `CPU ms/req gw ${r2(g.gateway)} sub ${r2(g.subgraphs)} neo ${r2(g.neo4j)}  subgraph req/query ${r.subgraphRequestsPerQuery ?? '-'}  load ${load1()}`,
       );
+      for (const e of r.errorSamples) log(`    error: ${e}`);
     }
   }
 
@@ -951,7 +980,7 @@ try {
     systems: systemsInfo,
     ...(SYSTEM_NAMES.includes('hive-router') ? { peerNote: PEER_NOTE } : {}),
     pages: { distinct: bodies.length, sentPerSystem: Object.fromEntries(systems.map((s) => [s.name, (wraps.get(s.name) ?? 0) * bodies.length + (cursor.get(s.name) ?? 0)])), wraps: Object.fromEntries(wraps) },
-    identity: { comparisons, identical, differences: differences.map((d) => ({ system: d.system, projectId: d.page.projectId, first: d.page.first, offset: d.page.offset, reason: d.reason })) },
+    identity: { comparisons, identical, identicalButFinalNewline: newlineOnly, differences: differences.map((d) => ({ system: d.system, projectId: d.page.projectId, first: d.page.first, offset: d.page.offset, reason: d.reason })) },
     table,
     rounds,
     peakRssMiB: rss,
@@ -963,7 +992,7 @@ try {
       `machine: ${machine.nproc}× ${machine.cpu}, ${machine.memGiB} GiB, Node ${machine.node}; load before ${machine.loadBefore}, after ${out.loadAfter}`,
       `date: ${out.date}; ${CONNECTIONS} connections, ${ROUNDS} rounds × ${SECONDS} s per system, alternating; ${bodies.length} distinct pages`,
       ...systemsInfo.map((s) => `  ${s.name}: ${s.label}`),
-      `identical answers: ${identical}/${comparisons} sampled comparisons${differences.length ? ` (${differences.length} differences, see above)` : ''}`,
+      identityLine,
       ...(SYSTEM_NAMES.includes('hive-router') ? [`note: ${PEER_NOTE}`] : []),
       '',
       table,
