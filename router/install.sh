@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Build Hive Router (Rust, MIT, https://github.com/graphql-hive/router) into a git-ignored
 # cache, as a dev-only benchmark peer for test/bench/throughput.ts (`--systems hive-router`).
-# It is not part of `npm start`, `npm test` or .ci/run: the compile takes 15-25+ minutes on
+# It is not part of `npm start`, `npm test` or .ci/run: the compile takes 15-45 minutes (42 on a busy machine) on
 # two cores.
 #
 # Why not `cargo install hive-router`:
@@ -90,7 +90,7 @@ if [[ ! -f "$SRC_DIR/.patched" || "$(cat "$SRC_DIR/.patched")" != "lab$LAB_VERSI
 fi
 
 # ------------------------------------------------------------------------- build
-log "building hive-router $VERSION (release, --locked; 15-25+ minutes on two cores)"
+log "building hive-router $VERSION (release, --locked; 15-45 minutes on two cores)"
 start=$(date +%s)
 (
   cd "$SRC_DIR"
