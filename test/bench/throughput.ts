@@ -2,7 +2,7 @@
  * Flagship throughput, old vs new (issue 11, goal 1; CPU per process for goals 2–3).
  *
  *   npx tsx test/bench/throughput.ts [--old <git-ref>] [--seconds 20] [--rounds 3]
- *     [--connections 50] [--systems old,new] [--profile-seconds 0] [--sample 40]
+ *     [--connections 50] [--systems old,new,new-embedded,hive-router] [--profile-seconds 0] [--sample 40]
  *
  * Systems, each over its own fresh local Neo4j (neo4j/local-server.mjs) synced with the same
  * 300-target scenario, background sync off:
@@ -17,6 +17,16 @@
  *                 one for the gateway.
  *   new-embedded  the working tree laid out like `old` (subgraphs in one process, gateway in
  *                 another): separates what the code changed from what the process layout did.
+ *   hive-router   a dev-only peer (issue 11, goal 2): the same production-mode subgraph processes
+ *                 as `new` (scripts/serve.ts; its own gateway process stays up but idle, reported
+ *                 as `idle-gateway` and left out of every sum), with Hive Router 0.2 (Rust,
+ *                 built by router/install.sh into router/.cache/) in front, reading
+ *                 schema/supergraph.graphql with the subgraph URLs overridden. The subgraphs
+ *                 answer only requests with a caller header signed with the internal key, so
+ *                 the bench signs the one identity our gateway forwards for the bench's token
+ *                 (kit signCaller), the load client sends it, and the router propagates it.
+ *                 The peer therefore skips our token verification, cost model, limits and error
+ *                 masking: its CPU is a lower bound for a router that did our work.
  *
  * Load: `--connections` concurrent keep-alive connections on loopback, each sending the next
  * body of one list of distinct flagship pages (3 projects × page sizes 30–100 × start cursors,
@@ -41,6 +51,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 // @ts-expect-error plain JS module with JSDoc types
 import { startLocalNeo4j } from '../../neo4j/local-server.mjs';
+import { CALLER_HEADER, signCaller } from '@mlops/kit';
 import { summarizeProfile, type ProfileSummary } from './cpuprofile.ts';
 import { cmdline, cpuMs, descendants, load1, peakRssMiB } from './procstat.ts';
 import { summarize } from './stats.ts';
@@ -70,8 +81,12 @@ const SAMPLE = Number(args.sample);
 const WARMUP_SECONDS = Number(args.warmup);
 const TARGETS = Number(args.targets);
 const SYSTEM_NAMES = args.systems.split(',').map((s) => s.trim()).filter(Boolean) as SystemName[];
-type SystemName = 'old' | 'new' | 'new-embedded';
-for (const s of SYSTEM_NAMES) if (!['old', 'new', 'new-embedded'].includes(s)) throw new Error(`unknown system ${s}; use old, new, new-embedded`);
+type SystemName = 'old' | 'new' | 'new-embedded' | 'hive-router';
+for (const s of SYSTEM_NAMES) if (!['old', 'new', 'new-embedded', 'hive-router'].includes(s)) throw new Error(`unknown system ${s}; use old, new, new-embedded, hive-router`);
+const HIVE_ROUTER_BIN = path.join(MAIN, 'router', '.cache', 'bin', 'hive_router');
+if (SYSTEM_NAMES.includes('hive-router') && !existsSync(HIVE_ROUTER_BIN)) throw new Error(`hive-router: ${path.relative(MAIN, HIVE_ROUTER_BIN)} is missing; build it once with router/install.sh (15–25 minutes)`);
+const PEER_NOTE =
+  'hive-router is a lower bound: it skips our token verification (the client sends a pre-signed caller header), cost model, limits and error masking, so its CPU is what a router costs before doing our work';
 
 const log = (s: string) => process.stderr.write(`${s}\n`);
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -133,6 +148,11 @@ function mintToken(): string {
   return `${unsigned}.${createHmac('sha256', AUTH_SECRET).update(unsigned).digest('base64url')}`;
 }
 const TOKEN = mintToken();
+/**
+ * The caller header our gateway forwards for TOKEN (the identity createVerifier derives from it:
+ * name defaults to sub), signed once for the whole run; the hive-router peer's client sends it.
+ */
+const PEER_CALLER = await signCaller(INTERNAL_KEY, { sub: 'bench', name: 'bench', roles: { '*': 'viewer' }, anonymous: false }, 6 * 3600);
 
 // ---------------------------------------------------------------------------------------------
 // Systems.
@@ -158,6 +178,8 @@ interface System {
   platformPorts: Set<string>;
   gatewayPort: string;
   agent: http.Agent;
+  /** Sent with every request besides the bearer token (the peer's pre-signed caller header). */
+  extraHeaders: Record<string, string>;
   stderrTail: string[];
   stop(): Promise<void>;
 }
@@ -172,9 +194,15 @@ function childEnv(extra: Record<string, string>): NodeJS.ProcessEnv {
   return env;
 }
 
-function spawnTs(root: string, entry: string, env: NodeJS.ProcessEnv, tail: string[], tag: string): { child: ChildProcess; lines: AsyncIterable<string> & { next(): Promise<string> } } {
+type Spawned = { child: ChildProcess; lines: AsyncIterable<string> & { next(): Promise<string> } };
+
+function spawnTs(root: string, entry: string, env: NodeJS.ProcessEnv, tail: string[], tag: string): Spawned {
   const loader = pathToFileURL(path.join(root, 'node_modules', 'tsx', 'dist', 'loader.mjs')).href;
-  const child = spawn(process.execPath, ['--import', loader, entry], { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  return spawnLogged(process.execPath, ['--import', loader, entry], root, env, tail, tag);
+}
+
+function spawnLogged(cmd: string, argv: string[], cwd: string, env: NodeJS.ProcessEnv, tail: string[], tag: string): Spawned {
+  const child = spawn(cmd, argv, { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
   children.push(child);
   const queue: string[] = [];
   const waiters: ((s: string) => void)[] = [];
@@ -221,7 +249,7 @@ async function freePort(): Promise<number> {
   });
 }
 
-async function waitHealthy(url: string, child: ChildProcess, tail: string[]): Promise<void> {
+async function waitHealthy(url: string, child: ChildProcess, tail: string[], what = 'gateway'): Promise<void> {
   const poll = async () => {
     for (;;) {
       try {
@@ -233,7 +261,7 @@ async function waitHealthy(url: string, child: ChildProcess, tail: string[]): Pr
       await sleep(250);
     }
   };
-  await waitFor(`gateway ${url}`, poll(), child, tail, 120_000);
+  await waitFor(`${what} ${url}`, poll(), child, tail, 120_000);
 }
 
 async function stopChild(child: ChildProcess): Promise<void> {
@@ -282,7 +310,7 @@ async function startSystem(name: SystemName, oldRoot: string | null): Promise<Sy
   const agent = new http.Agent({ keepAlive: true, maxSockets: CONNECTIONS });
   const common = { MLOPS_CONFIG: config, LOG_LEVEL: 'warn', AUTH_ISSUER: ISSUER, AUTH_AUDIENCE: AUDIENCE, AUTH_SECRET, AUTH_ANONYMOUS_ROLE: 'none', INTERNAL_KEY, GATEWAY_RATE_LIMIT: '0' };
 
-  if (name === 'new') {
+  if (name === 'new' || name === 'hive-router') {
     log(`${name}: npm run serve (scripts/serve.ts) with a generated production config`);
     const { child, lines } = spawnTs(root, path.join(root, 'scripts', 'serve.ts'), childEnv(common), tail, name);
     const seen: string[] = [];
@@ -303,10 +331,42 @@ async function startSystem(name: SystemName, oldRoot: string | null): Promise<Sy
     const subgraphPorts = new Set(['training', 'catalog', 'inference', 'monitoring', 'lineage'].map((n) => portOf(url(new RegExp(`^\\s+${n} subgraph\\s+(http\\S+)`))!)));
     const platforms = url(/^\s+built-in platforms\s+(http\S+)/);
     const entries: [string, string][] = [
-      ['gateway', 'gateway/src/index.ts'],
+      // Under the peer our gateway process runs but gets no request: kept apart, out of every sum.
+      [name === 'hive-router' ? 'idle-gateway' : 'gateway', 'gateway/src/index.ts'],
       ...['training', 'catalog', 'inference', 'monitoring', 'lineage'].map((n): [string, string] => [`subgraph:${n}`, `subgraphs/${n}/src/index.ts`]),
       ['platforms', 'scripts/platforms-host.ts'],
     ];
+    const serveRoles = () => {
+      const out: Record<string, number[]> = { supervisor: [], neo4j: [neo.pid] };
+      for (const pid of descendants(child.pid!)) {
+        const cmd = cmdline(pid);
+        const role = entries.find(([, e]) => cmd.includes(path.join(root, e)))?.[0] ?? 'supervisor';
+        (out[role] ??= []).push(pid);
+      }
+      return out;
+    };
+    if (name === 'hive-router') {
+      const router = await startHiveRouter(Object.fromEntries(['training', 'catalog', 'inference', 'monitoring', 'lineage'].map((n) => [n, url(new RegExp(`^\\s+${n} subgraph\\s+(http\\S+)`))!])), tail);
+      const peer: System = {
+        name,
+        label: `Hive Router ${router.version} (router/install.sh) in front of the same npm run serve subgraph processes; its client sends a pre-signed ${CALLER_HEADER}, the router propagates it`,
+        root,
+        gatewayUrl: router.url,
+        subgraphPorts,
+        platformPorts: new Set(platforms ? [portOf(platforms)] : []),
+        gatewayPort: portOf(router.url),
+        agent,
+        extraHeaders: { [CALLER_HEADER]: PEER_CALLER },
+        stderrTail: tail,
+        roles: () => ({ ...serveRoles(), router: [router.child.pid!] }),
+        async stop() {
+          await stopChild(router.child);
+          await stopChild(child);
+          this.agent.destroy();
+        },
+      };
+      return peer;
+    }
     const sys: System = {
       name,
       label: 'working tree, npm run serve (one process per service)',
@@ -316,16 +376,9 @@ async function startSystem(name: SystemName, oldRoot: string | null): Promise<Sy
       platformPorts: new Set(platforms ? [portOf(platforms)] : []),
       gatewayPort: portOf(gatewayUrl),
       agent,
+      extraHeaders: {},
       stderrTail: tail,
-      roles() {
-        const out: Record<string, number[]> = { supervisor: [], neo4j: [neo.pid] };
-        for (const pid of descendants(child.pid!)) {
-          const cmd = cmdline(pid);
-          const role = entries.find(([, e]) => cmd.includes(path.join(root, e)))?.[0] ?? 'supervisor';
-          (out[role] ??= []).push(pid);
-        }
-        return out;
-      },
+      roles: serveRoles,
       async stop() {
         await stopChild(child);
         this.agent.destroy();
@@ -381,6 +434,7 @@ async function startSystem(name: SystemName, oldRoot: string | null): Promise<Sy
     platformPorts: new Set(),
     gatewayPort: String(port),
     agent,
+    extraHeaders: {},
     stderrTail: tail,
     roles: () => ({ gateway: descendants(gw.child.pid!), subgraphs: descendants(sub.child.pid!), neo4j: [neo.pid] }),
     async stop() {
@@ -390,6 +444,40 @@ async function startSystem(name: SystemName, oldRoot: string | null): Promise<Sy
     },
   };
   return sys;
+}
+
+/**
+ * Hive Router over schema/supergraph.graphql, the subgraph URLs overridden with where serve.ts
+ * started them, propagating only the caller header (our gateway forwards nothing else of the
+ * client's), pooling subgraph connections for less than the subgraphs keep them open. Everything
+ * else is the router's default (query-plan cache, in-flight de-duplication of identical subgraph
+ * fetches, 100 connections per subgraph, 30 s subgraph timeout); the Laboratory page is off.
+ */
+async function startHiveRouter(urls: Record<string, string>, tail: string[]): Promise<{ child: ChildProcess; url: string; version: string }> {
+  const port = await freePort();
+  const config = {
+    log: { level: 'warn' },
+    laboratory: { enabled: false },
+    http: { host: '127.0.0.1', port },
+    supergraph: { source: 'file', path: path.join(MAIN, 'schema', 'supergraph.graphql') },
+    override_subgraph_urls: { subgraphs: Object.fromEntries(Object.entries(urls).map(([n, u]) => [n, { url: u }])) },
+    headers: { all: { request: [{ propagate: { named: CALLER_HEADER } }] } },
+    // Our subgraphs close a keep-alive connection after 5 s idle (kit/src/server.ts); undici, our
+    // gateway's client, follows their Keep-Alive hint, while the router pools for 50 s by default
+    // and can reuse a socket the subgraph is closing when a round starts after the router sat
+    // idle through the other system's round.
+    traffic_shaping: { all: { pool_idle_timeout: '4s' } },
+  };
+  const file = path.join(CONTROL, `hive-router-${port}.json`);
+  writeFileSync(file, JSON.stringify(config, null, 2));
+  // The binary has no --version flag (any argument starts it): install.sh records what it built.
+  const built = path.join(path.dirname(HIVE_ROUTER_BIN), '.built');
+  const version = existsSync(built) ? readFileSync(built, 'utf8').trim().split(' ')[0]! : '?';
+  log(`hive-router: ${path.relative(MAIN, HIVE_ROUTER_BIN)} ${version} on :${port}`);
+  const env: NodeJS.ProcessEnv = { ...process.env, ROUTER_CONFIG_FILE_PATH: file };
+  const { child } = spawnLogged(HIVE_ROUTER_BIN, [], CONTROL, env, tail, 'hive-router');
+  await waitHealthy(`http://127.0.0.1:${port}/readiness`, child, tail, 'hive-router');
+  return { child, url: `http://127.0.0.1:${port}/graphql`, version };
 }
 
 async function stopEverything(): Promise<void> {
@@ -421,7 +509,7 @@ function post(sys: System, body: Buffer, timeoutMs = 60_000): Promise<Answer> {
       {
         method: 'POST',
         agent: sys.agent,
-        headers: { 'content-type': 'application/json', 'content-length': body.length, authorization: `Bearer ${TOKEN}` },
+        headers: { 'content-type': 'application/json', 'content-length': body.length, authorization: `Bearer ${TOKEN}`, ...sys.extraHeaders },
         timeout: timeoutMs,
       },
       (res) => {
@@ -575,6 +663,8 @@ interface Round {
   subgraphRequestsPerQuery: number | null;
   platformCallsPerQuery: number | null;
   clientCpuMsPerRequest: number;
+  /** The first few failed answers of the round (status, the errors array or the transport error). */
+  errorSamples: string[];
 }
 
 const cursor = new Map<SystemName, number>();
@@ -587,6 +677,10 @@ async function runLoad(sys: System, bodies: Buffer[], seconds: number) {
   let non200 = 0;
   let transport = 0;
   let bytes = 0;
+  const errorSamples: string[] = [];
+  const sample = (what: string) => {
+    if (errorSamples.length < 3) errorSamples.push(what.slice(0, 400));
+  };
   const t0 = performance.now();
   const until = t0 + seconds * 1000;
   const nextBody = () => {
@@ -604,17 +698,25 @@ async function runLoad(sys: System, bodies: Buffer[], seconds: number) {
         const a = await post(sys, nextBody());
         lat.push(a.ms);
         bytes += a.body.length;
-        if (a.status !== 200) non200++;
+        if (a.status !== 200) {
+          non200++;
+          sample(`HTTP ${a.status} ${a.body.toString('utf8')}`);
+        }
         // Answers start with {"data":…; a GraphQL error anywhere in them is an error.
-        else if (a.body.includes('"errors":')) errors++;
-      } catch {
+        else if (a.body.includes('"errors":')) {
+          errors++;
+          const at = a.body.indexOf('"errors":');
+          sample(`errors after ${Math.round(a.ms)} ms: ${a.body.subarray(at, at + 400).toString('utf8')}`);
+        }
+      } catch (e) {
         transport++;
+        sample(`transport: ${(e as Error).message}`);
       }
     }
   };
   await Promise.all(Array.from({ length: CONNECTIONS }, worker));
   const ms = performance.now() - t0;
-  return { lat, errors, non200, transport, bytes, ms };
+  return { lat, errors, non200, transport, bytes, ms, errorSamples };
 }
 
 async function measureRound(sys: System, bodies: Buffer[], seconds: number, round: number): Promise<Round> {
@@ -651,16 +753,23 @@ async function measureRound(sys: System, bodies: Buffer[], seconds: number, roun
     subgraphRequestsPerQuery: sub > 0 ? r2(sub / counted) : null,
     platformCallsPerQuery: sys.platformPorts.size ? r2(plat / counted) : null,
     clientCpuMsPerRequest: r2((client.user + client.system) / 1000 / Math.max(1, n)),
+    errorSamples: load.errorSamples,
   };
 }
 
-/** Gateway, all subgraph processes (with the platforms host and the serve supervisor), Neo4j. */
+/** The process in front of the subgraphs: our gateway, or the peer router. */
+const FRONT = new Set(['gateway', 'router']);
+/** Running but sent nothing (our gateway under the peer): printed, never summed. */
+const IDLE = new Set(['idle-gateway']);
+
+/** Gateway (or router), all subgraph processes (with the platforms host and the serve supervisor), Neo4j. */
 function grouped(cpu: Record<string, number>) {
   let gateway = 0;
   let subgraphs = 0;
   let neo4j = 0;
   for (const [role, v] of Object.entries(cpu)) {
-    if (role === 'gateway') gateway += v;
+    if (IDLE.has(role)) continue;
+    if (FRONT.has(role)) gateway += v;
     else if (role === 'neo4j') neo4j += v;
     else subgraphs += v;
   }
@@ -705,6 +814,9 @@ try {
   const sampleIdx = Array.from({ length: Math.min(SAMPLE, bodies.length) }, (_, i) => i * step);
   const differences: { system: SystemName; page: Page; reason: string }[] = [];
   let identical = 0;
+  // Apollo Server ends every answer with "\n"; Hive Router does not. Counted apart, never hidden.
+  let newlineOnly = 0;
+  const trimNewline = (b: Buffer) => (b.length && b[b.length - 1] === 0x0a ? b.subarray(0, b.length - 1) : b);
   for (const s of systems) freshAgent(s);
   for (const i of sampleIdx) {
     const answers = await Promise.all(
@@ -721,6 +833,7 @@ try {
     if (ref.status !== 200 || ref.body.includes('"errors":')) differences.push({ system: systems[0]!.name, page: pages[i]!, reason: `reference answer: HTTP ${ref.status} ${ref.body.toString('utf8').slice(0, 300)}` });
     answers.slice(1).forEach((a, k) => {
       if (a.body.equals(ref.body) && a.status === ref.status) return void identical++;
+      if (trimNewline(a.body).equals(trimNewline(ref.body)) && a.status === ref.status) return void newlineOnly++;
       let at = 0;
       while (at < a.body.length && a.body[at] === ref.body[at]) at++;
       const around = (b: Buffer) => b.subarray(Math.max(0, at - 80), at + 80).toString('utf8');
@@ -732,7 +845,11 @@ try {
     });
   }
   const comparisons = sampleIdx.length * (systems.length - 1);
-  log(`identical answers: ${identical}/${comparisons} sampled comparisons`);
+  const identityLine =
+    `identical answers: ${identical}/${comparisons} sampled comparisons byte for byte` +
+    (newlineOnly ? `; ${newlineOnly} more identical but for the final newline Apollo Server appends (the other system's answer ends at the closing brace)` : '') +
+    (differences.length ? ` (${differences.length} differences, see above)` : '');
+  log(identityLine);
   for (const d of differences.slice(0, 5)) log(`  DIFFERENCE ${d.system} ${JSON.stringify({ projectId: d.page.projectId, first: d.page.first, offset: d.page.offset })}: ${d.reason}`);
 
   // Warm-up (JIT, connection pools, Neo4j page cache), not measured.
@@ -751,6 +868,7 @@ try {
         `round ${round} ${sys.name.padEnd(12)} ${String(r.rps).padStart(6)} req/s  p50 ${r.p50} ms  p99 ${r.p99} ms  errors ${r.errors + r.non200 + r.transportErrors}  ` +
           `CPU ms/req gw ${r2(g.gateway)} sub ${r2(g.subgraphs)} neo ${r2(g.neo4j)}  subgraph req/query ${r.subgraphRequestsPerQuery ?? '-'}  load ${load1()}`,
       );
+      for (const e of r.errorSamples) log(`    error: ${e}`);
     }
   }
 
@@ -796,19 +914,20 @@ try {
   const cpuOf = (k: 'gateway' | 'subgraphs' | 'neo4j' | 'total') => (name: SystemName) => med(name, (r) => grouped(r.cpuMsPerRequest)[k]);
   const rssOf = (k: 'gateway' | 'subgraphs' | 'neo4j') => (name: SystemName) => {
     const g = rss[name] ?? {};
-    return k === 'subgraphs' ? Object.entries(g).filter(([r]) => r !== 'gateway' && r !== 'neo4j').reduce((a, [, v]) => a + v, 0) : (g[k] ?? null);
+    if (k === 'gateway') return g.gateway ?? g.router ?? null;
+    return k === 'subgraphs' ? Object.entries(g).filter(([r]) => !FRONT.has(r) && !IDLE.has(r) && r !== 'neo4j').reduce((a, [, v]) => a + v, 0) : (g[k] ?? null);
   };
   const rows: Row[] = [
     ['requests/s', (n) => med(n, (r) => r.rps), 1],
     ['p50 ms', (n) => med(n, (r) => r.p50), 0],
     ['p99 ms', (n) => med(n, (r) => r.p99), 0],
     ['errors + non-200 (sum over rounds)', (n) => rounds.filter((r) => r.system === n).reduce((a, r) => a + r.errors + r.non200 + r.transportErrors, 0), 0],
-    ['CPU ms/request: gateway', cpuOf('gateway'), 2],
+    ['CPU ms/request: gateway (or router)', cpuOf('gateway'), 2],
     ['CPU ms/request: subgraph processes', cpuOf('subgraphs'), 2],
     ['CPU ms/request: Neo4j', cpuOf('neo4j'), 2],
     ['CPU ms/request: all', cpuOf('total'), 2],
     ['CPU ms/request: load client', (n) => med(n, (r) => r.clientCpuMsPerRequest), 2],
-    ['peak RSS MiB: gateway', rssOf('gateway'), 0],
+    ['peak RSS MiB: gateway (or router)', rssOf('gateway'), 0],
     ['peak RSS MiB: subgraph processes', rssOf('subgraphs'), 0],
     ['peak RSS MiB: Neo4j', rssOf('neo4j'), 0],
     ['subgraph requests/query', (n) => med(n, (r) => r.subgraphRequestsPerQuery), 2],
@@ -859,8 +978,9 @@ try {
     loadAfter: readFileSync('/proc/loadavg', 'utf8').trim(),
     settings: { seconds: SECONDS, rounds: ROUNDS, connections: CONNECTIONS, warmupSeconds: WARMUP_SECONDS, targets: TARGETS, oldRef: args.old, oldSha: worktree?.sha ?? null, oldInstall: worktree?.install ?? null, newHead, newUncommittedFiles },
     systems: systemsInfo,
+    ...(SYSTEM_NAMES.includes('hive-router') ? { peerNote: PEER_NOTE } : {}),
     pages: { distinct: bodies.length, sentPerSystem: Object.fromEntries(systems.map((s) => [s.name, (wraps.get(s.name) ?? 0) * bodies.length + (cursor.get(s.name) ?? 0)])), wraps: Object.fromEntries(wraps) },
-    identity: { comparisons, identical, differences: differences.map((d) => ({ system: d.system, projectId: d.page.projectId, first: d.page.first, offset: d.page.offset, reason: d.reason })) },
+    identity: { comparisons, identical, identicalButFinalNewline: newlineOnly, differences: differences.map((d) => ({ system: d.system, projectId: d.page.projectId, first: d.page.first, offset: d.page.offset, reason: d.reason })) },
     table,
     rounds,
     peakRssMiB: rss,
@@ -872,7 +992,8 @@ try {
       `machine: ${machine.nproc}× ${machine.cpu}, ${machine.memGiB} GiB, Node ${machine.node}; load before ${machine.loadBefore}, after ${out.loadAfter}`,
       `date: ${out.date}; ${CONNECTIONS} connections, ${ROUNDS} rounds × ${SECONDS} s per system, alternating; ${bodies.length} distinct pages`,
       ...systemsInfo.map((s) => `  ${s.name}: ${s.label}`),
-      `identical answers: ${identical}/${comparisons} sampled comparisons${differences.length ? ` (${differences.length} differences, see above)` : ''}`,
+      identityLine,
+      ...(SYSTEM_NAMES.includes('hive-router') ? [`note: ${PEER_NOTE}`] : []),
       '',
       table,
       '',
