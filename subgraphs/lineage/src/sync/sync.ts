@@ -86,19 +86,8 @@ export async function syncOnce(store: LineageStore, src: SyncSources, opts: Sync
     await store.setWatermark('lineage', null, now());
     reports.push({ platform: 'lineage', records: projects.length, batches: 1, watermark: null });
   }
-  // Inference and catalog write disjoint labels (targets, projects and deployments' model
-  // version keys; datasets and their versions), so they run side by side on the database's
-  // cores without waiting on each other's locks. Training MERGEs both model versions and dataset
-  // versions, so it runs after them: no two writers ever lock the same keys in opposite order.
-  // Both finish before a failure surfaces, so no write of this pass outlives it.
-  const side = await Promise.allSettled([
-    wanted('inference') ? syncInference(store, src, fresh.get('inference') ?? null, size, write, now) : null,
-    wanted('catalog') ? syncCatalog(store, src, fresh.get('catalog') ?? null, size, write, now) : null,
-  ]);
-  for (const r of side) {
-    if (r.status === 'rejected') throw r.reason;
-    if (r.value) reports.push(r.value);
-  }
+  if (wanted('inference')) reports.push(await syncInference(store, src, fresh.get('inference') ?? null, size, write, now));
+  if (wanted('catalog')) reports.push(await syncCatalog(store, src, fresh.get('catalog') ?? null, size, write, now));
   if (wanted('training')) {
     const tr = await walk((s, p) => src.training.changedModelVersions(s, p), fresh.get('training') ?? null, size, (items) => writeModelVersions(src.training, items, write));
     await store.setWatermark('training', tr.newest, now());
