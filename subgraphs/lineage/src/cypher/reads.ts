@@ -348,3 +348,11 @@ export const freshness = (platforms: readonly string[]): Query => ({
     RETURN platform, s.watermark AS watermark, s.lastSyncAt AS lastSyncAt, nodes`,
   params: { platforms },
 });
+
+export const watermarks = (platforms: readonly string[]): Query => ({
+  cypher: cy`
+    UNWIND $platforms AS platform
+    OPTIONAL MATCH (s:SyncState {platform: platform})
+    RETURN platform, s.watermark AS watermark`,
+  params: { platforms },
+});

@@ -339,6 +339,10 @@ export class MemoryLineageStore implements LineageStore {
     });
   }
 
+  async getWatermarks(): Promise<Map<Platform, string | null>> {
+    return new Map(PLATFORMS.map((p) => [p, this.marks.get(p)?.watermark ?? null]));
+  }
+
   async setWatermark(platform: Platform, watermark: string | null, syncedAt: string) {
     this.marks.set(platform, { watermark, lastSyncAt: syncedAt });
   }

@@ -205,6 +205,11 @@ export class Neo4jLineageStore implements LineageStore {
     return rows!.map((r) => ({ platform: r.platform as Platform, watermark: r.watermark ?? null, lastSyncAt: r.lastSyncAt ?? null, nodes: r.nodes }));
   }
 
+  async getWatermarks(): Promise<Map<Platform, string | null>> {
+    const [rows] = await this.ex.read(R.watermarks(PLATFORMS));
+    return new Map(rows!.map((r) => [r.platform as Platform, r.watermark ?? null]));
+  }
+
   async setWatermark(platform: Platform, watermark: string | null, syncedAt: string) {
     await this.ex.write(W.setWatermark(platform, watermark, syncedAt));
   }

@@ -273,6 +273,11 @@ export interface LineageStore {
   /** Idempotent upsert (MERGE on keys); DEPLOYED_TO is keyed by deploymentId. */
   applyBatch(batch: GraphBatch): Promise<void>;
   getFreshness(): Promise<Freshness[]>;
+  /**
+   * Where each platform's feed resumes: `getFreshness` without the node counts, which cost a
+   * scan of every node's source and grow with the graph; the sync reads this every pass.
+   */
+  getWatermarks(): Promise<Map<Platform, string | null>>;
   setWatermark(platform: Platform, watermark: string | null, syncedAt: string): Promise<void>;
   counts(): Promise<GraphCounts>;
 

@@ -36,19 +36,27 @@ export interface SyncOptions {
   only?: readonly Platform[];
 }
 
-/** Walks a connector feed page by page from `since`; calls `onPage` for each non-empty page. */
+/**
+ * Walks a connector feed page by page from `since`; calls `onPage` for each non-empty page.
+ * The next page is read while the current one is written, so a remote platform's latency
+ * overlaps the graph write instead of adding to it.
+ */
 async function walk<T extends { updatedAt?: string; createdAt?: string }>(
   feed: (since: string | null, page: PageRequest) => Promise<Page<T>>,
   since: string | null,
   size: number,
   onPage: (items: T[]) => Promise<void>,
 ): Promise<{ records: number; batches: number; newest: string | null }> {
-  let after: string | null = null;
   let records = 0;
   let batches = 0;
   let newest = since;
-  for (;;) {
-    const page = await feed(since, { first: size, after });
+  let next: Promise<Page<T>> | null = feed(since, { first: size, after: null });
+  while (next) {
+    const page: Page<T> = await next;
+    const more = page.hasNextPage && page.items.length > 0;
+    next = more ? feed(since, { first: size, after: page.tokens.at(-1)! }) : null;
+    // A write that fails ends the walk; the read already under way must not surface as unhandled.
+    next?.catch(() => undefined);
     if (page.items.length > 0) {
       await onPage(page.items);
       records += page.items.length;
@@ -58,8 +66,6 @@ async function walk<T extends { updatedAt?: string; createdAt?: string }>(
         if (t && (newest === null || t > newest)) newest = t;
       }
     }
-    if (!page.hasNextPage || page.items.length === 0) break;
-    after = page.tokens.at(-1)!;
   }
   return { records, batches, newest };
 }
@@ -68,7 +74,7 @@ async function walk<T extends { updatedAt?: string; createdAt?: string }>(
 export async function syncOnce(store: LineageStore, src: SyncSources, opts: SyncOptions = {}): Promise<SyncReport[]> {
   const size = opts.batchSize ?? 2000;
   const now = opts.now ?? (() => new Date().toISOString());
-  const fresh = new Map((await store.getFreshness()).map((f) => [f.platform, f.watermark]));
+  const fresh = await store.getWatermarks();
   const reports: SyncReport[] = [];
   const write = (source: Platform, parts: Omit<GraphBatch, 'source' | 'syncedAt'>) => store.applyBatch({ source, syncedAt: now(), ...parts });
   const wanted = (p: Platform) => !opts.only || opts.only.includes(p);

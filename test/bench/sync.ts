@@ -1,0 +1,271 @@
+/**
+ * Lineage sync, old vs new (issue 11, goal 4).
+ *
+ *   npx tsx test/bench/sync.ts [--old <git-ref>] [--sizes 2000,10000] [--rounds 2] [--changed 100]
+ *     [--systems old,new]
+ *
+ * `old` is the commit at --old (default 88c619a, where this work started), checked out with
+ * `git worktree add` into test/bench/.worktrees/ (git-ignored); it needs no install of its own
+ * because Node resolves its imports up the directory tree into this checkout's node_modules,
+ * so both systems sync the same scenario through the same connectors and driver and differ
+ * only in the lineage subgraph's sync, builders and store. `new` is the working tree.
+ *
+ * Each measurement is a child process with a fresh local Neo4j (heap 2 GiB, page cache 2 GiB,
+ * as test/bench/lineage.ts): the full first sync of `getScenario({ targets })` timed from the
+ * first connector read to the last watermark (relationships/s = relationships in the graph /
+ * wall time), then `--changed` deployments through the built-in inference connector's deploy
+ * path (a rollback on as many targets, which closes one deployment and opens another on each),
+ * then one incremental sync pass over every platform, timed, with the write transactions it
+ * issued (a second round of changes and pass too: see below). `SYNC_TRACE=1` prints each store
+ * and connector call of the incremental passes with its time. Beside wall time, the Neo4j JVM's
+ * CPU seconds for the full sync (from /proc): relationships per Neo4j CPU-second moves far less
+ * than wall time when other work shares the cores. Rounds alternate the systems (old, new,
+ * new, old, …) so machine noise lands on both; medians per size, ratio new/old. JSON to test/bench/results/sync-latest.json.
+ */
+import { execFileSync, spawn } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { parseArgs } from 'node:util';
+
+const HERE = path.dirname(fileURLToPath(import.meta.url));
+const MAIN = path.resolve(HERE, '../..');
+
+interface Result {
+  system: string;
+  targets: number;
+  nodes: number;
+  relationships: number;
+  fullSeconds: number;
+  relationshipsPerSecond: number;
+  neo4jCpuSeconds: number;
+  /** The machine's 1-minute load average when the full sync ended (2 cores). */
+  loadAverage: number;
+  changedDeployments: number;
+  incrementalMs: number;
+  incrementalRecords: number;
+  incrementalWrites: number;
+  nextIncrementalMs: number;
+  nextIncrementalWrites: number;
+}
+
+const { values: args } = parseArgs({
+  options: {
+    old: { type: 'string', default: '88c619a' },
+    sizes: { type: 'string', default: '2000,10000' },
+    rounds: { type: 'string', default: '2' },
+    changed: { type: 'string', default: '100' },
+    systems: { type: 'string', default: 'old,new' },
+    child: { type: 'string' },
+    system: { type: 'string' },
+    targets: { type: 'string' },
+  },
+});
+
+
+async function child(root: string, system: string, targets: number, changed: number): Promise<Result> {
+  const imp = (p: string) => import(pathToFileURL(path.join(root, p)).href);
+  // Same scenario, connectors and driver for both systems: only the lineage code comes from `root`.
+  const { createLogger, getScenario } = await import('@mlops/kit');
+  const { BuiltinCatalogConnector } = await import('@mlops/connectors/catalog');
+  const { BuiltinInferenceConnector } = await import('@mlops/connectors/inference');
+  const { BuiltinTrainingConnector } = await import('@mlops/connectors/training');
+  const { syncOnce } = await imp('subgraphs/lineage/src/sync/sync.ts');
+  const { Neo4jLineageStore } = await imp('subgraphs/lineage/src/store/neo4j.ts');
+  // @ts-expect-error plain JS module with JSDoc types
+  const { startLocalNeo4j } = await import('../../neo4j/local-server.mjs');
+
+  const neo = await startLocalNeo4j({ heap: '2g', pagecache: '2g' });
+  try {
+    const scenario = getScenario({ targets });
+    const store = new Neo4jLineageStore({ uri: neo.uri, user: neo.user, password: neo.password, database: 'neo4j' }, createLogger('bench', 'silent'));
+    await store.init();
+    let writes = 0;
+    for (const m of ['applyBatch', 'setWatermark'] as const) {
+      const f = store[m].bind(store);
+      store[m] = (...a: unknown[]) => {
+        writes++;
+        return f(...a);
+      };
+    }
+    const inference = new BuiltinInferenceConnector(scenario);
+    const src = {
+      training: new BuiltinTrainingConnector(scenario),
+      catalog: new BuiltinCatalogConnector(scenario),
+      inference,
+      projects: async () => scenario.projects.map((p) => ({ id: p.id, name: p.name, description: p.description, plant: p.plant, owners: p.owners })),
+    };
+    let traced = false;
+    const trace = () => {
+      if (traced) return;
+      traced = true;
+      for (const [name, o] of [['store', store], ['training', src.training], ['catalog', src.catalog], ['inference', inference]] as const) {
+        for (const m of ['getWatermarks', 'getFreshness', 'applyBatch', 'setWatermark', 'changedModelVersions', 'getRuns', 'changedDatasetVersions', 'getDatasets', 'changedTargets', 'changedDeployments']) {
+          const f = (o as Record<string, unknown>)[m];
+          if (typeof f !== 'function') continue;
+          (o as Record<string, unknown>)[m] = async (...a: unknown[]) => {
+            const s = performance.now();
+            const r = await f.apply(o, a);
+            process.stderr.write(`  trace ${name}.${m} ${Math.round(performance.now() - s)} ms\n`);
+            return r;
+          };
+        }
+      }
+    };
+    // utime + stime of the JVM, in Linux's 100 clock ticks per second.
+    const jvmCpu = () => {
+      const f = readFileSync(`/proc/${neo.pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+      return (Number(f[11]) + Number(f[12])) / 100;
+    };
+    const c0 = jvmCpu();
+    const t0 = performance.now();
+    await syncOnce(store, src);
+    const fullSeconds = (performance.now() - t0) / 1000;
+    const neo4jCpuSeconds = jvmCpu() - c0;
+    const counts = await store.counts();
+
+    // Roll back `changed` targets to a version they served before, a minute after the newest
+    // change in the scenario, so the change feeds hand exactly these to the next pass. Twice:
+    // the first pass after the full sync also pays for Neo4j replanning every write statement
+    // (the graph's statistics moved far from those the plans were made with); the second is
+    // what a periodic sync loop sees from then on.
+    const newest = [...scenario.deployments.map((d) => d.until ?? d.since), ...scenario.targets.map((t) => t.createdAt)].sort().at(-1)!;
+    const incremental: { ms: number; records: number; writes: number; changed: number }[] = [];
+    let next = 0;
+    for (let pass = 1; pass <= 2; pass++) {
+      const at = new Date(Date.parse(newest) + pass * 60_000).toISOString();
+      let done = 0;
+      for (; next < scenario.targets.length && done < changed; next++) {
+        const t = scenario.targets[next]!;
+        const history = (await inference.deploymentsByTargets([t.id]))[0]!;
+        const serving = history.find((d) => d.until === null);
+        const before = history.find((d) => serving && d.modelVersionId !== serving.modelVersionId);
+        if (!serving || !before) continue;
+        await inference.deploy({ targetId: t.id, modelVersionId: before.modelVersionId, strategy: 'ROLLBACK', at });
+        done++;
+      }
+      writes = 0;
+      if (process.env.SYNC_TRACE) trace();
+      const t1 = performance.now();
+      const reports: { records: number }[] = await syncOnce(store, src);
+      incremental.push({ ms: Math.round(performance.now() - t1), records: reports.reduce((s, r) => s + r.records, 0), writes, changed: done });
+    }
+    await store.close();
+    return {
+      system,
+      targets,
+      nodes: counts.nodes,
+      relationships: counts.relationships,
+      fullSeconds: Math.round(fullSeconds * 10) / 10,
+      relationshipsPerSecond: Math.round(counts.relationships / fullSeconds),
+      neo4jCpuSeconds: Math.round(neo4jCpuSeconds * 10) / 10,
+      loadAverage: Math.round(os.loadavg()[0]! * 10) / 10,
+      changedDeployments: incremental[0]!.changed,
+      incrementalMs: incremental[0]!.ms,
+      incrementalRecords: incremental[0]!.records,
+      incrementalWrites: incremental[0]!.writes,
+      nextIncrementalMs: incremental[1]!.ms,
+      nextIncrementalWrites: incremental[1]!.writes,
+    };
+  } finally {
+    await neo.stop();
+  }
+}
+
+function ensureWorktree(ref: string): string {
+  const git = (...a: string[]) => execFileSync('git', ['-C', MAIN, ...a], { encoding: 'utf8' }).trim();
+  const sha = git('rev-parse', '--verify', `${ref}^{commit}`);
+  const root = path.join(HERE, '.worktrees', `old-${sha.slice(0, 7)}`);
+  if (!existsSync(path.join(root, 'package.json'))) {
+    mkdirSync(path.dirname(root), { recursive: true });
+    git('worktree', 'add', '--detach', root, sha);
+  }
+  return root;
+}
+
+function runChild(root: string, system: string, targets: number): Promise<Result> {
+  return new Promise((resolve, reject) => {
+    const p = spawn(process.execPath, ['--import', 'tsx', fileURLToPath(import.meta.url), '--child', root, '--system', system, '--targets', String(targets), '--changed', args.changed!], {
+      cwd: MAIN,
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
+    let out = '';
+    p.stdout.setEncoding('utf8').on('data', (d) => (out += d));
+    p.on('error', reject);
+    p.on('close', (code) => {
+      const line = out.split('\n').find((l) => l.startsWith('RESULT '));
+      if (code !== 0 || !line) return reject(new Error(`${system} at ${targets} exited ${code}: ${out.slice(-2000)}`));
+      resolve(JSON.parse(line.slice(7)) as Result);
+    });
+  });
+}
+
+const median = (xs: number[]) => {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
+};
+
+async function parent() {
+  const systems = args.systems!.split(',');
+  const roots: Record<string, string> = { new: MAIN };
+  if (systems.includes('old')) roots.old = ensureWorktree(args.old!);
+  const sizes = args.sizes!.split(',').map(Number);
+  const rounds = Number(args.rounds);
+  const all: Result[] = [];
+  for (const targets of sizes) {
+    for (let round = 0; round < rounds; round++) {
+      const order = round % 2 === 0 ? systems : [...systems].reverse();
+      for (const system of order) {
+        process.stderr.write(`sync bench: ${system} at ${targets} targets, round ${round + 1}/${rounds}\n`);
+        const r = await runChild(roots[system]!, system, targets);
+        process.stderr.write(`  ${r.relationships} relationships in ${r.fullSeconds} s = ${r.relationshipsPerSecond} rel/s (Neo4j CPU ${r.neo4jCpuSeconds} s, load ${r.loadAverage}); incremental after ${r.changedDeployments} deployments ${r.incrementalMs} ms, next ${r.nextIncrementalMs} ms (${r.incrementalWrites} write transactions)\n`);
+        all.push(r);
+      }
+    }
+  }
+
+  const lines = [
+    `Machine: ${os.cpus().length} × ${os.cpus()[0]?.model.trim()}, ${Math.round(os.totalmem() / 2 ** 30)} GiB, Node ${process.version}, load average at start ${os.loadavg()[0]!.toFixed(1)}. Date: ${new Date().toISOString().slice(0, 10)}. Old: ${args.old}.`,
+    '',
+    '| targets | relationships | system | runs | full sync s (median) | rel/s (median) | rel/s ratio new/old | Neo4j CPU s (median) | load avg | first incremental ms (median) | next incremental ms (median) | write transactions per incremental |',
+    '| ---: | ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
+  ];
+  const summary = [];
+  for (const targets of sizes) {
+    const oldRate = median(all.filter((r) => r.targets === targets && r.system === 'old').map((r) => r.relationshipsPerSecond));
+    for (const system of systems) {
+      const rs = all.filter((r) => r.targets === targets && r.system === system);
+      const rate = median(rs.map((r) => r.relationshipsPerSecond));
+      const row = {
+        targets,
+        system,
+        runs: rs.length,
+        relationships: rs[0]!.relationships,
+        fullSeconds: median(rs.map((r) => r.fullSeconds)),
+        relationshipsPerSecond: Math.round(rate),
+        ratio: oldRate ? Math.round((rate / oldRate) * 100) / 100 : null,
+        neo4jCpuSeconds: median(rs.map((r) => r.neo4jCpuSeconds)),
+        loadAverage: median(rs.map((r) => r.loadAverage)),
+        incrementalMs: median(rs.map((r) => r.incrementalMs)),
+        incrementalWrites: median(rs.map((r) => r.incrementalWrites)),
+        nextIncrementalMs: median(rs.map((r) => r.nextIncrementalMs)),
+      };
+      summary.push(row);
+      lines.push(`| ${targets} | ${row.relationships} | ${system} | ${row.runs} | ${row.fullSeconds} | ${row.relationshipsPerSecond} | ${row.ratio ?? '–'} | ${row.neo4jCpuSeconds} | ${row.loadAverage} | ${row.incrementalMs} | ${row.nextIncrementalMs} | ${row.incrementalWrites} |`);
+    }
+  }
+  console.log(lines.join('\n'));
+  const dir = path.join(HERE, 'results');
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(path.join(dir, 'sync-latest.json'), JSON.stringify({ date: new Date().toISOString(), old: args.old, summary, runs: all }, null, 2));
+}
+
+if (args.child) {
+  const r = await child(args.child, args.system!, Number(args.targets), Number(args.changed));
+  process.stdout.write(`RESULT ${JSON.stringify(r)}\n`);
+  process.exit(0);
+} else {
+  await parent();
+}
