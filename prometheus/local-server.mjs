@@ -77,12 +77,10 @@ export async function startLocalPrometheus({ blocksDir, rulesFile = DEFAULT_RULE
   ].join('\n');
   const configFile = path.join(runDir, 'prometheus.yml');
   fs.writeFileSync(configFile, config);
-  const port = await freePort();
   const logFile = path.join(runDir, 'prometheus.log');
-  const out = fs.openSync(logFile, 'a');
-  const child = spawn(
-    'prometheus',
-    [
+  let server;
+  try {
+    server = await startDaemon('prometheus', 'prometheus', (port) => [
       `--config.file=${configFile}`,
       `--storage.tsdb.path=${dataDir}`,
       '--storage.tsdb.retention.time=3y',
@@ -91,59 +89,24 @@ export async function startLocalPrometheus({ blocksDir, rulesFile = DEFAULT_RULE
       // The Debian build's default console paths do not exist outside /etc/prometheus.
       '--web.console.templates=/dev/null',
       '--web.console.libraries=/dev/null',
-    ],
-    { stdio: ['ignore', out, out], detached: true },
-  );
-  fs.closeSync(out);
-  const url = `http://127.0.0.1:${port}`;
-  let exited = false;
-  child.on('exit', () => { exited = true; });
-
-  const kill = () => {
-    if (!exited && child.pid) {
-      try { process.kill(child.pid, 'SIGTERM'); } catch { /* already gone */ }
-    }
-  };
-  const stopSync = () => { kill(); };
-  process.once('exit', stopSync);
-
-  const deadline = Date.now() + startTimeoutSec * 1000;
-  for (;;) {
-    if (exited) {
-      await am?.stop();
-      throw new Error(`prometheus exited during startup:\n${fs.readFileSync(logFile, 'utf8').split('\n').slice(-20).join('\n')}`);
-    }
-    try {
-      const r = await fetch(`${url}/-/ready`, { signal: AbortSignal.timeout(2000) });
-      if (r.ok) break;
-    } catch { /* not listening yet */ }
-    if (Date.now() > deadline) {
-      kill();
-      await am?.stop();
-      throw new Error(`prometheus not ready after ${startTimeoutSec} s (log: ${logFile})`);
-    }
-    await new Promise((r) => setTimeout(r, 200));
+    ], logFile, startTimeoutSec);
+  } catch (e) {
+    await am?.stop();
+    throw e;
   }
-  log?.(`[prometheus] ready at ${url} (data ${dataDir})`);
+  log?.(`[prometheus] ready at ${server.url} (data ${dataDir})`);
 
   /** @type {Promise<void> | undefined} */
   let stopping;
   const stop = () => {
     stopping ??= (async () => {
-      process.removeListener('exit', stopSync);
-      if (!exited) {
-        const gone = new Promise((r) => child.once('exit', r));
-        kill();
-        const t = setTimeout(() => { try { process.kill(child.pid ?? 0, 'SIGKILL'); } catch { /* gone */ } }, 20_000);
-        await gone;
-        clearTimeout(t);
-      }
+      await server.stop();
       await am?.stop();
       fs.rmSync(runDir, { recursive: true, force: true });
     })();
     return stopping;
   };
-  return { url, port, pid: child.pid ?? 0, runDir, dataDir, alertmanagerUrl: am?.url, stop };
+  return { url: server.url, port: server.port, pid: server.pid, runDir, dataDir, alertmanagerUrl: am?.url, stop };
 }
 
 /**
@@ -180,20 +143,32 @@ async function startAlertmanager(runDir, o, startTimeoutSec, log) {
   ].join('\n');
   const configFile = path.join(dir, 'alertmanager.yml');
   fs.writeFileSync(configFile, config, { mode: 0o600 });
+  const server = await startDaemon('alertmanager', 'prometheus-alertmanager', (port) => [
+    `--config.file=${configFile}`,
+    `--storage.path=${dir}`,
+    `--web.listen-address=127.0.0.1:${port}`,
+    // Empty disables the gossip cluster (it would bind 0.0.0.0:9094 and collide across tests).
+    '--cluster.listen-address=',
+  ], path.join(dir, 'alertmanager.log'), startTimeoutSec);
+  log?.(`[alertmanager] ready at ${server.url}`);
+  return { url: server.url, port: server.port, stop: server.stop };
+}
+
+/**
+ * Starts one of Debian's Prometheus binaries on a free 127.0.0.1 port, detached, logging to
+ * `logFile`, and waits until `/-/ready` answers (both Prometheus and Alertmanager serve it).
+ * `stop` sends SIGTERM, SIGKILL after 20 s; it is also sent when this process exits.
+ * @param {string} name
+ * @param {string} bin
+ * @param {(port: number) => string[]} args
+ * @param {string} logFile
+ * @param {number} startTimeoutSec
+ * @returns {Promise<{ url: string, port: number, pid: number, stop: () => Promise<void> }>}
+ */
+async function startDaemon(name, bin, args, logFile, startTimeoutSec) {
   const port = await freePort();
-  const logFile = path.join(dir, 'alertmanager.log');
   const out = fs.openSync(logFile, 'a');
-  const child = spawn(
-    'prometheus-alertmanager',
-    [
-      `--config.file=${configFile}`,
-      `--storage.path=${dir}`,
-      `--web.listen-address=127.0.0.1:${port}`,
-      // Empty disables the gossip cluster (it would bind 0.0.0.0:9094 and collide across tests).
-      '--cluster.listen-address=',
-    ],
-    { stdio: ['ignore', out, out], detached: true },
-  );
+  const child = spawn(bin, args(port), { stdio: ['ignore', out, out], detached: true });
   fs.closeSync(out);
   const url = `http://127.0.0.1:${port}`;
   let exited = false;
@@ -204,20 +179,6 @@ async function startAlertmanager(runDir, o, startTimeoutSec, log) {
     }
   };
   process.once('exit', kill);
-  const deadline = Date.now() + startTimeoutSec * 1000;
-  for (;;) {
-    if (exited) throw new Error(`alertmanager exited during startup:\n${fs.readFileSync(logFile, 'utf8').split('\n').slice(-20).join('\n')}`);
-    try {
-      const r = await fetch(`${url}/-/ready`, { signal: AbortSignal.timeout(2000) });
-      if (r.ok) break;
-    } catch { /* not listening yet */ }
-    if (Date.now() > deadline) {
-      kill();
-      throw new Error(`alertmanager not ready after ${startTimeoutSec} s (log: ${logFile})`);
-    }
-    await new Promise((r) => setTimeout(r, 200));
-  }
-  log?.(`[alertmanager] ready at ${url}`);
   const stop = async () => {
     process.removeListener('exit', kill);
     if (exited) return;
@@ -227,5 +188,18 @@ async function startAlertmanager(runDir, o, startTimeoutSec, log) {
     await gone;
     clearTimeout(t);
   };
-  return { url, port, stop };
+  const deadline = Date.now() + startTimeoutSec * 1000;
+  for (;;) {
+    if (exited) throw new Error(`${name} exited during startup:\n${fs.readFileSync(logFile, 'utf8').split('\n').slice(-20).join('\n')}`);
+    try {
+      const r = await fetch(`${url}/-/ready`, { signal: AbortSignal.timeout(2000) });
+      if (r.ok) break;
+    } catch { /* not listening yet */ }
+    if (Date.now() > deadline) {
+      await stop();
+      throw new Error(`${name} not ready after ${startTimeoutSec} s (log: ${logFile})`);
+    }
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  return { url, port, pid: child.pid ?? 0, stop };
 }

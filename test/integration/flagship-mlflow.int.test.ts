@@ -22,6 +22,7 @@ const TARGETS = 60;
 let mlflow: LocalMlflow | undefined;
 let builtin: Stack | undefined;
 let real: Stack | undefined;
+let olCatalog: OpenLineageCatalogConnector | undefined;
 let toScenarioIds: (json: string) => string;
 let requests = 0;
 const counting: typeof fetch = (input, init) => {
@@ -61,8 +62,6 @@ afterAll(async () => {
   await wipeNeo4j(inject('neo4j'));
   await mlflow?.stop();
 });
-
-let olCatalog: OpenLineageCatalogConnector | undefined;
 
 describe('flagship query over a real MLflow and the OpenLineage catalog', () => {
   it('answers every project exactly as over the built-in platforms, field by field', async () => {

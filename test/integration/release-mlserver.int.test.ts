@@ -10,15 +10,14 @@
  * Last, a version unloaded on MLServer by hand is found by the periodic sync pass (which calls
  * the connector's reconcile) and the lineage graph stops showing it as serving, with no request.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
+import { rmSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { getScenario } from '@mlops/kit';
-import { MlserverInferenceConnector, modelNameOf, modelVersionIdOf } from '@mlops/connectors/inference';
+import { type MlserverInferenceConnector, modelNameOf, modelVersionIdOf } from '@mlops/connectors/inference';
 import { startLocalMlserver, type LocalMlserver } from '../../mlserver/local-server.mjs';
 import { startStack, type Stack } from '../helpers/start-stack.ts';
 import { token } from '../helpers/tokens.ts';
+import { mlserverConnectorFor, servedAnswer } from '../helpers/mlserver.ts';
 import { releasableTargets } from './release-suite.ts';
 
 const TARGETS = 60;
@@ -39,13 +38,7 @@ const ROLLBACK = `mutation($t: ID!, $r: String!) { rollback(targetId: $t, reason
 const SERVING = `query($t: ID!) { releaseTarget(id: $t) { currentDeployments { trafficPercent state modelVersion { id } } } }`;
 const TRAIL = `query($id: ID!) { auditTrail(entityId: $id) { nodes { action reason } } verifyAuditTrail(entityId: $id) { valid problems { problem } } }`;
 
-/** What the real server answers on the target's endpoint now. */
-async function answer(targetId: string): Promise<string> {
-  const endpoint = connector.endpointOf(targetId)!;
-  const r = await fetch(endpoint, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ inputs: [{ name: 'x', shape: [1], datatype: 'FP32', data: [1] }] }) });
-  expect(r.status).toBe(200);
-  return ((await r.json()) as { outputs: { data: string[] }[] }).outputs[0]!.data[0]!;
-}
+const answer = (targetId: string) => servedAnswer(connector, targetId);
 
 /** Versions of the target's model loaded and READY on the server. */
 async function loaded(targetId: string): Promise<string[]> {
@@ -63,15 +56,7 @@ async function loaded(targetId: string): Promise<string[]> {
 beforeAll(async () => {
   mls = await startLocalMlserver({ log, keepRunDir: true });
   const scenario = getScenario({ targets: TARGETS });
-  connector = new MlserverInferenceConnector({
-    url: mls.url,
-    modelRepository: mls.modelRepository,
-    ledgerDir: mkdtempSync(path.join(os.tmpdir(), 'mlserver-ledger-')),
-    implementation: mls.implementation,
-    targets: scenario.targets.map((t) => ({ id: t.id, name: t.machine, projectId: t.projectId, plant: t.plant, line: t.line, environment: t.environment, updatedAt: t.createdAt })),
-    modelVersions: new Map(scenario.modelVersions.map((m) => [m.id, m.projectId])),
-    drainMs: 200,
-  });
+  connector = mlserverConnectorFor(mls, scenario);
   stack = await startStack({ targets: TARGETS, neo4j: null, inference: connector });
 }, 600_000);
 

@@ -10,14 +10,12 @@
  * goes above 0.33, the live rule fires, and the next release's ALERTS gate fails naming it →
  * rollback → the champion answers again; every audit trail verifies.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { rmSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import os from 'node:os';
-import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { getScenario } from '@mlops/kit';
-import { MlserverInferenceConnector, modelNameOf, modelVersionIdOf } from '@mlops/connectors/inference';
+import { type MlserverInferenceConnector, modelNameOf, modelVersionIdOf } from '@mlops/connectors/inference';
 import { PrometheusMonitoringConnector } from '@mlops/connectors/monitoring';
 import { MlflowTrainingConnector } from '@mlops/connectors/training';
 import { startLocalMlflow, type LocalMlflow } from '../../mlflow/local-server.mjs';
@@ -26,6 +24,7 @@ import { startLocalMlserver, type LocalMlserver } from '../../mlserver/local-ser
 import { startLocalPrometheus, type LocalPrometheus } from '../../prometheus/local-server.mjs';
 import { startStack, type Stack } from '../helpers/start-stack.ts';
 import { token } from '../helpers/tokens.ts';
+import { mlserverConnectorFor, servedAnswer } from '../helpers/mlserver.ts';
 import { wipeNeo4j } from '../helpers/neo4j-wipe.ts';
 import { releasableTargets } from './release-suite.ts';
 
@@ -53,15 +52,7 @@ const ROLLBACK = `mutation($t: ID!, $r: String!) { rollback(targetId: $t, reason
 const SERVING = `query($t: ID!) { releaseTarget(id: $t) { currentDeployments { id trafficPercent state modelVersion { id name } } alerts(first: 10) { nodes { severity message } } } }`;
 const TRAIL = `query($id: ID!) { auditTrail(entityId: $id) { nodes { action } } verifyAuditTrail(entityId: $id) { valid problems { problem } } }`;
 
-async function answer(targetId: string): Promise<string> {
-  const r = await fetch(inference.endpointOf(targetId)!, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ inputs: [{ name: 'x', shape: [1], datatype: 'FP32', data: [1] }] }),
-  });
-  expect(r.status).toBe(200);
-  return ((await r.json()) as { outputs: { data: string[] }[] }).outputs[0]!.data[0]!;
-}
+const answer = (targetId: string) => servedAnswer(inference, targetId);
 
 async function promQuery(q: string): Promise<{ metric: Record<string, string>; value: [number, string] }[]> {
   const r = (await (await fetch(`${prom!.url}/api/v1/query?query=${encodeURIComponent(q)}`)).json()) as { data: { result: { metric: Record<string, string>; value: [number, string] }[] } };
@@ -85,15 +76,7 @@ beforeAll(async () => {
   prom = await startLocalPrometheus({ scrapeTargets: [`127.0.0.1:${(exporter.address() as AddressInfo).port}`, `127.0.0.1:${mls.metricsPort}`] });
   await seedMlflow({ url: mlflow.url, targets: TARGETS });
   const scenario = getScenario({ targets: TARGETS });
-  inference = new MlserverInferenceConnector({
-    url: mls.url,
-    modelRepository: mls.modelRepository,
-    ledgerDir: mkdtempSync(path.join(os.tmpdir(), 'mlserver-ledger-')),
-    implementation: mls.implementation,
-    targets: scenario.targets.map((t) => ({ id: t.id, name: t.machine, projectId: t.projectId, plant: t.plant, line: t.line, environment: t.environment, updatedAt: t.createdAt })),
-    modelVersions: new Map(scenario.modelVersions.map((m) => [m.id, m.projectId])),
-    drainMs: 200,
-  });
+  inference = mlserverConnectorFor(mls, scenario);
   const c = inject('neo4j');
   await wipeNeo4j(c);
   stack = await startStack({

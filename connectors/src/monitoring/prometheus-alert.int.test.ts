@@ -16,6 +16,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startLocalPrometheus, type LocalPrometheus } from '../../../prometheus/local-server.mjs';
 import { PrometheusMonitoringConnector } from './prometheus.ts';
 import type { AlertModel } from './types.ts';
+import { until } from '../../../test/helpers/until.ts';
 
 const LIVE = { project: 'pump-anomaly', target_id: 'plant-a/line-9/pump-live', model_version_id: 'pump-anomaly-pump-live/2', deployment_id: 'plant-a/line-9/pump-live#1' };
 const labels = Object.entries(LIVE).map(([k, v]) => `${k}="${v}"`).join(',');
@@ -24,17 +25,6 @@ let drift = 0.12;
 let server: Server;
 let prom: LocalPrometheus;
 let c: PrometheusMonitoringConnector;
-
-/** Polls `f` until it returns a value (not undefined), at most `ms`. */
-async function until<T>(what: string, f: () => Promise<T | undefined>, ms = 30_000): Promise<T> {
-  const end = Date.now() + ms;
-  for (;;) {
-    const v = await f();
-    if (v !== undefined) return v;
-    if (Date.now() > end) throw new Error(`gave up waiting for ${what} after ${ms} ms`);
-    await new Promise((r) => setTimeout(r, 250));
-  }
-}
 
 interface RuleGroup { name: string; lastEvaluation: string }
 async function lastEvaluation(): Promise<number> {

@@ -20,6 +20,7 @@ import { AlertHistory, PrometheusMonitoringConnector, type AlertModel, type Aler
 import { startLocalPrometheus, type LocalPrometheus } from '../../../prometheus/local-server.mjs';
 import { ALERTMANAGER_PATH, alertmanagerRoutes } from './alertmanager-webhook.ts';
 import { monitoring } from './server.ts';
+import { until } from '../../../test/helpers/until.ts';
 
 const LIVE = { project: 'pump-anomaly', target_id: 'plant-a/line-9/pump-am', model_version_id: 'pump-anomaly-pump-am/2', deployment_id: 'plant-a/line-9/pump-am#1' };
 const labels = Object.entries(LIVE).map(([k, v]) => `${k}="${v}"`).join(',');
@@ -35,17 +36,7 @@ let history: AlertHistory;
 let c: PrometheusMonitoringConnector;
 let hookUrl: string;
 
-async function until<T>(what: string, f: () => Promise<T | undefined>, ms = 60_000): Promise<T> {
-  const end = Date.now() + ms;
-  for (;;) {
-    const v = await f();
-    if (v !== undefined) return v;
-    if (Date.now() > end) throw new Error(`gave up waiting for ${what} after ${ms} ms`);
-    await new Promise((r) => setTimeout(r, 250));
-  }
-}
-
-const transition = (status: AlertTransition['status']) => until(`a ${status} delivery`, async () => (await history.all()).find((t) => t.status === status && t.alertname === 'MlopsDriftCritical'));
+const transition = (status: AlertTransition['status']) => until(`a ${status} delivery`, async () => (await history.all()).find((t) => t.status === status && t.alertname === 'MlopsDriftCritical'), 60_000);
 const post = (body: string, auth?: string) =>
   fetch(hookUrl, { method: 'POST', headers: { 'content-type': 'application/json', ...(auth ? { authorization: auth } : {}) }, body });
 const fileBytes = () => readFileSync(history.file, 'utf8');
@@ -94,7 +85,7 @@ describe('Alertmanager → the monitoring subgraph → an alert history', () => 
     expect(resolved.fingerprint).toBe(fired.fingerprint);
     expect(Date.parse(resolved.endsAt!)).toBeGreaterThanOrEqual(Date.parse(resolved.startsAt));
     // Prometheus may still list it as firing for a moment after Alertmanager heard it resolved.
-    await until('Prometheus to stop firing it', async () => ((await c.listAlerts({}, { first: 10, after: null })).items.length === 0 ? true : undefined));
+    await until('Prometheus to stop firing it', async () => ((await c.listAlerts({}, { first: 10, after: null })).items.length === 0 ? true : undefined), 60_000);
     const expected: AlertModel = {
       id: `MlopsDriftCritical:${LIVE.deployment_id}@${fired.startsAt}`,
       projectId: 'pump-anomaly',
