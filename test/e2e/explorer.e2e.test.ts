@@ -226,7 +226,10 @@ describe('explorer UI (browser, end to end)', () => {
     await shot('inbox');
     await card.getByLabel(/Comment/).fill('looks good (arno)');
     await card.getByRole('button', { name: 'Approve' }).click();
-    await poll(() => page.getByTestId('action-result').getAttribute('data-status')).toBe('PENDING_APPROVAL');
+    // The card moves to "pending you cannot approve" once arno has approved; the notice stays on the page.
+    const result = page.locator(`[data-testid="action-result"][data-release="${releaseId}"]`);
+    await poll(() => result.getAttribute('data-status')).toBe('PENDING_APPROVAL');
+    await poll(() => page.locator(`[data-testid="inbox-pending"] [data-testid="release-card"][data-release="${releaseId}"]`).count()).toBe(1);
 
     await signIn('beth.approver', '/inbox');
     card = page.locator(`[data-testid="inbox-waiting"] [data-testid="release-card"][data-release="${releaseId}"]`);
@@ -237,7 +240,8 @@ describe('explorer UI (browser, end to end)', () => {
     await poll(() => card.getByTestId('release-diff').count()).toBeGreaterThan(0);
     await card.getByLabel(/Comment/).fill('second pair of eyes (beth)');
     await card.getByRole('button', { name: 'Approve' }).click();
-    await poll(() => page.getByTestId('action-result').getAttribute('data-status')).toBe('APPROVED');
+    await poll(() => result.getAttribute('data-status')).toBe('APPROVED');
+    await poll(() => page.locator(`[data-testid="inbox-approved"] [data-testid="release-card"][data-release="${releaseId}"]`).count()).toBe(1);
 
     await signIn('rita.requester', `/releases/${releaseId}`);
     const rel = page.locator(`[data-testid="release-card"][data-release="${releaseId}"]`);

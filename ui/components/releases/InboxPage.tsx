@@ -10,6 +10,7 @@ import { DeprecationInbox } from '@/components/deprecations/DeprecationInbox';
 import { href } from '@/lib/paths';
 import { useInbox } from '@/lib/queries/releases';
 import { useMe } from '@/lib/queries/session';
+import { ActionResultProvider } from './ActionResult';
 import { ReleaseCard } from './ReleaseCard';
 
 export function InboxPage() {
@@ -23,66 +24,68 @@ export function InboxPage() {
   const others = all.filter((n) => !n.approvability.canApprove);
   const caller = me.data?.me;
   return (
-    <div className="stack">
-      {res.error ? <PartialWarning error={res.error} /> : null}
-      <p className="muted">
-        {caller ? (
-          <>
-            Signed in as <strong>{caller.anonymous ? 'anonymous viewer' : caller.id}</strong>.{' '}
-          </>
-        ) : null}
-        <Link href={href.signIn('/inbox')}>Switch user</Link>
-      </p>
-      <section aria-labelledby="waiting-h" data-testid="inbox-waiting">
-        <h2 id="waiting-h">Waiting for your approval ({mine.length})</h2>
-        {mine.length === 0 ? (
-          <Empty>Nothing is waiting for you{caller?.anonymous ? ' (sign in as an approver)' : ''}.</Empty>
-        ) : (
-          <div className="stack">
-            {mine.map((r) => (
-              <ReleaseCard key={r.id} release={r} />
-            ))}
-          </div>
-        )}
-      </section>
-      <section aria-labelledby="others-h" className="section" data-testid="inbox-pending">
-        <h2 id="others-h">Pending releases you cannot approve ({others.length})</h2>
-        <p className="muted small">Each shows why (your own releases need another approver: four-eyes).</p>
-        {others.length === 0 ? (
-          <Empty>No other release is pending.</Empty>
-        ) : (
-          <div className="stack">
-            {others.map((r) => (
-              <ReleaseCard key={r.id} release={r} />
-            ))}
-          </div>
-        )}
-      </section>
-      <DeprecationInbox />
-      <section aria-labelledby="approved-h" className="section" data-testid="inbox-approved">
-        <h2 id="approved-h">Approved, ready to roll out ({d.approved.totalCount})</h2>
-        {d.approved.nodes.length === 0 ? (
-          <Empty>No approved release waits for its rollout.</Empty>
-        ) : (
-          <div className="stack">
-            {d.approved.nodes.map((r) => (
-              <ReleaseCard key={r.id} release={r} />
-            ))}
-          </div>
-        )}
-      </section>
-      <section aria-labelledby="canary-h" className="section" data-testid="inbox-canary">
-        <h2 id="canary-h">Canaries running ({d.canary.totalCount})</h2>
-        {d.canary.nodes.length === 0 ? (
-          <Empty>No canary is running.</Empty>
-        ) : (
-          <div className="stack">
-            {d.canary.nodes.map((r) => (
-              <ReleaseCard key={r.id} release={r} />
-            ))}
-          </div>
-        )}
-      </section>
-    </div>
+    <ActionResultProvider>
+      <div className="stack">
+        {res.error ? <PartialWarning error={res.error} /> : null}
+        <p className="muted">
+          {caller ? (
+            <>
+              Signed in as <strong>{caller.anonymous ? 'anonymous viewer' : caller.id}</strong>.{' '}
+            </>
+          ) : null}
+          <Link href={href.signIn('/inbox')}>Switch user</Link>
+        </p>
+        <section aria-labelledby="waiting-h" data-testid="inbox-waiting">
+          <h2 id="waiting-h">Waiting for your approval ({mine.length})</h2>
+          {mine.length === 0 ? (
+            <Empty>Nothing is waiting for you{caller?.anonymous ? ' (sign in as an approver)' : ''}.</Empty>
+          ) : (
+            <div className="stack">
+              {mine.map((r) => (
+                <ReleaseCard key={r.id} release={r} />
+              ))}
+            </div>
+          )}
+        </section>
+        <section aria-labelledby="others-h" className="section" data-testid="inbox-pending">
+          <h2 id="others-h">Pending releases you cannot approve ({others.length})</h2>
+          <p className="muted small">Each shows why (your own releases need another approver: four-eyes).</p>
+          {others.length === 0 ? (
+            <Empty>No other release is pending.</Empty>
+          ) : (
+            <div className="stack">
+              {others.map((r) => (
+                <ReleaseCard key={r.id} release={r} />
+              ))}
+            </div>
+          )}
+        </section>
+        <DeprecationInbox />
+        <section aria-labelledby="approved-h" className="section" data-testid="inbox-approved">
+          <h2 id="approved-h">Approved, ready to roll out ({d.approved.totalCount})</h2>
+          {d.approved.nodes.length === 0 ? (
+            <Empty>No approved release waits for its rollout.</Empty>
+          ) : (
+            <div className="stack">
+              {d.approved.nodes.map((r) => (
+                <ReleaseCard key={r.id} release={r} />
+              ))}
+            </div>
+          )}
+        </section>
+        <section aria-labelledby="canary-h" className="section" data-testid="inbox-canary">
+          <h2 id="canary-h">Canaries running ({d.canary.totalCount})</h2>
+          {d.canary.nodes.length === 0 ? (
+            <Empty>No canary is running.</Empty>
+          ) : (
+            <div className="stack">
+              {d.canary.nodes.map((r) => (
+                <ReleaseCard key={r.id} release={r} />
+              ))}
+            </div>
+          )}
+        </section>
+      </div>
+    </ActionResultProvider>
   );
 }

@@ -4,10 +4,10 @@
  * approvability.reason), override failed gates (admin), start the rollout, promote a canary,
  * cancel. Payload errors by code.
  */
-import { useState, type FormEvent } from 'react';
+import { useEffect, useState, type FormEvent } from 'react';
+import { ActionResultNotice, useActionResultSink } from './ActionResult';
 import { MutationErrors } from '@/components/common/MutationErrors';
 import { OverrideGatesForm } from './OverrideGatesForm';
-import { Pill } from '@/components/common/badges';
 import { getFragmentData } from '@/gql';
 import { newKey } from '@/lib/ids';
 import { ReleaseActionPayloadFragment, useApprove, useCancel, usePromote, useReject, useStartRollout } from '@/lib/queries/releases';
@@ -59,6 +59,18 @@ export function ReleaseActions({
                 : last.data.cancelRelease,
       )
     : null;
+
+  const sink = useActionResultSink();
+  const outcome =
+    payload?.release && payload.errors.length === 0
+      ? { releaseId: release.id, status: payload.release.status, targets: payload.release.targets.map((t) => ({ targetId: t.targetId, status: t.status })) }
+      : null;
+  // Report each new outcome once; the page keeps it after this card moves or unmounts.
+  const outcomeKey = outcome ? `${outcome.status}|${outcome.targets.map((t) => t.targetId + t.status).join()}|${last?.operation?.key ?? ''}` : null;
+  useEffect(() => {
+    if (sink && outcome) sink(outcome);
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [sink, outcomeKey]);
 
   const onApprove = (e: FormEvent) => {
     e.preventDefault();
@@ -116,12 +128,7 @@ export function ReleaseActions({
         ) : null}
       </div>
       <MutationErrors errors={payload?.errors} error={last?.error} />
-      {payload?.release && payload.errors.length === 0 ? (
-        <p className="notice" role="status" data-testid="action-result" data-status={payload.release.status}>
-          Done: the release is now <Pill value={payload.release.status} />
-          {payload.release.targets.length ? ` · targets: ${payload.release.targets.map((t) => `${t.targetId} ${t.status.toLowerCase()}`).join(', ')}` : ''}
-        </p>
-      ) : null}
+      {outcome && !sink ? <ActionResultNotice outcome={outcome} /> : null}
     </div>
   );
 }
