@@ -29,6 +29,7 @@
 #   NEO4J_START_TIMEOUT   seconds to wait for readiness (default 90)
 #   NEO4J_STOP_TIMEOUT    seconds to wait for graceful stop before SIGKILL (default 30)
 #   NEO4J_EXTRA_CONF      extra neo4j.conf lines appended verbatim (newline separated)
+#   NEO4J_IMPORT_DIR      bulk-import this directory (npm run lineage:export) into the fresh database before its first start
 #   NEO4J_KEEP_RUN_DIR=1  keep the run dir (data + logs) on stop
 #   NEO4J_WRITE_CURRENT=0 don't write neo4j/.cache/current.env (default: write it)
 #   NEO4J_VERSION, NEO4J_CACHE_DIR, MVN, MVN_ARGS  passed to provision.sh
@@ -333,6 +334,18 @@ cmd_start() {
     if [[ ! -f "$run/data/dbms/auth.ini" ]]; then
       "$install/bin/neo4j-admin" dbms set-initial-password "$password" >"$run/logs/admin.log" 2>&1 ||
         { cat "$run/logs/admin.log" >&2; die "neo4j-admin dbms set-initial-password failed"; }
+    fi
+
+    # First load by the offline bulk importer (issue 11): NEO4J_IMPORT_DIR holds the CSV files and
+    # import.args written by `npm run lineage:export`. The run dir is fresh (wiped above), so the
+    # import never overwrites a graph; it runs once, before the first start.
+    if [[ -n "${NEO4J_IMPORT_DIR:-}" && ! -d "$run/data/databases/neo4j" ]]; then
+      [[ -f "$NEO4J_IMPORT_DIR/import.args" ]] || die "NEO4J_IMPORT_DIR=$NEO4J_IMPORT_DIR has no import.args (write it with npm run lineage:export)"
+      local t_imp=$SECONDS import_args=()
+      mapfile -t import_args < <(grep -v '^[[:space:]]*$' "$NEO4J_IMPORT_DIR/import.args")
+      (cd "$NEO4J_IMPORT_DIR" && "$install/bin/neo4j-admin" database import full neo4j "${import_args[@]}") >"$run/logs/import.log" 2>&1 ||
+        { tail -40 "$run/logs/import.log" >&2; die "neo4j-admin database import failed (log above; the database was not created)"; }
+      log "bulk import from $NEO4J_IMPORT_DIR took $((SECONDS - t_imp))s"
     fi
 
     log "starting neo4j (bolt 127.0.0.1:$bolt, http 127.0.0.1:$http, heap $heap, pagecache $pagecache, run dir $run) ..."

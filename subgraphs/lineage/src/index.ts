@@ -11,6 +11,7 @@ import { runUntilSignal } from '@mlops/kit/server';
 import { createLineageBackend } from './backend.ts';
 import { config, internalKey } from './env.ts';
 import { startDeprecationClock, startSyncLoop } from './runtime.ts';
+import { scenarioProjects } from './sync/sync.ts';
 import { lineage } from './server.ts';
 import { MemoryLineageStore } from './store/memory.ts';
 import { Neo4jLineageStore } from './store/neo4j.ts';
@@ -25,11 +26,10 @@ const store = neo4j.uri
   ? new Neo4jLineageStore({ uri: neo4j.uri, user: neo4j.user, password: neo4j.password, database: neo4j.database, queryTimeoutMs: neo4j.queryTimeoutMs, maxPoolSize: neo4j.maxPoolSize }, logger)
   : new MemoryLineageStore();
 const platforms = connectorsFor(config);
-// Project metadata (names, owners) comes from the scenario until a platform owns it.
 const scenario = getScenario({ targets: config.scenario.targets, seed: config.scenario.seed });
 const loop = startSyncLoop(
   store,
-  { ...platforms, projects: async () => scenario.projects.map((p) => ({ id: p.id, name: p.name, description: p.description, plant: p.plant, owners: p.owners })) },
+  { ...platforms, projects: scenarioProjects(scenario) },
   logger,
   config.lineage.syncIntervalMs,
 );

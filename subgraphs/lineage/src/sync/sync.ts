@@ -17,6 +17,10 @@ export interface SyncSources {
   projects: () => Promise<ProjectModel[]>;
 }
 
+/** Project metadata (names, owners) comes from the scenario until a platform owns it. */
+export const scenarioProjects = (scenario: { projects: readonly ProjectModel[] }) => async (): Promise<ProjectModel[]> =>
+  scenario.projects.map((p) => ({ id: p.id, name: p.name, description: p.description, plant: p.plant, owners: p.owners }));
+
 export interface SyncReport {
   platform: Platform;
   records: number;
@@ -71,7 +75,10 @@ async function walk<T extends { updatedAt?: string; createdAt?: string }>(
 }
 
 /** One sync pass over every platform. Watermarks advance only after a platform's writes succeed. */
-export async function syncOnce(store: LineageStore, src: SyncSources, opts: SyncOptions = {}): Promise<SyncReport[]> {
+/** What a pass needs of a store: the bulk export (bulk-export.ts) passes an in-memory accumulator. */
+export type SyncTarget = Pick<LineageStore, 'getWatermarks' | 'applyBatch' | 'setWatermark'>;
+
+export async function syncOnce(store: SyncTarget, src: SyncSources, opts: SyncOptions = {}): Promise<SyncReport[]> {
   const size = opts.batchSize ?? 2000;
   const now = opts.now ?? (() => new Date().toISOString());
   const fresh = await store.getWatermarks();
@@ -98,7 +105,7 @@ export async function syncOnce(store: LineageStore, src: SyncSources, opts: Sync
 
 type Write = (source: Platform, parts: Omit<GraphBatch, 'source' | 'syncedAt'>) => Promise<void>;
 
-async function syncInference(store: LineageStore, src: SyncSources, since: string | null, size: number, write: Write, now: () => string): Promise<SyncReport> {
+async function syncInference(store: SyncTarget, src: SyncSources, since: string | null, size: number, write: Write, now: () => string): Promise<SyncReport> {
   // First, so a version unloaded by hand is closed in the ledger and its deployment comes through
   // the feed below in this same pass. A server that does not answer must not stop the pass: what
   // the ledger already holds is still the best record, and the next pass tries again.
@@ -131,7 +138,7 @@ async function syncInference(store: LineageStore, src: SyncSources, since: strin
   return { platform: 'inference', records: inf.records + deps.records, batches: inf.batches + deps.batches, watermark: infMark, ...reconciled };
 }
 
-async function syncCatalog(store: LineageStore, src: SyncSources, since: string | null, size: number, write: Write, now: () => string): Promise<SyncReport> {
+async function syncCatalog(store: SyncTarget, src: SyncSources, since: string | null, size: number, write: Write, now: () => string): Promise<SyncReport> {
   const cat = await walk((s, p) => src.catalog.changedDatasetVersions(s, p), since, size, async (items) => {
     const datasetIds = [...new Set(items.map((v) => v.datasetId))];
     const datasets = (await src.catalog.getDatasets(datasetIds)).filter((d) => d !== null);
