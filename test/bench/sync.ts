@@ -23,7 +23,7 @@
  * new, old, …) so machine noise lands on both; medians per size, ratio new/old. JSON to test/bench/results/sync-latest.json.
  */
 import { execFileSync, spawn } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -39,6 +39,11 @@ interface Result {
   relationships: number;
   fullSeconds: number;
   relationshipsPerSecond: number;
+  /** Server start + store init (migrations) + the first load, until every index is online. */
+  endToEndSeconds: number;
+  /** import only: neo4j-admin's own time (its log), and the export (platform reads + CSV). */
+  adminImportSeconds: number | null;
+  exportSeconds: number | null;
   neo4jCpuSeconds: number;
   /** The machine's 1-minute load average when the full sync ended (2 cores). */
   loadAverage: number;
@@ -76,11 +81,33 @@ async function child(root: string, system: string, targets: number, changed: num
   // @ts-expect-error plain JS module with JSDoc types
   const { startLocalNeo4j } = await import('../../neo4j/local-server.mjs');
 
-  const neo = await startLocalNeo4j({ heap: '2g', pagecache: '2g' });
+  const scenario = getScenario({ targets });
+  const inference = new BuiltinInferenceConnector(scenario);
+  const src = {
+    training: new BuiltinTrainingConnector(scenario),
+    catalog: new BuiltinCatalogConnector(scenario),
+    inference,
+    projects: async () => scenario.projects.map((p) => ({ id: p.id, name: p.name, description: p.description, plant: p.plant, owners: p.owners })),
+  };
+  // `import`: the first load by neo4j-admin (npm run lineage:export + NEO4J_IMPORT_DIR), so its
+  // clock starts before the server does; the sync systems' "full sync" starts on a running server.
+  const tStart = performance.now();
+  let exportSeconds: number | null = null;
+  let importDir: string | null = null;
+  if (system === 'import') {
+    const { exportGraphForImport } = await imp('subgraphs/lineage/src/sync/bulk-export.ts');
+    importDir = path.join(os.tmpdir(), `sync-bench-import-${process.pid}`);
+    rmSync(importDir, { recursive: true, force: true });
+    await exportGraphForImport(src, importDir);
+    exportSeconds = (performance.now() - tStart) / 1000;
+  }
+  const tServer = performance.now();
+  const neo = await startLocalNeo4j({ heap: '2g', pagecache: '2g', env: importDir ? { NEO4J_IMPORT_DIR: importDir } : {} });
   try {
-    const scenario = getScenario({ targets });
+    const tInit = performance.now();
     const store = new Neo4jLineageStore({ uri: neo.uri, user: neo.user, password: neo.password, database: 'neo4j' }, createLogger('bench', 'silent'));
     await store.init();
+    process.stderr.write(`  server.sh start ${((tInit - tServer) / 1000).toFixed(1)} s${importDir ? ' (with the import)' : ''}, store init (migrations) ${((performance.now() - tInit) / 1000).toFixed(1)} s\n`);
     let writes = 0;
     for (const m of ['applyBatch', 'setWatermark'] as const) {
       const f = store[m].bind(store);
@@ -89,13 +116,6 @@ async function child(root: string, system: string, targets: number, changed: num
         return f(...a);
       };
     }
-    const inference = new BuiltinInferenceConnector(scenario);
-    const src = {
-      training: new BuiltinTrainingConnector(scenario),
-      catalog: new BuiltinCatalogConnector(scenario),
-      inference,
-      projects: async () => scenario.projects.map((p) => ({ id: p.id, name: p.name, description: p.description, plant: p.plant, owners: p.owners })),
-    };
     let traced = false;
     const trace = () => {
       if (traced) return;
@@ -118,11 +138,35 @@ async function child(root: string, system: string, targets: number, changed: num
       const f = readFileSync(`/proc/${neo.pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
       return (Number(f[11]) + Number(f[12])) / 100;
     };
-    const c0 = jvmCpu();
-    const t0 = performance.now();
-    await syncOnce(store, src);
-    const fullSeconds = (performance.now() - t0) / 1000;
-    const neo4jCpuSeconds = jvmCpu() - c0;
+    const awaitIndexes = async () => {
+      const neo4j = (await import('neo4j-driver')).default;
+      const d = neo4j.driver(neo.uri, neo4j.auth.basic(neo.user, neo.password));
+      try {
+        await d.executeQuery('CALL db.awaitIndexes(600)', {}, { database: 'neo4j' });
+      } finally {
+        await d.close();
+      }
+    };
+    let fullSeconds: number;
+    let neo4jCpuSeconds: number;
+    let adminImportSeconds: number | null = null;
+    if (system === 'import') {
+      await awaitIndexes();
+      fullSeconds = (performance.now() - tStart) / 1000;
+      // The import's JVM is gone by now; its own figure is in its log ("IMPORT DONE in 4s 707ms").
+      const done = /IMPORT DONE in (?:(\d+)m )?(\d+)s (\d+)ms/.exec(readFileSync(path.join(neo.runDir, 'logs', 'import.log'), 'utf8'));
+      adminImportSeconds = done ? Number(done[1] ?? 0) * 60 + Number(done[2]) + Number(done[3]) / 1000 : null;
+      neo4jCpuSeconds = NaN;
+      rmSync(importDir!, { recursive: true, force: true });
+    } else {
+      const c0 = jvmCpu();
+      const t0 = performance.now();
+      await syncOnce(store, src);
+      await awaitIndexes();
+      fullSeconds = (performance.now() - t0) / 1000;
+      neo4jCpuSeconds = jvmCpu() - c0;
+    }
+    const endToEndSeconds = (performance.now() - tStart) / 1000;
     const counts = await store.counts();
 
     // Roll back `changed` targets to a version they served before, a minute after the newest
@@ -159,7 +203,10 @@ async function child(root: string, system: string, targets: number, changed: num
       relationships: counts.relationships,
       fullSeconds: Math.round(fullSeconds * 10) / 10,
       relationshipsPerSecond: Math.round(counts.relationships / fullSeconds),
-      neo4jCpuSeconds: Math.round(neo4jCpuSeconds * 10) / 10,
+      neo4jCpuSeconds: Number.isNaN(neo4jCpuSeconds) ? null as unknown as number : Math.round(neo4jCpuSeconds * 10) / 10,
+      endToEndSeconds: Math.round(endToEndSeconds * 10) / 10,
+      adminImportSeconds,
+      exportSeconds: exportSeconds === null ? null : Math.round(exportSeconds * 10) / 10,
       loadAverage: Math.round(os.loadavg()[0]! * 10) / 10,
       changedDeployments: incremental[0]!.changed,
       incrementalMs: incremental[0]!.ms,
@@ -209,7 +256,7 @@ const median = (xs: number[]) => {
 
 async function parent() {
   const systems = args.systems!.split(',');
-  const roots: Record<string, string> = { new: MAIN };
+  const roots: Record<string, string> = { new: MAIN, import: MAIN };
   if (systems.includes('old')) roots.old = ensureWorktree(args.old!);
   const sizes = args.sizes!.split(',').map(Number);
   const rounds = Number(args.rounds);
@@ -220,21 +267,23 @@ async function parent() {
       for (const system of order) {
         process.stderr.write(`sync bench: ${system} at ${targets} targets, round ${round + 1}/${rounds}\n`);
         const r = await runChild(roots[system]!, system, targets);
-        process.stderr.write(`  ${r.relationships} relationships in ${r.fullSeconds} s = ${r.relationshipsPerSecond} rel/s (Neo4j CPU ${r.neo4jCpuSeconds} s, load ${r.loadAverage}); incremental after ${r.changedDeployments} deployments ${r.incrementalMs} ms, next ${r.nextIncrementalMs} ms (${r.incrementalWrites} write transactions)\n`);
+        process.stderr.write(`  ${r.relationships} relationships in ${r.fullSeconds} s = ${r.relationshipsPerSecond} rel/s (start + load ${r.endToEndSeconds} s; export ${r.exportSeconds ?? '–'} s, neo4j-admin ${r.adminImportSeconds ?? '–'} s; Neo4j CPU ${r.neo4jCpuSeconds} s, load ${r.loadAverage}); incremental after ${r.changedDeployments} deployments ${r.incrementalMs} ms, next ${r.nextIncrementalMs} ms (${r.incrementalWrites} write transactions)\n`);
         all.push(r);
       }
     }
   }
 
+  // Ratios against old when it ran, else against the transactional sync of this tree.
+  const base = systems.includes('old') ? 'old' : 'new';
   const lines = [
     `Machine: ${os.cpus().length} × ${os.cpus()[0]?.model.trim()}, ${Math.round(os.totalmem() / 2 ** 30)} GiB, Node ${process.version}, load average at start ${os.loadavg()[0]!.toFixed(1)}. Date: ${new Date().toISOString().slice(0, 10)}. Old: ${args.old}.`,
     '',
-    '| targets | relationships | system | runs | full sync s (median) | rel/s (median) | rel/s ratio new/old | Neo4j CPU s (median) | load avg | first incremental ms (median) | next incremental ms (median) | write transactions per incremental |',
-    '| ---: | ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
+    `| targets | relationships | system | runs | full load s (median) | rel/s (median) | rel/s ratio to ${base} | server start + load s | export s | neo4j-admin s | Neo4j CPU s (median) | load avg | first incremental ms (median) | next incremental ms (median) | write transactions per incremental |`,
+    '| ---: | ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
   ];
   const summary = [];
   for (const targets of sizes) {
-    const oldRate = median(all.filter((r) => r.targets === targets && r.system === 'old').map((r) => r.relationshipsPerSecond));
+    const baseRate = median(all.filter((r) => r.targets === targets && r.system === base).map((r) => r.relationshipsPerSecond));
     for (const system of systems) {
       const rs = all.filter((r) => r.targets === targets && r.system === system);
       const rate = median(rs.map((r) => r.relationshipsPerSecond));
@@ -245,15 +294,18 @@ async function parent() {
         relationships: rs[0]!.relationships,
         fullSeconds: median(rs.map((r) => r.fullSeconds)),
         relationshipsPerSecond: Math.round(rate),
-        ratio: oldRate ? Math.round((rate / oldRate) * 100) / 100 : null,
-        neo4jCpuSeconds: median(rs.map((r) => r.neo4jCpuSeconds)),
+        ratio: baseRate ? Math.round((rate / baseRate) * 100) / 100 : null,
+        endToEndSeconds: median(rs.map((r) => r.endToEndSeconds)),
+        exportSeconds: rs[0]!.exportSeconds === null ? null : median(rs.map((r) => r.exportSeconds!)),
+        adminImportSeconds: rs[0]!.adminImportSeconds === null ? null : median(rs.map((r) => r.adminImportSeconds!)),
+        neo4jCpuSeconds: rs[0]!.neo4jCpuSeconds === null ? null : median(rs.map((r) => r.neo4jCpuSeconds)),
         loadAverage: median(rs.map((r) => r.loadAverage)),
         incrementalMs: median(rs.map((r) => r.incrementalMs)),
         incrementalWrites: median(rs.map((r) => r.incrementalWrites)),
         nextIncrementalMs: median(rs.map((r) => r.nextIncrementalMs)),
       };
       summary.push(row);
-      lines.push(`| ${targets} | ${row.relationships} | ${system} | ${row.runs} | ${row.fullSeconds} | ${row.relationshipsPerSecond} | ${row.ratio ?? '–'} | ${row.neo4jCpuSeconds} | ${row.loadAverage} | ${row.incrementalMs} | ${row.nextIncrementalMs} | ${row.incrementalWrites} |`);
+      lines.push(`| ${targets} | ${row.relationships} | ${system} | ${row.runs} | ${row.fullSeconds} | ${row.relationshipsPerSecond} | ${row.ratio ?? '–'} | ${row.endToEndSeconds} | ${row.exportSeconds ?? '–'} | ${row.adminImportSeconds ?? '–'} | ${row.neo4jCpuSeconds ?? '–'} | ${row.loadAverage} | ${row.incrementalMs} | ${row.nextIncrementalMs} | ${row.incrementalWrites} |`);
     }
   }
   console.log(lines.join('\n'));

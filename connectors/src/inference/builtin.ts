@@ -10,6 +10,8 @@ export class BuiltinInferenceConnector implements InferenceConnector {
   readonly platform = 'inference';
   readonly supportedStrategies: readonly DeploymentStrategy[] = ['HOT_SWAP', 'CANARY', 'PROMOTION', 'ROLLBACK'];
   private readonly all: DeploymentModel[];
+  /** `all` by (updatedAt, id) for the change feed; dropped by every write. */
+  private changeOrder: DeploymentModel[] | null = null;
   private readonly byId: Map<string, DeploymentModel>;
   private readonly byTarget: Map<string, DeploymentModel[]>;
   private readonly byModel: Map<string, DeploymentModel[]>;
@@ -61,8 +63,20 @@ export class BuiltinInferenceConnector implements InferenceConnector {
   }
 
   async changedDeployments(since: string | null, page: PageRequest) {
-    const rows = this.all.filter((d) => since === null || d.updatedAt >= since).sort((a, b) => a.updatedAt.localeCompare(b.updatedAt) || a.id.localeCompare(b.id));
-    return pageOf(rows, page);
+    // Sorted once per change, not per page: a full sync of 10,000 targets asks for ~35 pages of
+    // 66,000 deployments, and re-sorting for each was 7 of the bulk export's 13 seconds.
+    this.changeOrder ??= [...this.all].sort((a, b) => a.updatedAt.localeCompare(b.updatedAt) || a.id.localeCompare(b.id));
+    const rows = this.changeOrder;
+    let lo = 0;
+    if (since !== null) {
+      let hi = rows.length;
+      while (lo < hi) {
+        const mid = (lo + hi) >> 1;
+        if (rows[mid]!.updatedAt < since) lo = mid + 1;
+        else hi = mid;
+      }
+    }
+    return pageOf(lo === 0 ? rows : rows.slice(lo), page);
   }
 
   async changedTargets(since: string | null, page: PageRequest) {
@@ -70,6 +84,7 @@ export class BuiltinInferenceConnector implements InferenceConnector {
   }
 
   async deploy(req: DeployRequest): Promise<DeploymentModel[]> {
+    this.changeOrder = null;
     const history = this.byTarget.get(req.targetId);
     if (!history && !this.targets.some((t) => t.id === req.targetId)) throw badInput('targetId', `unknown release target ${JSON.stringify(req.targetId)}`);
     if (!this.projectOfModel.has(req.modelVersionId) && !this.byModel.has(req.modelVersionId)) {
