@@ -94,3 +94,49 @@ describe('incremental sync', () => {
     expect(large.rows).toBeGreaterThanOrEqual(2 * 40);
   });
 });
+
+describe('a write that times out', () => {
+  it('is split in halves until it fits, and the graph is the one an unhindered sync writes', async () => {
+    const scenario = getScenario({ targets: 60 });
+    const sources = () => ({
+      training: new BuiltinTrainingConnector(scenario),
+      catalog: new BuiltinCatalogConnector(scenario),
+      inference: new BuiltinInferenceConnector(scenario),
+      projects: async () => scenario.projects.map((p) => ({ id: p.id, name: p.name, description: p.description, plant: p.plant, owners: p.owners })),
+    });
+    const plain = new MemoryLineageStore();
+    await syncOnce(plain, sources(), { batchSize: 400, now: () => 'T' });
+
+    // This store refuses (as Neo4j's write timeout does: nothing written) any batch over 120 records.
+    const slow = new MemoryLineageStore();
+    const applyBatch = slow.applyBatch.bind(slow);
+    const sizes: number[] = [];
+    let refused = 0;
+    slow.applyBatch = async (b: GraphBatch) => {
+      const n = ['targets', 'datasetVersions', 'modelVersions', 'deployments'].reduce((s, k) => s + ((b[k as keyof GraphBatch] as unknown[] | undefined)?.length ?? 0), 0);
+      if (n > 120) {
+        refused++;
+        throw Object.assign(new Error('timed out'), { extensions: { code: 'LINEAGE_STORE_UNAVAILABLE', reason: 'TIMEOUT' } });
+      }
+      // A half carries only the datasets and runs its own records name.
+      for (const v of b.datasets ?? []) expect(b.datasetVersions?.some((x) => x.datasetId === v.id)).toBe(true);
+      for (const r of b.runs ?? []) expect(b.modelVersions?.some((m) => m.runId === r.id)).toBe(true);
+      sizes.push(n);
+      return applyBatch(b);
+    };
+    await syncOnce(slow, sources(), { batchSize: 400, now: () => 'T', minSplit: 50 });
+    expect(refused).toBeGreaterThan(3);
+    expect(Math.max(...sizes)).toBeLessThanOrEqual(120);
+    expect(await slow.counts()).toEqual(await plain.counts());
+    expect(await slow.getWatermarks()).toEqual(await plain.getWatermarks());
+    const ids = scenario.deployments.slice(0, 40).map((d) => d.targetId);
+    expect(await slow.deployedTo(ids, null)).toEqual(await plain.deployedTo(ids, null));
+
+    // Other errors, and timeouts below the smallest split, are not retried.
+    const broken = new MemoryLineageStore();
+    broken.applyBatch = async () => {
+      throw Object.assign(new Error('timed out'), { extensions: { code: 'LINEAGE_STORE_UNAVAILABLE', reason: 'TIMEOUT' } });
+    };
+    await expect(syncOnce(broken, sources(), { batchSize: 400, minSplit: 50 })).rejects.toThrow(/timed out/);
+  });
+});

@@ -36,6 +36,8 @@ export interface SyncOptions {
   /** Records per connector page and per graph write. */
   batchSize?: number;
   now?: () => string;
+  /** A batch that times out is split in halves down to this many records (default 50). */
+  minSplit?: number;
   /** Only these platforms (default: every one); a webhook asks for `['training']`. */
   only?: readonly Platform[];
 }
@@ -83,7 +85,7 @@ export async function syncOnce(store: SyncTarget, src: SyncSources, opts: SyncOp
   const now = opts.now ?? (() => new Date().toISOString());
   const fresh = await store.getWatermarks();
   const reports: SyncReport[] = [];
-  const write = (source: Platform, parts: Omit<GraphBatch, 'source' | 'syncedAt'>) => store.applyBatch({ source, syncedAt: now(), ...parts });
+  const write = (source: Platform, parts: Omit<GraphBatch, 'source' | 'syncedAt'>) => writeSplitting(store, { source, syncedAt: now(), ...parts }, opts.minSplit ?? 50);
   const wanted = (p: Platform) => !opts.only || opts.only.includes(p);
 
   // lineage's own configuration first, so targets find their project.
@@ -104,6 +106,49 @@ export async function syncOnce(store: SyncTarget, src: SyncSources, opts: SyncOp
 }
 
 type Write = (source: Platform, parts: Omit<GraphBatch, 'source' | 'syncedAt'>) => Promise<void>;
+
+const isTimeout = (e: unknown) => (e as { extensions?: { reason?: string } })?.extensions?.reason === 'TIMEOUT';
+
+/**
+ * Writes a batch; one that runs into the write timeout is split in two and each half written on
+ * its own, down to `minSplit` records, before the error is given up. The write transaction was
+ * rolled back, and every statement is a MERGE, so a half written again is the same graph. Why:
+ * on a cold database a 2,000-record page of a first load once needed more than the 30 s write
+ * limit (the bench at 10,000 targets), and retrying the same page every pass would never end.
+ * A half carries only the datasets and runs its own records refer to.
+ */
+async function writeSplitting(store: SyncTarget, b: GraphBatch, minSplit: number): Promise<void> {
+  try {
+    await store.applyBatch(b);
+  } catch (e) {
+    const halves = isTimeout(e) ? splitBatch(b, minSplit) : null;
+    if (!halves) throw e;
+    for (const h of halves) await writeSplitting(store, h, minSplit);
+  }
+}
+
+function splitBatch(b: GraphBatch, minSplit: number): [GraphBatch, GraphBatch] | null {
+  const half = <T>(xs: readonly T[]): [T[], T[]] => [xs.slice(0, xs.length >> 1), xs.slice(xs.length >> 1)];
+  for (const key of ['deployments', 'targets', 'datasetVersions', 'modelVersions', 'projects'] as const) {
+    const xs = b[key] as readonly unknown[] | undefined;
+    if (!xs || xs.length < 2 * minSplit) continue;
+    const [a, c] = half(xs);
+    const part = (rows: unknown[]): GraphBatch => {
+      const out: GraphBatch = { ...b, [key]: rows };
+      if (key === 'datasetVersions' && b.datasets) {
+        const ids = new Set((rows as NonNullable<GraphBatch['datasetVersions']>).map((v) => v.datasetId));
+        out.datasets = b.datasets.filter((d) => ids.has(d.id));
+      }
+      if (key === 'modelVersions' && b.runs) {
+        const ids = new Set((rows as NonNullable<GraphBatch['modelVersions']>).map((m) => m.runId));
+        out.runs = b.runs.filter((r) => ids.has(r.id));
+      }
+      return out;
+    };
+    return [part(a), part(c)];
+  }
+  return null;
+}
 
 async function syncInference(store: SyncTarget, src: SyncSources, since: string | null, size: number, write: Write, now: () => string): Promise<SyncReport> {
   // First, so a version unloaded by hand is closed in the ledger and its deployment comes through
