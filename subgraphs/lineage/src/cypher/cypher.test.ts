@@ -35,7 +35,7 @@ describe('cypher builders', () => {
       R.expand([[HOSTILE]], 'DOWNSTREAM', HOSTILE, 10),
       R.targetsNotOn(HOSTILE, 1, HOSTILE, 0, 10),
       R.targetsTrainedOnDataBefore(HOSTILE, HOSTILE, 0, 10),
-      ...Object.values(R.impact).map((f) => f([HOSTILE])),
+      ...Object.values(R.impact).map((f) => f([HOSTILE], 1001)),
       W.upsertProjects([{ id: HOSTILE, name: HOSTILE, description: null, plant: HOSTILE, owners: [HOSTILE] }], 'lineage', HOSTILE),
       W.setWatermark('training', HOSTILE, HOSTILE),
     ].filter(Boolean);

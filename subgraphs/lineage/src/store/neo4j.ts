@@ -250,19 +250,21 @@ export class Neo4jLineageStore implements LineageStore {
     if (ids.length === 0) return [];
     // Rows are grouped by key, so each key is asked once however often it is repeated.
     const keys = [...new Set(ids)];
-    const [root, own, rollback, derived, derivedTargets, pending] = await this.traverse(
+    const [root, own, rollback, derived, derivedTargets, pending, derivedProjects] = await this.traverse(
       R.impact.root(keys),
       R.impact.own(keys),
       R.impact.rollback(keys),
-      R.impact.derived(keys),
-      R.impact.derivedTargets(keys),
+      R.impact.derived(keys, limit + 1),
+      R.impact.derivedTargets(keys, limit + 1),
       R.impact.pending(keys),
+      R.impact.derivedProjects(keys),
     );
     const rootOf = new Map(root!.map((r) => [r.key as string, r]));
     const ownOf = byKey(ids, [...own!, ...rollback!], 'key', (r) => r);
     const derivedOf = byKey(ids, derived!, 'key', (r) => r);
     const derivedTargetsOf = byKey(ids, derivedTargets!, 'key', (r) => r);
     const pendingOf = byKey(ids, pending!, 'key', (r) => r);
+    const derivedProjectsOf = byKey(ids, derivedProjects!, 'key', (r) => r.projectIds as (string | null)[]);
     return ids.map((id, i) => {
       const r = rootOf.get(id);
       if (!r) return null;
@@ -280,6 +282,7 @@ export class Neo4jLineageStore implements LineageStore {
       for (const t of [...targets, ...dTargets]) if (t.projectId) projects.add(t.projectId);
       if (r.projectId) projects.add(r.projectId);
       for (const d of derivedOf[i]!) if (d.projectId) projects.add(d.projectId);
+      for (const ps of derivedProjectsOf[i]!) for (const p of ps) if (p) projects.add(p);
       const a = cut(targets, limit);
       const b = cut(derivedOf[i]!.map((x) => ({ modelVersionId: x.modelVersionId, depth: x.depth, path: x.path })), limit);
       const c = cut(dTargets, limit);
