@@ -41,6 +41,8 @@ interface Result {
   relationshipsPerSecond: number;
   /** Server start + store init (migrations) + the first load, until every index is online. */
   endToEndSeconds: number;
+  /** Pages of the full sync that ran into the write timeout and were written in halves. */
+  timedOutSplits: number;
   /** import only: neo4j-admin's own time (its log), and the export (platform reads + CSV). */
   adminImportSeconds: number | null;
   exportSeconds: number | null;
@@ -150,6 +152,7 @@ async function child(root: string, system: string, targets: number, changed: num
     let fullSeconds: number;
     let neo4jCpuSeconds: number;
     let adminImportSeconds: number | null = null;
+    let splits = 0;
     if (system === 'import') {
       await awaitIndexes();
       fullSeconds = (performance.now() - tStart) / 1000;
@@ -161,7 +164,8 @@ async function child(root: string, system: string, targets: number, changed: num
     } else {
       const c0 = jvmCpu();
       const t0 = performance.now();
-      await syncOnce(store, src);
+      const reports: { timedOutSplits?: number }[] = await syncOnce(store, src);
+      splits = reports.reduce((n, r) => n + (r.timedOutSplits ?? 0), 0);
       await awaitIndexes();
       fullSeconds = (performance.now() - t0) / 1000;
       neo4jCpuSeconds = jvmCpu() - c0;
@@ -205,6 +209,7 @@ async function child(root: string, system: string, targets: number, changed: num
       relationshipsPerSecond: Math.round(counts.relationships / fullSeconds),
       neo4jCpuSeconds: Number.isNaN(neo4jCpuSeconds) ? null as unknown as number : Math.round(neo4jCpuSeconds * 10) / 10,
       endToEndSeconds: Math.round(endToEndSeconds * 10) / 10,
+      timedOutSplits: splits,
       adminImportSeconds,
       exportSeconds: exportSeconds === null ? null : Math.round(exportSeconds * 10) / 10,
       loadAverage: Math.round(os.loadavg()[0]! * 10) / 10,
@@ -276,7 +281,7 @@ async function parent() {
           failures.push({ system, targets, round: round + 1 });
           continue;
         }
-        process.stderr.write(`  ${r.relationships} relationships in ${r.fullSeconds} s = ${r.relationshipsPerSecond} rel/s (start + load ${r.endToEndSeconds} s; export ${r.exportSeconds ?? '–'} s, neo4j-admin ${r.adminImportSeconds ?? '–'} s; Neo4j CPU ${r.neo4jCpuSeconds} s, load ${r.loadAverage}); incremental after ${r.changedDeployments} deployments ${r.incrementalMs} ms, next ${r.nextIncrementalMs} ms (${r.incrementalWrites} write transactions)\n`);
+        process.stderr.write(`  ${r.relationships} relationships in ${r.fullSeconds} s = ${r.relationshipsPerSecond} rel/s (${r.timedOutSplits} timed-out pages split; start + load ${r.endToEndSeconds} s; export ${r.exportSeconds ?? '–'} s, neo4j-admin ${r.adminImportSeconds ?? '–'} s; Neo4j CPU ${r.neo4jCpuSeconds} s, load ${r.loadAverage}); incremental after ${r.changedDeployments} deployments ${r.incrementalMs} ms, next ${r.nextIncrementalMs} ms (${r.incrementalWrites} write transactions)\n`);
         all.push(r);
       }
     }

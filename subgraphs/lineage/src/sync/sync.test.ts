@@ -124,8 +124,10 @@ describe('a write that times out', () => {
       sizes.push(n);
       return applyBatch(b);
     };
-    await syncOnce(slow, sources(), { batchSize: 400, now: () => 'T', minSplit: 50 });
+    const reports = await syncOnce(slow, sources(), { batchSize: 400, now: () => 'T', minSplit: 50 });
     expect(refused).toBeGreaterThan(3);
+    // Each refusal was one split, reported by platform for the sync loop's log.
+    expect(reports.reduce((n, r) => n + (r.timedOutSplits ?? 0), 0)).toBe(refused);
     expect(Math.max(...sizes)).toBeLessThanOrEqual(120);
     expect(await slow.counts()).toEqual(await plain.counts());
     expect(await slow.getWatermarks()).toEqual(await plain.getWatermarks());

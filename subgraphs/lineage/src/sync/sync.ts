@@ -30,6 +30,8 @@ export interface SyncReport {
   outsideChanges?: number;
   /** Inference only: why reconciling failed (the rest of the pass still ran). */
   reconcileError?: string;
+  /** Batches that ran into the write timeout and were split and written in halves. */
+  timedOutSplits?: number;
 }
 
 export interface SyncOptions {
@@ -85,7 +87,9 @@ export async function syncOnce(store: SyncTarget, src: SyncSources, opts: SyncOp
   const now = opts.now ?? (() => new Date().toISOString());
   const fresh = await store.getWatermarks();
   const reports: SyncReport[] = [];
-  const write = (source: Platform, parts: Omit<GraphBatch, 'source' | 'syncedAt'>) => writeSplitting(store, { source, syncedAt: now(), ...parts }, opts.minSplit ?? 50);
+  const splits = new Map<Platform, number>();
+  const onSplit = (p: Platform) => splits.set(p, (splits.get(p) ?? 0) + 1);
+  const write = (source: Platform, parts: Omit<GraphBatch, 'source' | 'syncedAt'>) => writeSplitting(store, { source, syncedAt: now(), ...parts }, opts.minSplit ?? 50, onSplit);
   const wanted = (p: Platform) => !opts.only || opts.only.includes(p);
 
   // lineage's own configuration first, so targets find their project.
@@ -102,6 +106,8 @@ export async function syncOnce(store: SyncTarget, src: SyncSources, opts: SyncOp
     await store.setWatermark('training', tr.newest, now());
     reports.push({ platform: 'training', records: tr.records, batches: tr.batches, watermark: tr.newest });
   }
+  // The sync loop logs the reports: a split says the database is slower than the write limit.
+  for (const r of reports) if (splits.get(r.platform)) r.timedOutSplits = splits.get(r.platform);
   return reports;
 }
 
@@ -117,13 +123,14 @@ const isTimeout = (e: unknown) => (e as { extensions?: { reason?: string } })?.e
  * limit (the bench at 10,000 targets), and retrying the same page every pass would never end.
  * A half carries only the datasets and runs its own records refer to.
  */
-async function writeSplitting(store: SyncTarget, b: GraphBatch, minSplit: number): Promise<void> {
+async function writeSplitting(store: SyncTarget, b: GraphBatch, minSplit: number, onSplit: (p: Platform) => void): Promise<void> {
   try {
     await store.applyBatch(b);
   } catch (e) {
     const halves = isTimeout(e) ? splitBatch(b, minSplit) : null;
     if (!halves) throw e;
-    for (const h of halves) await writeSplitting(store, h, minSplit);
+    onSplit(b.source);
+    for (const h of halves) await writeSplitting(store, h, minSplit, onSplit);
   }
 }
 
