@@ -15,7 +15,7 @@ import { BuiltinTrainingConnector, type TrainingConnector } from '@mlops/connect
 import { startGateway, type RunningGateway } from '@mlops/gateway';
 import { catalog } from '@mlops/subgraph-catalog';
 import { inference } from '@mlops/subgraph-inference';
-import { createLineageBackend, lineage, startDeprecationClock, startSyncLoop, type DeprecationClock, type LineageBackend, type SyncLoop, type WebhookSender } from '@mlops/subgraph-lineage';
+import { createLineageBackend, lineage, scenarioProjects, startDeprecationClock, startSyncLoop, type DeprecationClock, type LineageBackend, type SyncLoop, type WebhookSender } from '@mlops/subgraph-lineage';
 import { MemoryLineageStore, Neo4jLineageStore, type LineageStore } from '@mlops/subgraph-lineage/store';
 import { monitoring } from '@mlops/subgraph-monitoring';
 import { training } from '@mlops/subgraph-training';
@@ -107,7 +107,7 @@ export async function startEmbedded(opts: EmbeddedOptions = {}): Promise<Embedde
     monitoring: instrument<MonitoringConnector>(opts.monitoring ?? new BuiltinMonitoringConnector(scenario)),
     lineage: instrument(store),
   };
-  const projects = async () => scenario.projects.map((p) => ({ id: p.id, name: p.name, description: p.description, plant: p.plant, owners: p.owners }));
+  const projects = scenarioProjects(scenario);
   const sync = startSyncLoop(connectors.lineage, { training: connectors.training, catalog: connectors.catalog, inference: connectors.inference, projects }, logger, opts.syncIntervalMs ?? 0);
   const backend = createLineageBackend({
     store: connectors.lineage,

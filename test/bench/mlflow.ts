@@ -15,7 +15,7 @@ import { getScenario } from '@mlops/kit';
 import { MemoryLineageStore } from '@mlops/subgraph-lineage/store';
 import { startLocalMlflow } from '../../mlflow/local-server.mjs';
 import { seedMlflow } from '../../mlflow/seed.ts';
-import { syncOnce } from '../../subgraphs/lineage/src/sync/sync.ts';
+import { scenarioProjects, syncOnce } from '../../subgraphs/lineage/src/sync/sync.ts';
 import { startStack } from '../helpers/start-stack.ts';
 import { summarize } from './stats.ts';
 
@@ -44,7 +44,7 @@ try {
   const syncFrom = async (training: TrainingConnector) => {
     const store = new MemoryLineageStore();
     await store.init();
-    const projects = async () => scenario.projects.map((p) => ({ id: p.id, name: p.name, description: p.description, plant: p.plant, owners: p.owners }));
+    const projects = scenarioProjects(scenario);
     const s0 = performance.now();
     const reports = await syncOnce(store, { training, catalog: new BuiltinCatalogConnector(scenario), inference: new BuiltinInferenceConnector(scenario), projects });
     return { seconds: (performance.now() - s0) / 1000, trainingRecords: reports.find((r) => r.platform === 'training')?.records ?? 0 };

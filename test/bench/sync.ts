@@ -28,6 +28,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
+import { scenarioProjects } from '@mlops/subgraph-lineage';
+import { afterNewestChange, rollBackTargets } from '../helpers/rollbacks.ts';
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
 const MAIN = path.resolve(HERE, '../..');
@@ -89,7 +91,8 @@ async function child(root: string, system: string, targets: number, changed: num
     training: new BuiltinTrainingConnector(scenario),
     catalog: new BuiltinCatalogConnector(scenario),
     inference,
-    projects: async () => scenario.projects.map((p) => ({ id: p.id, name: p.name, description: p.description, plant: p.plant, owners: p.owners })),
+    // The sync's input, the same for every system: from this checkout, whatever `root` is.
+    projects: scenarioProjects(scenario),
   };
   // `import`: the first load by neo4j-admin (npm run lineage:export + NEO4J_IMPORT_DIR), so its
   // clock starts before the server does; the sync systems' "full sync" starts on a running server.
@@ -178,21 +181,13 @@ async function child(root: string, system: string, targets: number, changed: num
     // the first pass after the full sync also pays for Neo4j replanning every write statement
     // (the graph's statistics moved far from those the plans were made with); the second is
     // what a periodic sync loop sees from then on.
-    const newest = [...scenario.deployments.map((d) => d.until ?? d.since), ...scenario.targets.map((t) => t.createdAt)].sort().at(-1)!;
     const incremental: { ms: number; records: number; writes: number; changed: number }[] = [];
     let next = 0;
+    const base = Date.parse(afterNewestChange(scenario, 0));
     for (let pass = 1; pass <= 2; pass++) {
-      const at = new Date(Date.parse(newest) + pass * 60_000).toISOString();
-      let done = 0;
-      for (; next < scenario.targets.length && done < changed; next++) {
-        const t = scenario.targets[next]!;
-        const history = (await inference.deploymentsByTargets([t.id]))[0]!;
-        const serving = history.find((d) => d.until === null);
-        const before = history.find((d) => serving && d.modelVersionId !== serving.modelVersionId);
-        if (!serving || !before) continue;
-        await inference.deploy({ targetId: t.id, modelVersionId: before.modelVersionId, strategy: 'ROLLBACK', at });
-        done++;
-      }
+      const rolled = await rollBackTargets(inference, scenario, changed, new Date(base + pass * 60_000).toISOString(), next);
+      next = rolled.next;
+      const done = rolled.changed;
       writes = 0;
       if (process.env.SYNC_TRACE) trace();
       const t1 = performance.now();

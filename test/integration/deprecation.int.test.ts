@@ -11,7 +11,7 @@ import { createLogger } from '@mlops/kit';
 import { signWebhook } from '@mlops/subgraph-lineage';
 import { Neo4jLineageStore } from '@mlops/subgraph-lineage/store';
 import { startStack, type Stack } from '../helpers/start-stack.ts';
-import { token } from '../helpers/tokens.ts';
+import { releaseTokens, token } from '../helpers/tokens.ts';
 import { startWebhookReceiver, type WebhookReceiver } from '../helpers/webhook-receiver.ts';
 import { releasableTargets } from './release-suite.ts';
 
@@ -70,11 +70,8 @@ function describeDeprecations(name: string, start: () => Promise<Stack>) {
 
     beforeAll(async () => {
       stack = await start();
-      [req, ap1, ap2, admin, viewer, otherApprover, motorAdmin] = await Promise.all([
-        token('rita.requester', { [P]: 'requester' }),
-        token('arno.approver', { [P]: 'approver' }),
-        token('beth.approver', { [P]: 'approver' }),
-        token('ada.admin', { [P]: 'admin' }),
+      [req, ap1, ap2, admin] = await releaseTokens(P);
+      [viewer, otherApprover, motorAdmin] = await Promise.all([
         token('vic.viewer', { [P]: 'viewer' }),
         token('otto.approver', { [M]: 'approver' }),
         token('mo.admin', { [M]: 'admin' }),

@@ -25,6 +25,7 @@ import { Neo4jLineageStore } from '@mlops/subgraph-lineage/store';
 // @ts-expect-error plain JS module with JSDoc types
 import { startLocalNeo4j } from '../../neo4j/local-server.mjs';
 import { wipeNeo4j } from '../helpers/neo4j-wipe.ts';
+import { afterNewestChange, rollBackTargets } from '../helpers/rollbacks.ts';
 
 interface Conn {
   uri: string;
@@ -121,18 +122,7 @@ describe('lineage first load by the bulk importer (real Neo4j, neo4j-admin impor
   });
 
   it('goes on incrementally from the imported watermarks: after changes, one pass on each gives the same graph again', async () => {
-    const newest = [...scenario.deployments.map((d) => d.until ?? d.since), ...scenario.targets.map((t) => t.createdAt)].sort().at(-1)!;
-    const at = new Date(Date.parse(newest) + 60_000).toISOString();
-    let changed = 0;
-    for (const t of scenario.targets) {
-      if (changed === 10) break;
-      const history = (await inference.deploymentsByTargets([t.id]))[0]!;
-      const serving = history.find((d) => d.until === null);
-      const before = history.find((d) => serving && d.modelVersionId !== serving.modelVersionId);
-      if (!serving || !before) continue;
-      await inference.deploy({ targetId: t.id, modelVersionId: before.modelVersionId, strategy: 'ROLLBACK', at });
-      changed++;
-    }
+    const { changed } = await rollBackTargets(inference, scenario, 10, afterNewestChange(scenario, 1));
     expect(changed).toBe(10);
     const before = await dump(imported!);
     const [ra, rb] = [await syncOnce(synced, sources), await syncOnce(loaded, sources)];

@@ -16,7 +16,7 @@ import { getScenario } from '@mlops/kit';
 import { type MlserverInferenceConnector, modelNameOf, modelVersionIdOf } from '@mlops/connectors/inference';
 import { startLocalMlserver, type LocalMlserver } from '../../mlserver/local-server.mjs';
 import { startStack, type Stack } from '../helpers/start-stack.ts';
-import { token } from '../helpers/tokens.ts';
+import { releaseTokens, token } from '../helpers/tokens.ts';
 import { mlserverConnectorFor, servedAnswer } from '../helpers/mlserver.ts';
 import { releasableTargets } from './release-suite.ts';
 
@@ -85,12 +85,7 @@ describe('release workflow over a real MLServer', () => {
   });
 
   it('request → two approvals → rollout hot-swaps on the server → rollback restores the champion; CANARY refused up front', async () => {
-    const [req, ap1, ap2, admin] = await Promise.all([
-      token('rita.requester', { [P]: 'requester' }),
-      token('arno.approver', { [P]: 'approver' }),
-      token('beth.approver', { [P]: 'approver' }),
-      token('ada.admin', { [P]: 'admin' }),
-    ]);
+    const [req, ap1, ap2, admin] = await releaseTokens(P);
     const picks = releasableTargets(stack!.scenario, P);
     expect(picks.length).toBeGreaterThan(0);
     const { targetId, candidate, champion } = picks[0]!;
@@ -149,7 +144,7 @@ describe('release workflow over a real MLServer', () => {
   }, 120_000);
 
   it('MLServer stopped before the rollout: the release FAILS, the champion is still recorded; after a restart a new release completes', async () => {
-    const [req, ap1, ap2] = await Promise.all([token('rita.requester', { [P]: 'requester' }), token('arno.approver', { [P]: 'approver' }), token('beth.approver', { [P]: 'approver' })]);
+    const [req, ap1, ap2] = await releaseTokens(P);
     const picks = releasableTargets(stack!.scenario, P);
     const { targetId, candidate, champion } = picks[1] ?? picks[0]!;
     if (connector.endpointOf(targetId) === null) await connector.deploy({ targetId, modelVersionId: champion, strategy: 'HOT_SWAP' });

@@ -23,7 +23,7 @@ import { seedMlflow } from '../../mlflow/seed.ts';
 import { startLocalMlserver, type LocalMlserver } from '../../mlserver/local-server.mjs';
 import { startLocalPrometheus, type LocalPrometheus } from '../../prometheus/local-server.mjs';
 import { startStack, type Stack } from '../helpers/start-stack.ts';
-import { token } from '../helpers/tokens.ts';
+import { releaseTokens } from '../helpers/tokens.ts';
 import { mlserverConnectorFor, servedAnswer } from '../helpers/mlserver.ts';
 import { wipeNeo4j } from '../helpers/neo4j-wipe.ts';
 import { releasableTargets } from './release-suite.ts';
@@ -99,12 +99,7 @@ afterAll(async () => {
 
 describe('release over real MLflow, MLServer and Prometheus', () => {
   it('rolls out on MLServer, a live Prometheus alert blocks the next release, rollback restores the champion; audit verifies', async () => {
-    const [req, ap1, ap2, admin] = await Promise.all([
-      token('rita.requester', { [P]: 'requester' }),
-      token('arno.approver', { [P]: 'approver' }),
-      token('beth.approver', { [P]: 'approver' }),
-      token('ada.admin', { [P]: 'admin' }),
-    ]);
+    const [req, ap1, ap2, admin] = await releaseTokens(P);
     const { targetId, candidate, champion } = releasableTargets(stack!.scenario, P)[0]!;
     // The scenario's deployment state on the real server (MLServer keeps no history of its own).
     await inference.deploy({ targetId, modelVersionId: champion, strategy: 'HOT_SWAP' });

@@ -9,7 +9,7 @@ import type { Scenario } from '@mlops/kit/scenario';
 import { DEV_AUTH, issueToken } from '@mlops/kit';
 import { signWebhook } from '@mlops/subgraph-lineage';
 import type { Stack } from '../helpers/start-stack.ts';
-import { token } from '../helpers/tokens.ts';
+import { releaseTokens, token } from '../helpers/tokens.ts';
 import { startWebhookReceiver, type WebhookReceiver } from '../helpers/webhook-receiver.ts';
 
 const P = 'pump-anomaly';
@@ -55,12 +55,7 @@ export function describeReleaseWorkflow(name: string, start: () => Promise<Stack
     beforeAll(async () => {
       stack = await start();
       picks = releasableTargets(stack.scenario);
-      [req, ap1, ap2, admin] = await Promise.all([
-        token('rita.requester', { [P]: 'requester' }),
-        token('arno.approver', { [P]: 'approver' }),
-        token('beth.approver', { [P]: 'approver' }),
-        token('ada.admin', { [P]: 'admin' }),
-      ]);
+      [req, ap1, ap2, admin] = await releaseTokens(P);
       receiver = await startWebhookReceiver();
     }, 240_000);
 

@@ -5,6 +5,7 @@ import { BuiltinTrainingConnector, type TrainingConnector } from '@mlops/connect
 import { createLogger, getScenario } from '@mlops/kit';
 import { startSyncLoop } from './runtime.ts';
 import { MemoryLineageStore } from './store/memory.ts';
+import { scenarioProjects } from './sync/sync.ts';
 
 const scenario = getScenario({ targets: 12, seed: 42 });
 
@@ -36,7 +37,7 @@ function loop(training: TrainingConnector, store = new MemoryLineageStore()) {
     training,
     catalog: new BuiltinCatalogConnector(scenario),
     inference: new BuiltinInferenceConnector(scenario),
-    projects: async () => scenario.projects.map((p) => ({ id: p.id, name: p.name, description: p.description, plant: p.plant, owners: p.owners })),
+    projects: scenarioProjects(scenario),
   };
   return { store, sync: startSyncLoop(store, sources, createLogger('test', 'silent'), 0, { debounceMs: 30 }) };
 }

@@ -11,7 +11,8 @@ import { BuiltinTrainingConnector } from '@mlops/connectors/training';
 import { batchQueries } from '../cypher/writes.ts';
 import { MemoryLineageStore } from '../store/memory.ts';
 import type { GraphBatch } from '../store/types.ts';
-import { syncOnce } from './sync.ts';
+import { afterNewestChange, rollBackTargets } from '../../../../test/helpers/rollbacks.ts';
+import { scenarioProjects, syncOnce } from './sync.ts';
 
 interface Counts {
   transactions: number;
@@ -53,22 +54,11 @@ async function incrementalAfter(targets: number, changed: number): Promise<Count
     training: new BuiltinTrainingConnector(scenario),
     catalog: new BuiltinCatalogConnector(scenario),
     inference,
-    projects: async () => scenario.projects.map((p) => ({ id: p.id, name: p.name, description: p.description, plant: p.plant, owners: p.owners })),
+    projects: scenarioProjects(scenario),
   };
   await syncOnce(store, src);
 
-  const newest = [...scenario.deployments.map((d) => d.until ?? d.since), ...scenario.targets.map((t) => t.createdAt)].sort().at(-1)!;
-  const at = new Date(Date.parse(newest) + 60_000).toISOString();
-  let done = 0;
-  for (const t of scenario.targets) {
-    if (done === changed) break;
-    const history = (await inference.deploymentsByTargets([t.id]))[0]!;
-    const serving = history.find((d) => d.until === null);
-    const before = history.find((d) => serving && d.modelVersionId !== serving.modelVersionId);
-    if (!serving || !before) continue;
-    await inference.deploy({ targetId: t.id, modelVersionId: before.modelVersionId, strategy: 'ROLLBACK', at });
-    done++;
-  }
+  const { changed: done } = await rollBackTargets(inference, scenario, changed, afterNewestChange(scenario, 1));
   expect(done).toBe(changed);
 
   for (const k of Object.keys(counts) as (keyof Counts)[]) counts[k] = 0;
@@ -102,7 +92,7 @@ describe('a write that times out', () => {
       training: new BuiltinTrainingConnector(scenario),
       catalog: new BuiltinCatalogConnector(scenario),
       inference: new BuiltinInferenceConnector(scenario),
-      projects: async () => scenario.projects.map((p) => ({ id: p.id, name: p.name, description: p.description, plant: p.plant, owners: p.owners })),
+      projects: scenarioProjects(scenario),
     });
     const plain = new MemoryLineageStore();
     await syncOnce(plain, sources(), { batchSize: 400, now: () => 'T' });
