@@ -44,6 +44,8 @@ export interface EmbeddedOptions {
   gateway?: { maxDepth?: number; maxCost?: number; maxAliases?: number; subgraphTimeoutMs?: number; requestTimeoutMs?: number; rateLimitPerMinute?: number };
   /** HMAC key for pushed events (besides platform-writer tokens). */
   ingestSecret?: string;
+  /** The subgraphs' executor (default graphql-jit; configuration key execution.subgraphs). */
+  executor?: 'jit' | 'graphql-js';
   /** Release webhooks to loopback/private addresses (default on: the demo and tests receive on 127.0.0.1). */
   allowPrivateWebhooks?: boolean;
   /** Neo4j query timeout (default 5 s). */
@@ -124,7 +126,7 @@ export async function startEmbedded(opts: EmbeddedOptions = {}): Promise<Embedde
   const deprecationClock = startDeprecationClock(backend.releases.deprecations, logger, opts.deprecationCheckMs ?? 0);
   const g = opts.gateway ?? {};
   const limits = { maxDepth: g.maxDepth ?? 16, maxAliases: g.maxAliases ?? 30, maxCost: g.maxCost ?? 200_000 };
-  const sub = (name: SubgraphName) => ({ host, port: port(SUBGRAPH_NAMES.indexOf(name) + 1), logger: logger.child({ component: name }), internalKey, limits });
+  const sub = (name: SubgraphName) => ({ host, port: port(SUBGRAPH_NAMES.indexOf(name) + 1), logger: logger.child({ component: name }), internalKey, limits, ...(opts.executor ? { executor: opts.executor } : {}) });
   const subgraphs: Record<SubgraphName, Listening> = {
     training: await training.start(connectors.training, sub('training')),
     catalog: await catalog.start(connectors.catalog, sub('catalog')),

@@ -94,6 +94,7 @@ const system = await startEmbedded({
   ingestSecret: config.lineage.ingestSecret,
   allowPrivateWebhooks: config.lineage.allowPrivateWebhooks || config.mode === 'demo',
   ...(config.internal.key ? { internalKey: config.internal.key } : {}),
+  executor: config.execution.subgraphs,
   gateway: {
     maxDepth: config.gateway.maxDepth,
     maxCost: config.gateway.maxCost,

@@ -173,6 +173,17 @@ export const ConfigSchema = z
       .object({ training: subgraph(4001), catalog: subgraph(4002), inference: subgraph(4003), monitoring: subgraph(4004), lineage: subgraph(4005) })
       .strict()
       .prefault({}),
+    execution: z
+      .object({
+        /**
+         * How every subgraph executes operations: `jit` compiles each operation once with
+         * graphql-jit (less CPU per request, BENCHMARKS.md); `graphql-js` is the reference
+         * interpreter, kept as a fallback and for side-by-side benches.
+         */
+        subgraphs: z.enum(['jit', 'graphql-js']).default('jit'),
+      })
+      .strict()
+      .prefault({}),
     platforms: z
       .object({
         training: trainingPlatform.refine((p) => p.connector === 'builtin' || p.connector === 'mlflow', { path: ['connector'], message: 'training connectors: builtin or mlflow' }),
@@ -236,6 +247,7 @@ export const ENV_OVERRIDES: Record<string, string> = {
   GATEWAY_SUBGRAPH_TIMEOUT_MS: 'gateway.subgraphTimeoutMs',
   GATEWAY_REQUEST_TIMEOUT_MS: 'gateway.requestTimeoutMs',
   GATEWAY_RATE_LIMIT: 'gateway.rateLimitPerMinute',
+  SUBGRAPH_EXECUTOR: 'execution.subgraphs',
   TRAINING_URL: 'subgraphs.training.url',
   CATALOG_URL: 'subgraphs.catalog.url',
   INFERENCE_URL: 'subgraphs.inference.url',

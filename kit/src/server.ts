@@ -16,6 +16,7 @@ import { ApolloArmor } from '@escape.tech/graphql-armor';
 import { CALLER_HEADER, createCallerVerifier, type Identity } from './auth.ts';
 import { createErrorLog } from './error-log.ts';
 import { maskError } from './errors.ts';
+import { jitGateway } from './jit.ts';
 import type { Logger } from './logger.ts';
 
 /** Query limits: the gateway's, applied again by every subgraph (defence in depth). */
@@ -53,6 +54,8 @@ export interface SubgraphOptions<C extends BaseContext> {
   logger: Logger;
   plugins?: ApolloServerPlugin<C>[];
   limits?: QueryLimits;
+  /** 'jit' (default): graphql-jit; 'graphql-js': graphql-js's interpreter (benches compare the two). */
+  executor?: 'jit' | 'graphql-js';
 }
 
 /** Builds the subgraph's ApolloServer (not started, not listening). */
@@ -61,8 +64,10 @@ export function createSubgraph<C extends BaseContext>(opts: SubgraphOptions<C>):
   const armor = armorFor(opts.limits ?? DEFAULT_LIMITS, true);
   // One failing backend can fail thousands of fields in one request: log it once, then a count.
   const errors = createErrorLog(opts.logger);
+  const schema = buildSubgraphSchema({ typeDefs, resolvers: opts.resolvers as Parameters<typeof buildSubgraphSchema>[0] extends infer A ? A extends { resolvers?: infer R } ? R : never : never });
   return new ApolloServer<C>({
-    schema: buildSubgraphSchema({ typeDefs, resolvers: opts.resolvers as Parameters<typeof buildSubgraphSchema>[0] extends infer A ? A extends { resolvers?: infer R } ? R : never : never }),
+    // graphql-jit compiles each operation once; see jit.ts for why it is plugged in as a gateway.
+    ...(opts.executor === 'graphql-js' ? { schema } : { gateway: jitGateway(schema).gateway }),
     includeStacktraceInErrorResponses: false,
     formatError: (formatted, error) => maskError(formatted, error, (e) => errors.log(e)),
     validationRules: armor.validationRules,
@@ -171,15 +176,23 @@ export function defineSubgraph<B, C extends BaseContext>(def: {
   /** Extra HTTP routes beside /graphql (e.g. the lineage push endpoint). */
   routes?: (app: express.Express, backend: B, logger: Logger) => void;
 }) {
-  const createServer = (backend: B, logger: Logger, limits?: QueryLimits) => {
-    const server = createSubgraph<C>({ name: def.name, schemaPath: def.schemaPath, resolvers: def.resolvers, logger, ...(limits ? { limits } : {}) });
+  const createServer = (backend: B, logger: Logger, limits?: QueryLimits, executor?: SubgraphOptions<C>['executor']) => {
+    const server = createSubgraph<C>({ name: def.name, schemaPath: def.schemaPath, resolvers: def.resolvers, logger, ...(limits ? { limits } : {}), ...(executor ? { executor } : {}) });
     return { server, context: async (req?: express.Request, caller: Identity = ANONYMOUS_VIEWER) => def.createContext(backend, req, caller) };
   };
   const start = async (
     backend: B,
-    opts: { host: string; port: number; logger: Logger; internalKey: string; limits?: QueryLimits; routes?: (app: express.Express) => void },
+    opts: {
+      host: string;
+      port: number;
+      logger: Logger;
+      internalKey: string;
+      limits?: QueryLimits;
+      executor?: SubgraphOptions<C>['executor'];
+      routes?: (app: express.Express) => void;
+    },
   ): Promise<Listening> => {
-    const { server, context } = createServer(backend, opts.logger, opts.limits);
+    const { server, context } = createServer(backend, opts.logger, opts.limits, opts.executor);
     const routes = (app: express.Express) => {
       def.routes?.(app, backend, opts.logger);
       opts.routes?.(app);

@@ -8,4 +8,5 @@ import { catalog } from './server.ts';
 const logger = createLogger('catalog', config.log.level);
 const { host, port } = config.subgraphs.catalog;
 const limits = { maxDepth: config.gateway.maxDepth, maxAliases: config.gateway.maxAliases, maxCost: config.gateway.maxCost };
-runUntilSignal(await catalog.start(connectorFor(config, 'catalog'), { host, port, logger, internalKey, limits }), logger, 'catalog subgraph');
+const executor = config.execution.subgraphs;
+runUntilSignal(await catalog.start(connectorFor(config, 'catalog'), { host, port, logger, internalKey, limits, executor }), logger, 'catalog subgraph');

@@ -10,10 +10,11 @@ import { inference } from './server.ts';
 const logger = createLogger('inference', config.log.level);
 const { host, port } = config.subgraphs.inference;
 const limits = { maxDepth: config.gateway.maxDepth, maxAliases: config.gateway.maxAliases, maxCost: config.gateway.maxCost };
+const executor = config.execution.subgraphs;
 const connector = connectorFor(config, 'inference');
 // The serving platform is the one platform others write to (the lineage subgraph rolls releases
 // out through it). When it is the built-in one, this process owns it and lends it to the lineage
 // process over the internal RPC (internal key required), so both see the same deployments.
 const lend = config.platforms.inference.connector === 'builtin' && !config.platforms.inference.url;
 const routes = lend ? (app: express.Express) => mountConnectorHost(app, { inference: connector }, internalKey, express) : undefined;
-runUntilSignal(await inference.start(connector, { host, port, logger, internalKey, limits, ...(routes ? { routes } : {}) }), logger, 'inference subgraph');
+runUntilSignal(await inference.start(connector, { host, port, logger, internalKey, limits, executor, ...(routes ? { routes } : {}) }), logger, 'inference subgraph');

@@ -49,7 +49,8 @@ await loop.runOnce();
 const clock = startDeprecationClock(backend.releases.deprecations, logger, config.lineage.deprecationCheckMs);
 const { host, port } = config.subgraphs.lineage;
 const limits = { maxDepth: config.gateway.maxDepth, maxAliases: config.gateway.maxAliases, maxCost: config.gateway.maxCost };
-const listening = await lineage.start(backend, { host, port, logger, internalKey, limits });
+const executor = config.execution.subgraphs;
+const listening = await lineage.start(backend, { host, port, logger, internalKey, limits, executor });
 if (training.connector === 'mlflow' && training.url && training.webhookUrl && training.webhookSecret) {
   // Push on top of the periodic pull: MLflow calls /webhooks/mlflow on registry changes. A failure
   // here is not fatal: the periodic sync still brings every change, only later.

@@ -10,6 +10,7 @@ import { monitoring } from './server.ts';
 const logger = createLogger('monitoring', config.log.level);
 const { host, port } = config.subgraphs.monitoring;
 const limits = { maxDepth: config.gateway.maxDepth, maxAliases: config.gateway.maxAliases, maxCost: config.gateway.maxCost };
+const executor = config.execution.subgraphs;
 const connector = connectorFor(config, 'monitoring');
 // Alertmanager's deliveries feed the same history the Prometheus connector answers resolved alerts from.
 const routes = alertmanagerRoutes({
@@ -17,4 +18,4 @@ const routes = alertmanagerRoutes({
   history: connector instanceof PrometheusMonitoringConnector ? connector.alertHistory : undefined,
   logger,
 });
-runUntilSignal(await monitoring.start(connector, { host, port, logger, internalKey, limits, routes }), logger, 'monitoring subgraph');
+runUntilSignal(await monitoring.start(connector, { host, port, logger, internalKey, limits, executor, routes }), logger, 'monitoring subgraph');

@@ -8,4 +8,5 @@ import { training } from './server.ts';
 const logger = createLogger('training', config.log.level);
 const { host, port } = config.subgraphs.training;
 const limits = { maxDepth: config.gateway.maxDepth, maxAliases: config.gateway.maxAliases, maxCost: config.gateway.maxCost };
-runUntilSignal(await training.start(connectorFor(config, 'training'), { host, port, logger, internalKey, limits }), logger, 'training subgraph');
+const executor = config.execution.subgraphs;
+runUntilSignal(await training.start(connectorFor(config, 'training'), { host, port, logger, internalKey, limits, executor }), logger, 'training subgraph');

@@ -1,0 +1,111 @@
+/**
+ * A subgraph executor compiled per operation with graphql-jit instead of graphql-js's
+ * interpreter (issue 11, goal 3: subgraph CPU per flagship request).
+ *
+ * Why a "gateway": Apollo Server 5 has no option to replace `execute` for a plain schema; its
+ * gateway interface is the supported seam (load() hands it an executor, onSchemaLoadOrUpdate
+ * hands it the schema). Parsing, validation (GraphQL Armor's rules included), plugins and
+ * formatError run exactly as before; only execution changes.
+ *
+ * Compiled operations are cached per (document, operation name) in a bounded LRU: the
+ * gateway sends a handful of distinct operation shapes with the values in variables, so the
+ * cache hits, while a caller sending endless distinct documents only costs compile time, not
+ * memory.
+ */
+import { createRequire } from 'node:module';
+import type { ExecutionResult, GraphQLError, GraphQLSchema } from 'graphql';
+import { compileQuery, isCompiledQuery, type CompiledQuery } from 'graphql-jit';
+import type { ApolloServerOptionsWithGateway, BaseContext } from '@apollo/server';
+
+// @apollo/server does not re-export its gateway interface's types; take them from its options.
+type GatewayInterface = ApolloServerOptionsWithGateway<BaseContext>['gateway'];
+type GatewayExecutor = NonNullable<Awaited<ReturnType<GatewayInterface['load']>>['executor']>;
+
+export interface JitExecutor {
+  gateway: GatewayInterface;
+  /** Compiled operations held now, and how many were compiled since start (for tests and benches). */
+  stats(): { cached: number; compiled: number };
+}
+
+/**
+ * graphql-jit's errors are its own GraphQLError look-alike whose properties are read-only, and
+ * plugins rewrite `message` in place (GraphQL Armor's field-suggestion filter), which throws.
+ * Copy each onto the same prototype (so `instanceof GraphQLError` holds for whichever graphql
+ * module instance Apollo Server checks against) with a writable message. An answer without
+ * errors, the hot path, is returned untouched.
+ */
+function withWritableErrors(result: ExecutionResult): ExecutionResult {
+  if (!result.errors?.length) return result;
+  const errors = result.errors.map((e) => {
+    const copy = Object.create(Object.getPrototypeOf(e) as object) as GraphQLError;
+    Object.defineProperties(copy, {
+      message: { value: e.message, writable: true, enumerable: true },
+      locations: { value: e.locations, writable: true, enumerable: e.locations !== undefined },
+      path: { value: e.path, writable: true, enumerable: e.path !== undefined },
+      originalError: { value: e.originalError, writable: true },
+      // graphql-js always has an extensions object, and Apollo Server reads codes from it.
+      extensions: { value: e.extensions ?? Object.create(null), writable: true, enumerable: true },
+      stack: { value: e.stack, writable: true, configurable: true },
+    });
+    return copy;
+  });
+  // graphql-js puts errors before data; keep its order so answers are the same bytes.
+  const { data, extensions } = result;
+  return { errors, ...('data' in result ? { data } : {}), ...(extensions ? { extensions } : {}) };
+}
+
+// graphql's package has `main` (CommonJS) and `module` (ESM) builds and no `exports` map: Node
+// and Apollo Server load the CommonJS one, while a bundler (vitest) may hand this file the ESM
+// one, whose GraphQLError fails Apollo Server's instanceof. Take execute from where Node does.
+const { execute } = createRequire(import.meta.url)('graphql') as typeof import('graphql');
+
+let compiledInProcess = 0;
+/** Operations compiled by every jit executor of this process (tests prove the jit path ran). */
+export const compiledOperations = () => compiledInProcess;
+
+export function jitGateway(schema: GraphQLSchema, opts: { maxCached?: number } = {}): JitExecutor {
+  const maxCached = opts.maxCached ?? 500;
+  const cache = new Map<string, CompiledQuery>();
+  let compiled = 0;
+  const executor: GatewayExecutor = async (rc) => {
+    const key = `${rc.queryHash}\u0000${rc.operationName ?? ''}`;
+    let query = cache.get(key);
+    if (query) {
+      // Re-insert: Map keeps insertion order, so the first key is the least recently used.
+      cache.delete(key);
+      cache.set(key, query);
+    } else {
+      const result = compileQuery(schema, rc.document, rc.operationName ?? undefined, {
+        // Resolver errors are masked by formatError anyway; capturing a stack per error is waste.
+        disablingCapturingStackErrors: true,
+      });
+      // Not compilable (e.g. an operation name that is not in the document): let graphql-js
+      // answer, so the errors are its own.
+      if (!isCompiledQuery(result)) return interpret(rc);
+      query = result;
+      compiled += 1;
+      compiledInProcess += 1;
+      cache.set(key, query);
+      if (cache.size > maxCached) cache.delete(cache.keys().next().value!);
+    }
+    const result = await query.query(undefined, rc.context, rc.request.variables ?? {});
+    // No `data`: the request failed before any resolver ran (variables that do not coerce).
+    // Apollo Server recognises graphql-js's own error for that (BAD_USER_INPUT), so let it
+    // produce it; no resolver runs twice.
+    if (!('data' in result)) return interpret(rc);
+    return withWritableErrors(result);
+  };
+  const interpret: GatewayExecutor = async (rc) =>
+    execute({ schema, document: rc.document, operationName: rc.operationName, variableValues: rc.request.variables ?? {}, contextValue: rc.context });
+  const gateway: GatewayInterface = {
+    onSchemaLoadOrUpdate(callback) {
+      callback({ apiSchema: schema, coreSupergraphSdl: '' });
+      return () => {};
+    },
+    async load() {
+      return { executor };
+    },
+    async stop() {},
+  };
+  return { gateway, stats: () => ({ cached: cache.size, compiled }) };
+}
