@@ -81,8 +81,9 @@ const SAMPLE = Number(args.sample);
 const WARMUP_SECONDS = Number(args.warmup);
 const TARGETS = Number(args.targets);
 const SYSTEM_NAMES = args.systems.split(',').map((s) => s.trim()).filter(Boolean) as SystemName[];
-type SystemName = 'old' | 'new' | 'new-semi' | 'new-embedded' | 'hive-router';
-for (const s of SYSTEM_NAMES) if (!['old', 'new', 'new-semi', 'new-embedded', 'hive-router'].includes(s)) throw new Error(`unknown system ${s}; use old, new, new-semi, new-embedded, hive-router`);
+type SystemName = 'old' | 'new' | 'new-semi' | 'new-graphql-js' | 'new-embedded' | 'hive-router';
+const KNOWN_SYSTEMS = ['old', 'new', 'new-semi', 'new-graphql-js', 'new-embedded', 'hive-router'];
+for (const s of SYSTEM_NAMES) if (!KNOWN_SYSTEMS.includes(s)) throw new Error(`unknown system ${s}; use ${KNOWN_SYSTEMS.join(', ')}`);
 const HIVE_ROUTER_BIN = path.join(MAIN, 'router', '.cache', 'bin', 'hive_router');
 if (SYSTEM_NAMES.includes('hive-router') && !existsSync(HIVE_ROUTER_BIN)) throw new Error(`hive-router: ${path.relative(MAIN, HIVE_ROUTER_BIN)} is missing; build it once with router/install.sh (15–25 minutes)`);
 const PEER_NOTE =
@@ -310,13 +311,16 @@ async function startSystem(name: SystemName, oldRoot: string | null): Promise<Sy
   const agent = new http.Agent({ keepAlive: true, maxSockets: CONNECTIONS });
   const common = { MLOPS_CONFIG: config, LOG_LEVEL: 'warn', AUTH_ISSUER: ISSUER, AUTH_AUDIENCE: AUDIENCE, AUTH_SECRET, AUTH_ANONYMOUS_ROLE: 'none', INTERNAL_KEY, GATEWAY_RATE_LIMIT: '0' };
 
-  if (name === 'new' || name === 'new-semi' || name === 'hive-router') {
+  if (name === 'new' || name === 'new-semi' || name === 'new-graphql-js' || name === 'hive-router') {
     log(`${name}: npm run serve (scripts/serve.ts) with a generated production config`);
     const env = childEnv(common);
     // new-semi: every service with a 32 MiB young generation (V8's default is 16 MiB on 64-bit):
     // the measurement (2026-11-24) after which scripts/serve.ts sets it by default, so today
     // new and new-semi are the same unless NODE_OPTIONS is changed.
     if (name === 'new-semi') env.NODE_OPTIONS = `${env.NODE_OPTIONS} --max-semi-space-size=32`;
+    // new-graphql-js: the subgraphs on graphql-js's interpreter instead of graphql-jit (the
+    // default since 2026-11-24): isolates what the compiled executor changed.
+    if (name === 'new-graphql-js') env.SUBGRAPH_EXECUTOR = 'graphql-js';
     const { child, lines } = spawnTs(root, path.join(root, 'scripts', 'serve.ts'), env, tail, name);
     const seen: string[] = [];
     await waitFor(
@@ -374,7 +378,12 @@ async function startSystem(name: SystemName, oldRoot: string | null): Promise<Sy
     }
     const sys: System = {
       name,
-      label: name === 'new-semi' ? 'working tree, npm run serve, NODE_OPTIONS --max-semi-space-size=32' : 'working tree, npm run serve (one process per service)',
+      label:
+        name === 'new-semi'
+          ? 'working tree, npm run serve, NODE_OPTIONS --max-semi-space-size=32'
+          : name === 'new-graphql-js'
+            ? 'working tree, npm run serve, SUBGRAPH_EXECUTOR=graphql-js (subgraphs on the interpreter)'
+            : 'working tree, npm run serve (one process per service, subgraphs on graphql-jit)',
       root,
       gatewayUrl,
       subgraphPorts,
