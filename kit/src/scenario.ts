@@ -176,10 +176,22 @@ function prng(seed: number): () => number {
   };
 }
 
-/** A deterministic number in [0, 1) from a string, for values computed on demand. */
+/**
+ * A deterministic number in [0, 1) from a string, for values computed on demand. Memoized:
+ * the simulated monitoring platform asks the same keys for every health answer, and the SHA-1
+ * was a quarter of the monitoring subgraph's CPU under the flagship load. Bounded: the map is
+ * dropped when it reaches its size, so memory stays flat however many keys are asked.
+ */
+const UNIT_HASH_MAX = 200_000;
+let unitHashes = new Map<string, number>();
 export function unitHash(key: string): number {
-  const h = createHash('sha1').update(key).digest();
-  return h.readUInt32BE(0) / 4294967296;
+  let v = unitHashes.get(key);
+  if (v === undefined) {
+    v = createHash('sha1').update(key).digest().readUInt32BE(0) / 4294967296;
+    if (unitHashes.size >= UNIT_HASH_MAX) unitHashes = new Map();
+    unitHashes.set(key, v);
+  }
+  return v;
 }
 
 const PROJECT_SPECS = [

@@ -2,7 +2,10 @@
  * Failure behaviour through the gateway: a subgraph down, and bad input. Errors must name the
  * failed part or the bad argument, and never leak hosts, ports or stack traces.
  */
+import net from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createLogger } from '@mlops/kit';
+import { startGateway, type RunningGateway } from '../../gateway/src/server.ts';
 import { startStack, type Stack } from '../helpers/start-stack.ts';
 
 const QUERY = `query($p: ID!) {
@@ -110,5 +113,48 @@ describe('a subgraph down', () => {
       );
       for (const d of n.currentDeployments) expect(d.health).toBeNull();
     }
+  });
+});
+
+describe('a subgraph that accepts the connection and never answers', () => {
+  let stack: Stack;
+  let stalled: net.Server;
+  let gateway: RunningGateway;
+  const sockets = new Set<net.Socket>();
+  let received = 0;
+  beforeAll(async () => {
+    stack = await startStack();
+    // Reads the request and sends nothing back: a hung process, not a refused connection.
+    stalled = net.createServer((s) => {
+      sockets.add(s);
+      s.on('data', (d) => (received += d.length));
+      s.on('close', () => sockets.delete(s));
+    });
+    await new Promise<void>((r) => stalled.listen(0, '127.0.0.1', () => r()));
+    const urls = Object.fromEntries(Object.entries(stack.subgraphs).map(([n, l]) => [n, l.url]));
+    urls.monitoring = `http://127.0.0.1:${(stalled.address() as net.AddressInfo).port}/graphql`;
+    gateway = await startGateway({ urls, host: '127.0.0.1', port: 0, logger: createLogger('t', 'silent'), auth: stack.auth, internalKey: stack.internalKey, subgraphTimeoutMs: 400 });
+  });
+  afterAll(async () => {
+    await gateway?.stop();
+    for (const s of sockets) s.destroy();
+    stalled?.close();
+    await stack?.stop();
+  });
+
+  it('times the subgraph out: its fields are null with SUBGRAPH_UNAVAILABLE naming it, the rest answers', async () => {
+    const res = await fetch(gateway.url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query: QUERY, variables: { p: 'pump-anomaly' } }) });
+    expect(res.status).toBe(200);
+    const body = (await res.json()) as { data: any; errors: { extensions: Record<string, unknown> }[] };
+    expect(body.errors.length).toBeGreaterThan(0);
+    for (const e of body.errors) expect(e.extensions).toMatchObject({ code: 'SUBGRAPH_UNAVAILABLE', serviceName: 'monitoring' });
+    expect(leaks(body)).toBe(false);
+    expect(body.data.releaseTargets.nodes).toHaveLength(5);
+    for (const n of body.data.releaseTargets.nodes) {
+      expect(n.health).toBeNull();
+      expect(n.currentDeployments.length).toBeGreaterThan(0);
+    }
+    // The stalled server saw the gateway's request: this was a timeout, not a refused connection.
+    expect(received).toBeGreaterThan(0);
   });
 });
