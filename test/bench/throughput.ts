@@ -11,6 +11,8 @@
  *                 present): its scripts/embedded.ts runs the five subgraphs and the built-in
  *                 platforms in one process, and its gateway/src/index.ts runs as a process of
  *                 its own in front of them (what the issue measured).
+ *   old-serve     the commit at --old in production mode (its scripts/serve.ts, laid out as
+ *                 `new`): for comparing two commits that both have the production layout.
  *   new           the working tree in production mode: scripts/serve.ts with a generated
  *                 configuration (ports 0, random auth secret, internal key and webhook secret,
  *                 rate limit off), one process per subgraph, one for the built-in platforms,
@@ -81,8 +83,8 @@ const SAMPLE = Number(args.sample);
 const WARMUP_SECONDS = Number(args.warmup);
 const TARGETS = Number(args.targets);
 const SYSTEM_NAMES = args.systems.split(',').map((s) => s.trim()).filter(Boolean) as SystemName[];
-type SystemName = 'old' | 'new' | 'new-semi' | 'new-graphql-js' | 'new-embedded' | 'hive-router';
-const KNOWN_SYSTEMS = ['old', 'new', 'new-semi', 'new-graphql-js', 'new-embedded', 'hive-router'];
+type SystemName = 'old' | 'old-serve' | 'new' | 'new-semi' | 'new-graphql-js' | 'new-embedded' | 'hive-router';
+const KNOWN_SYSTEMS = ['old', 'old-serve', 'new', 'new-semi', 'new-graphql-js', 'new-embedded', 'hive-router'];
 for (const s of SYSTEM_NAMES) if (!KNOWN_SYSTEMS.includes(s)) throw new Error(`unknown system ${s}; use ${KNOWN_SYSTEMS.join(', ')}`);
 const HIVE_ROUTER_BIN = path.join(MAIN, 'router', '.cache', 'bin', 'hive_router');
 if (SYSTEM_NAMES.includes('hive-router') && !existsSync(HIVE_ROUTER_BIN)) throw new Error(`hive-router: ${path.relative(MAIN, HIVE_ROUTER_BIN)} is missing; build it once with router/install.sh (15–25 minutes)`);
@@ -302,7 +304,7 @@ function writeConfig(neo: LocalNeo4j): string {
 const portOf = (url: string) => new URL(url).port;
 
 async function startSystem(name: SystemName, oldRoot: string | null): Promise<System> {
-  const root = name === 'old' ? oldRoot! : MAIN;
+  const root = name === 'old' || name === 'old-serve' ? oldRoot! : MAIN;
   log(`${name}: starting Neo4j`);
   const neo = (await startLocalNeo4j({ heap: '512m', pagecache: '512m' })) as LocalNeo4j;
   neo4js.push(neo);
@@ -311,7 +313,7 @@ async function startSystem(name: SystemName, oldRoot: string | null): Promise<Sy
   const agent = new http.Agent({ keepAlive: true, maxSockets: CONNECTIONS });
   const common = { MLOPS_CONFIG: config, LOG_LEVEL: 'warn', AUTH_ISSUER: ISSUER, AUTH_AUDIENCE: AUDIENCE, AUTH_SECRET, AUTH_ANONYMOUS_ROLE: 'none', INTERNAL_KEY, GATEWAY_RATE_LIMIT: '0' };
 
-  if (name === 'new' || name === 'new-semi' || name === 'new-graphql-js' || name === 'hive-router') {
+  if (name === 'new' || name === 'old-serve' || name === 'new-semi' || name === 'new-graphql-js' || name === 'hive-router') {
     log(`${name}: npm run serve (scripts/serve.ts) with a generated production config`);
     const env = childEnv(common);
     // new-semi: every service with a 32 MiB young generation (V8's default is 16 MiB on 64-bit):
@@ -379,7 +381,9 @@ async function startSystem(name: SystemName, oldRoot: string | null): Promise<Sy
     const sys: System = {
       name,
       label:
-        name === 'new-semi'
+        name === 'old-serve'
+          ? `${path.basename(root).replace('old-', '')}: npm run serve (one process per service)`
+          : name === 'new-semi'
           ? 'working tree, npm run serve, NODE_OPTIONS --max-semi-space-size=32'
           : name === 'new-graphql-js'
             ? 'working tree, npm run serve, SUBGRAPH_EXECUTOR=graphql-js (subgraphs on the interpreter)'
@@ -809,7 +813,7 @@ const newUncommittedFiles = git('status', '--porcelain', '--untracked-files=no')
 
 let exitCode = 0;
 try {
-  const worktree = SYSTEM_NAMES.includes('old') ? ensureWorktree(args.old) : null;
+  const worktree = SYSTEM_NAMES.includes('old') || SYSTEM_NAMES.includes('old-serve') ? ensureWorktree(args.old) : null;
   const systems: System[] = [];
   for (const name of SYSTEM_NAMES) {
     const sys = await startSystem(name, worktree?.root ?? null);

@@ -13,6 +13,7 @@ import { SignJWT } from 'jose';
 import neo4j from 'neo4j-driver';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { CALLER_HEADER, DEV_AUTH, issueToken, signCaller } from '@mlops/kit';
+import { wipeNeo4j } from '../helpers/neo4j-wipe.ts';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
 const TSX = path.join(ROOT, 'node_modules', '.bin', 'tsx');
@@ -127,10 +128,14 @@ describe('production mode (one process per service, real Neo4j)', () => {
     gw = served.urls.gateway!;
   }, 180_000);
   afterAll(async () => {
-    if (!served || served.child.exitCode !== null) return;
-    const exited = new Promise((r) => served.child.once('exit', r));
-    served.child.kill('SIGTERM');
-    await exited;
+    if (served && served.child.exitCode === null) {
+      const exited = new Promise((r) => served.child.once('exit', r));
+      served.child.kill('SIGTERM');
+      await exited;
+    }
+    // Production mode synced its own 300-target plant into the shared Neo4j, with watermarks a
+    // later file's smaller plant would sync on top of; leave the database empty behind us.
+    await wipeNeo4j(inject('neo4j'));
   });
 
   it('answers a valid token through every subgraph process (the lineage process borrows the serving platform of the inference process)', async () => {
