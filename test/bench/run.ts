@@ -108,7 +108,9 @@ if (!args['from-results']) {
   }
   if (STEPS.has('sync')) await runChild(path.join(HERE, 'sync.ts'), ['--systems', 'old,new,import', '--sizes', QUICK ? '1000' : '10000', '--rounds', '1']);
   if (STEPS.has('lineage')) {
-    await runChild(path.join(HERE, 'lineage.ts'), ['--targets', QUICK ? '2000' : '30000', '--load', 'import', '--n', QUICK ? '20' : '100'], path.join(RESULTS, 'lineage-latest.json'));
+    const file = path.join(RESULTS, 'lineage-latest.json');
+    await runChild(path.join(HERE, 'lineage.ts'), ['--targets', QUICK ? '2000' : '30000', '--load', 'import', '--n', QUICK ? '20' : '100'], file);
+    writeFileSync(file, JSON.stringify({ date: new Date().toISOString(), ...JSON.parse(readFileSync(file, 'utf8')) }, null, 2) + '\n');
   }
 }
 
