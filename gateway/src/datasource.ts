@@ -3,6 +3,8 @@
  * SUBGRAPH_UNAVAILABLE error naming the subgraph, never the fetch error (which carries the
  * subgraph's host and port). Counts requests per subgraph for tests and the bench.
  */
+// Before @apollo/gateway: see the file for why.
+import './flat-federation-internals.ts';
 import { RemoteGraphQLDataSource } from '@apollo/gateway';
 import type { GraphQLError } from 'graphql';
 import { Agent, request as undiciRequest } from 'undici';

@@ -4,7 +4,8 @@
  * call made directly (the same Cypher on the driver, no GraphQL): the ratio is the overhead of
  * the gateway, the subgraph and the HTTP hops.
  */
-import { createLogger, getScenario } from '@mlops/kit';
+import { CALLER_HEADER, createLogger, getScenario, signCaller } from '@mlops/kit';
+import { ANONYMOUS_VIEWER } from '@mlops/kit/server';
 import { BuiltinCatalogConnector } from '@mlops/connectors/catalog';
 import { BuiltinInferenceConnector } from '@mlops/connectors/inference';
 import { BuiltinTrainingConnector } from '@mlops/connectors/training';
@@ -27,7 +28,12 @@ export interface LineageRow {
   relationships: number;
   syncSeconds: number;
   relationshipsPerSecond: number;
-  cases: { case: string; gateway: Summary; direct: Summary; ratioP50: number }[];
+  /**
+   * gateway: through the gateway; subgraph: the same GraphQL posted straight to the lineage
+   * subgraph (with the signed caller header the gateway would send); direct: the store call.
+   * gateway − subgraph is the gateway hop, subgraph − direct the subgraph's GraphQL and loaders.
+   */
+  cases: { case: string; gateway: Summary; subgraph?: Summary; direct: Summary; ratioP50: number }[];
 }
 
 const IMPACT = `query($id: ID!) { deprecationImpact(modelVersionId: $id, limit: 1000) {
@@ -70,17 +76,28 @@ export async function benchLineage(targets: number, n: number, log: (s: string) 
     const stack = await startStack({ targets, neo4j: { uri: neo.uri, user: neo.user, password: neo.password } });
     const champion = scenario.modelVersions.find((m) => m.targetId && m.aliases.includes('champion') && m.derivedFrom)!.id;
     const cases: LineageRow['cases'] = [];
+    const caller = await signCaller(stack.internalKey, ANONYMOUS_VIEWER, 3600);
+    const viaSubgraph = async (gql: string, id: string) => {
+      const res = await fetch(stack.subgraphs.lineage.url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', [CALLER_HEADER]: caller },
+        body: JSON.stringify({ query: gql, variables: { id } }),
+      });
+      const body = (await res.json()) as { errors?: unknown };
+      if (body.errors) throw new Error(JSON.stringify(body.errors));
+    };
     const run = async (name: string, gql: string, id: string, direct: () => Promise<unknown>) => {
       const check = await stack.query(gql, { id });
       if (check.errors) throw new Error(JSON.stringify(check.errors));
       const gateway = await measure(n, 10, async () => {
         await stack.query(gql, { id });
       });
+      const subgraph = await measure(n, 10, () => viaSubgraph(gql, id));
       const d = await measure(n, 10, async () => {
         await direct();
       });
-      cases.push({ case: name, gateway, direct: d, ratioP50: Math.round((gateway.p50 / d.p50) * 100) / 100 });
-      log(`  ${name}: gateway p50 ${gateway.p50} ms, direct p50 ${d.p50} ms`);
+      cases.push({ case: name, gateway, subgraph, direct: d, ratioP50: Math.round((gateway.p50 / d.p50) * 100) / 100 });
+      log(`  ${name}: gateway p50 ${gateway.p50} ms, lineage subgraph p50 ${subgraph.p50} ms, direct p50 ${d.p50} ms`);
     };
     await run('deprecationImpact base model (fan-out)', IMPACT, 'pump-anomaly-base/2', () => store.deprecationImpact('pump-anomaly-base/2', 1000));
     await run('deprecationImpact machine champion', IMPACT, champion, () => store.deprecationImpact(champion, 1000));
