@@ -75,10 +75,16 @@ export function jitGateway(schema: GraphQLSchema, opts: { maxCached?: number } =
       cache.delete(key);
       cache.set(key, query);
     } else {
-      const result = compileQuery(schema, rc.document, rc.operationName ?? undefined, {
-        // Resolver errors are masked by formatError anyway; capturing a stack per error is waste.
-        disablingCapturingStackErrors: true,
-      });
+      let result: ReturnType<typeof compileQuery>;
+      try {
+        result = compileQuery(schema, rc.document, rc.operationName ?? undefined, {
+          // Resolver errors are masked by formatError anyway; capturing a stack per error is waste.
+          disablingCapturingStackErrors: true,
+        });
+      } catch {
+        // A valid operation graphql-jit cannot compile is still answered, by the interpreter.
+        return interpret(rc);
+      }
       // Not compilable (e.g. an operation name that is not in the document): let graphql-js
       // answer, so the errors are its own.
       if (!isCompiledQuery(result)) return interpret(rc);
