@@ -75,19 +75,11 @@ export function jitGateway(schema: GraphQLSchema, opts: { maxCached?: number } =
       cache.delete(key);
       cache.set(key, query);
     } else {
-      let result: ReturnType<typeof compileQuery>;
-      try {
-        result = compileQuery(schema, rc.document, rc.operationName ?? undefined, {
-          // Resolver errors are masked by formatError anyway; capturing a stack per error is waste.
-          disablingCapturingStackErrors: true,
-        });
-      } catch {
-        // A valid operation graphql-jit cannot compile is still answered, by the interpreter.
-        return interpret(rc);
-      }
-      // Not compilable (e.g. an operation name that is not in the document): let graphql-js
-      // answer, so the errors are its own.
-      if (!isCompiledQuery(result)) return interpret(rc);
+      const result = compile(rc);
+      // Not compilable (e.g. an operation name that is not in the document, or a valid operation
+      // graphql-jit cannot handle): the interpreter answers, so it is answered and the errors
+      // are graphql-js' own.
+      if (result === null || !isCompiledQuery(result)) return interpret(rc);
       query = result;
       compiled += 1;
       compiledInProcess += 1;
@@ -100,6 +92,14 @@ export function jitGateway(schema: GraphQLSchema, opts: { maxCached?: number } =
     // produce it; no resolver runs twice.
     if (!('data' in result)) return interpret(rc);
     return withWritableErrors(result);
+  };
+  const compile = (rc: Parameters<GatewayExecutor>[0]) => {
+    try {
+      // Resolver errors are masked by formatError anyway; capturing a stack per error is waste.
+      return compileQuery(schema, rc.document, rc.operationName ?? undefined, { disablingCapturingStackErrors: true });
+    } catch {
+      return null;
+    }
   };
   const interpret: GatewayExecutor = async (rc) =>
     execute({ schema, document: rc.document, operationName: rc.operationName, variableValues: rc.request.variables ?? {}, contextValue: rc.context });
