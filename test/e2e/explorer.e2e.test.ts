@@ -195,8 +195,10 @@ describe('explorer UI (browser, end to end)', () => {
   it('requests a release as rita.requester', async () => {
     await signIn('rita.requester', targetPath(pick.targetId));
     const cand = page.locator(`[data-testid="candidate"][data-candidate="${pick.candidate}"]`);
+    // A click before React hydrates the page is lost; the form says when it has.
+    const form = page.locator('[data-testid="request-release-form"][data-hydrated="true"]');
+    await form.waitFor();
     await cand.getByRole('button', { name: /Request release of/ }).click();
-    const form = page.getByTestId('request-release-form');
     await poll(() => form.locator('select[name="candidate"]').inputValue()).toBe(pick.candidate);
     await form.locator('input[name="strategy"][value="CANARY"]').check();
     await form.locator('input[name="canaryPercent"]').fill('20');
@@ -355,7 +357,10 @@ describe('explorer UI (browser, end to end)', () => {
   it('an old version fails its gates; ada.admin edits the policy and overrides the gates; arno can then approve', async () => {
     // rita requests the champion's older, worse version for the target: the f1 gate fails.
     await go(targetPath(pick.targetId));
-    const req = page.getByTestId('request-release-form');
+    // The form is server-rendered: a choice made before React hydrates it is lost (CI caught
+    // this once). Wait until it takes input.
+    const req = page.locator('[data-testid="request-release-form"][data-hydrated="true"]');
+    await req.waitFor();
     await req.locator('select[name="candidate"]').selectOption('__other');
     await req.locator('input[name="modelVersionId"]').fill(pick.stale);
     await req.locator('input[name="strategy"][value="HOT_SWAP"]').check();

@@ -5,6 +5,7 @@ import { useEffect, useId, useState, type FormEvent } from 'react';
 import { GateBadge, Pill } from '@/components/common/badges';
 import { MutationErrors } from '@/components/common/MutationErrors';
 import { newKey } from '@/lib/ids';
+import { useHydrated } from '@/lib/use-hydrated';
 import { href } from '@/lib/paths';
 import { useRequestRelease } from '@/lib/queries/targets';
 import { initialRollout, ROLLOUT_TITLE, rolloutChoices, type Rollout } from '@/lib/strategies';
@@ -36,6 +37,7 @@ export function RequestReleaseForm({
   const [note, setNote] = useState('');
   const [key, setKey] = useState(() => newKey('request'));
   const [res, request] = useRequestRelease();
+  const hydrated = useHydrated();
 
   useEffect(() => {
     if (preselect) setCandidate(preselect);
@@ -68,7 +70,7 @@ export function RequestReleaseForm({
   };
 
   return (
-    <form className="card stack" onSubmit={submit} aria-labelledby={`${id}-h`} data-testid="request-release-form">
+    <form className="card stack" onSubmit={submit} aria-labelledby={`${id}-h`} data-testid="request-release-form" data-hydrated={hydrated ? 'true' : undefined}>
       <h3 id={`${id}-h`}>Request a release to this target</h3>
       {!canRequest ? (
         <p className="state state-warn" role="note">
