@@ -109,10 +109,10 @@ describe('production configuration is refused when unsafe', () => {
     expect(r.status).toBe(1);
     expect(r.stderr).toContain('Unrecognized key: "extra"');
     const bad = writeConfig();
-    writeFileSync(bad, `mode: production\ngateway: { port: 70000, maxDepth: zero }\nauth: { anonymousRole: god, jwksUrl: ftp://x }\n`);
+    writeFileSync(bad, `mode: production\ngateway: { port: 70000, maxDepth: zero }\nauth: { anonymousRole: god, jwksUrl: ftp://x }\nexecution: { subgraphs: fast }\n`);
     const r2 = run(secretEnv(), bad);
     expect(r2.status).toBe(1);
-    for (const key of ['gateway.port', 'gateway.maxDepth', 'auth.anonymousRole', 'auth.jwksUrl']) expect(r2.stderr).toContain(key);
+    for (const key of ['gateway.port', 'gateway.maxDepth', 'auth.anonymousRole', 'auth.jwksUrl', 'execution.subgraphs']) expect(r2.stderr).toContain(key);
   });
 });
 
