@@ -73,6 +73,8 @@ const { values: args } = parseArgs({
     sample: { type: 'string', default: '40' },
     warmup: { type: 'string', default: '5' },
     targets: { type: 'string', default: '300' },
+    /** new-semi's young generation, MiB (serve.ts' default is 32). */
+    semi: { type: 'string', default: '32' },
   },
 });
 const SECONDS = Number(args.seconds);
@@ -319,7 +321,7 @@ async function startSystem(name: SystemName, oldRoot: string | null): Promise<Sy
     // new-semi: every service with a 32 MiB young generation (V8's default is 16 MiB on 64-bit):
     // the measurement (2026-11-24) after which scripts/serve.ts sets it by default, so today
     // new and new-semi are the same unless NODE_OPTIONS is changed.
-    if (name === 'new-semi') env.NODE_OPTIONS = `${env.NODE_OPTIONS} --max-semi-space-size=32`;
+    if (name === 'new-semi') env.NODE_OPTIONS = `${env.NODE_OPTIONS} --max-semi-space-size=${Number(args.semi)}`;
     // new-graphql-js: the subgraphs on graphql-js's interpreter instead of graphql-jit (the
     // default since 2026-11-24): isolates what the compiled executor changed.
     if (name === 'new-graphql-js') env.SUBGRAPH_EXECUTOR = 'graphql-js';
@@ -384,7 +386,7 @@ async function startSystem(name: SystemName, oldRoot: string | null): Promise<Sy
         name === 'old-serve'
           ? `${path.basename(root).replace('old-', '')}: npm run serve (one process per service)`
           : name === 'new-semi'
-          ? 'working tree, npm run serve, NODE_OPTIONS --max-semi-space-size=32'
+          ? `working tree, npm run serve, NODE_OPTIONS --max-semi-space-size=${Number(args.semi)}`
           : name === 'new-graphql-js'
             ? 'working tree, npm run serve, SUBGRAPH_EXECUTOR=graphql-js (subgraphs on the interpreter)'
             : 'working tree, npm run serve (one process per service, subgraphs on graphql-jit)',
