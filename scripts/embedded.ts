@@ -6,6 +6,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { createLogger, DEV_AUTH, getScenario, instrument, type AuthConfig, type Instrumented, type Logger } from '@mlops/kit';
+import type { SubgraphExecutor } from '@mlops/kit/config';
 import type { Listening } from '@mlops/kit/server';
 import type { Scenario } from '@mlops/kit/scenario';
 import { BuiltinCatalogConnector, type CatalogConnector } from '@mlops/connectors/catalog';
@@ -45,7 +46,7 @@ export interface EmbeddedOptions {
   /** HMAC key for pushed events (besides platform-writer tokens). */
   ingestSecret?: string;
   /** The subgraphs' executor (default graphql-jit; configuration key execution.subgraphs). */
-  executor?: 'jit' | 'graphql-js';
+  executor?: SubgraphExecutor;
   /** Release webhooks to loopback/private addresses (default on: the demo and tests receive on 127.0.0.1). */
   allowPrivateWebhooks?: boolean;
   /** Neo4j query timeout (default 5 s). */

@@ -224,6 +224,18 @@ export const ConfigSchema = z
 
 export type Config = z.infer<typeof ConfigSchema>;
 
+/** How subgraphs execute operations (`execution.subgraphs`). */
+export type SubgraphExecutor = Config['execution']['subgraphs'];
+
+/**
+ * What every subgraph process takes from the configuration beside its address: the gateway's
+ * query limits (applied again by each subgraph) and the executor.
+ */
+export function subgraphServing(config: Config) {
+  const { maxDepth, maxAliases, maxCost } = config.gateway;
+  return { limits: { maxDepth, maxAliases, maxCost }, executor: config.execution.subgraphs };
+}
+
 /**
  * Environment variables that override a key of the file (the names the services always read).
  * `PORT`/`HOST` are per service and handled by `loadConfig(service)`.

@@ -10,6 +10,7 @@ import { ApolloServer } from '@apollo/server';
 import { ApolloServerPluginInlineTraceDisabled } from '@apollo/server/plugin/disabled';
 import { buildSubgraphSchema } from '@apollo/subgraph';
 import { parse } from 'graphql';
+import type { SubgraphExecutor } from './config.ts';
 import { appError, ConnectorError } from './errors.ts';
 import { compiledOperations, jitGateway } from './jit.ts';
 import { createLogger } from './logger.ts';
@@ -49,7 +50,7 @@ const dir = mkdtempSync(path.join(tmpdir(), 'jit-test-'));
 const schemaPath = path.join(dir, 'schema.graphql');
 writeFileSync(schemaPath, SDL);
 const logger = createLogger('jit-test', 'silent');
-const server = (executor: 'jit' | 'graphql-js') => createSubgraph({ name: 'jit-test', schemaPath, resolvers, logger, executor });
+const server = (executor: SubgraphExecutor) => createSubgraph({ name: 'jit-test', schemaPath, resolvers, logger, executor });
 
 const OPERATIONS: [string, Record<string, unknown>?][] = [
   ['query($n: Int!) { machines(first: $n) { id line tags readings(first: 3) } }', { n: 12 }],

@@ -14,6 +14,7 @@ import { buildSubgraphSchema } from '@apollo/subgraph';
 import { parse } from 'graphql';
 import { ApolloArmor } from '@escape.tech/graphql-armor';
 import { CALLER_HEADER, createCallerVerifier, type Identity } from './auth.ts';
+import type { SubgraphExecutor } from './config.ts';
 import { createErrorLog } from './error-log.ts';
 import { maskError } from './errors.ts';
 import { jitGateway } from './jit.ts';
@@ -55,7 +56,7 @@ export interface SubgraphOptions<C extends BaseContext> {
   plugins?: ApolloServerPlugin<C>[];
   limits?: QueryLimits;
   /** 'jit' (default): graphql-jit; 'graphql-js': graphql-js's interpreter (benches compare the two). */
-  executor?: 'jit' | 'graphql-js';
+  executor?: SubgraphExecutor;
 }
 
 /** Builds the subgraph's ApolloServer (not started, not listening). */
@@ -176,7 +177,7 @@ export function defineSubgraph<B, C extends BaseContext>(def: {
   /** Extra HTTP routes beside /graphql (e.g. the lineage push endpoint). */
   routes?: (app: express.Express, backend: B, logger: Logger) => void;
 }) {
-  const createServer = (backend: B, logger: Logger, limits?: QueryLimits, executor?: SubgraphOptions<C>['executor']) => {
+  const createServer = (backend: B, logger: Logger, limits?: QueryLimits, executor?: SubgraphExecutor) => {
     const server = createSubgraph<C>({ name: def.name, schemaPath: def.schemaPath, resolvers: def.resolvers, logger, ...(limits ? { limits } : {}), ...(executor ? { executor } : {}) });
     return { server, context: async (req?: express.Request, caller: Identity = ANONYMOUS_VIEWER) => def.createContext(backend, req, caller) };
   };
@@ -188,7 +189,7 @@ export function defineSubgraph<B, C extends BaseContext>(def: {
       logger: Logger;
       internalKey: string;
       limits?: QueryLimits;
-      executor?: SubgraphOptions<C>['executor'];
+      executor?: SubgraphExecutor;
       routes?: (app: express.Express) => void;
     },
   ): Promise<Listening> => {

@@ -90,3 +90,25 @@ export function peakRssMiB(pids: number[]): number {
 export function load1(): number {
   return Number(readFileSync('/proc/loadavg', 'utf8').split(' ')[0]);
 }
+
+/** The process in front of the subgraphs: our gateway, or the peer router. */
+const FRONT = new Set(['gateway', 'router']);
+/** Running but sent nothing (our gateway under the peer): printed, never summed. */
+const IDLE = new Set(['idle-gateway']);
+
+/**
+ * A per-process figure (CPU per request, peak RSS) by role, grouped: gateway (or router), all
+ * subgraph processes (with the platforms host and the serve supervisor), Neo4j.
+ */
+export function groupByRole(cpu: Record<string, number>) {
+  let gateway = 0;
+  let subgraphs = 0;
+  let neo4j = 0;
+  for (const [role, v] of Object.entries(cpu)) {
+    if (IDLE.has(role)) continue;
+    if (FRONT.has(role)) gateway += v;
+    else if (role === 'neo4j') neo4j += v;
+    else subgraphs += v;
+  }
+  return { gateway, subgraphs, neo4j, total: gateway + subgraphs + neo4j };
+}

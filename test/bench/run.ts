@@ -28,7 +28,8 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { startStack } from '../helpers/start-stack.ts';
-import { measure, type Summary } from './stats.ts';
+import { groupByRole } from './procstat.ts';
+import { measure, median, type Summary } from './stats.ts';
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
 const MAIN = path.resolve(HERE, '../..');
@@ -119,10 +120,6 @@ const read = (file: string) => {
   const p = path.join(RESULTS, file);
   return existsSync(p) ? JSON.parse(readFileSync(p, 'utf8')) : null;
 };
-const median = (xs: number[]) => {
-  const s = xs.filter((x) => Number.isFinite(x)).sort((a, b) => a - b);
-  return s.length ? (s.length % 2 ? s[(s.length - 1) / 2]! : (s[s.length / 2 - 1]! + s[s.length / 2]!) / 2) : NaN;
-};
 const fmt = (x: number | null | undefined, digits = 1) => (x == null || !Number.isFinite(x) ? '–' : x >= 100 ? String(Math.round(x)) : x.toFixed(digits));
 const ratio = (a: number | null | undefined, b: number | null | undefined) => (a == null || b == null || !Number.isFinite(a) || !Number.isFinite(b) || b === 0 ? '–' : `${(a / b).toFixed(2)}×`);
 
@@ -144,24 +141,14 @@ const tp = read('throughput-latest.json');
 if (tp) {
   const rounds = tp.rounds as { system: string; rps: number; p50: number; p99: number; cpuMsPerRequest: Record<string, number>; subgraphRequestsPerQuery: number | null }[];
   const of = (system: string) => rounds.filter((r) => r.system === system);
-  const group = (cpu: Record<string, number>) => {
-    const g = { gateway: 0, subgraphs: 0, neo4j: 0 };
-    for (const [role, v] of Object.entries(cpu)) {
-      if (role === 'idle-gateway') continue;
-      if (role === 'gateway' || role === 'router') g.gateway += v;
-      else if (role === 'neo4j') g.neo4j += v;
-      else g.subgraphs += v;
-    }
-    return g;
-  };
   const m = (system: string, f: (r: (typeof rounds)[number]) => number) => (of(system).length ? median(of(system).map(f)) : null);
   const sys = (s: string) => ({
     rps: m(s, (r) => r.rps),
     p50: m(s, (r) => r.p50),
     p99: m(s, (r) => r.p99),
-    gw: m(s, (r) => group(r.cpuMsPerRequest).gateway),
-    sub: m(s, (r) => group(r.cpuMsPerRequest).subgraphs),
-    neo: m(s, (r) => group(r.cpuMsPerRequest).neo4j),
+    gw: m(s, (r) => groupByRole(r.cpuMsPerRequest).gateway),
+    sub: m(s, (r) => groupByRole(r.cpuMsPerRequest).subgraphs),
+    neo: m(s, (r) => groupByRole(r.cpuMsPerRequest).neo4j),
     subReq: m(s, (r) => r.subgraphRequestsPerQuery ?? NaN),
   });
   const old = sys('old');
@@ -182,7 +169,7 @@ if (tp) {
   add({ goal: '–', figure: 'requests/s vs the peer router', base: 'Hive Router (peer)', baseValue: peer.rps, ours: neu.rps, ratio: ratio(neu.rps, peer.rps), target: '', met: null });
   add({ goal: '–', figure: 'subgraph requests per flagship query', base: 'old', baseValue: old.subReq, ours: neu.subReq, ratio: ratio(neu.subReq, old.subReq), target: 'equal', met: old.subReq != null && neu.subReq != null ? old.subReq === neu.subReq : null });
   const rss = tp.peakRssMiB as Record<string, Record<string, number>>;
-  const sumRss = (s: string) => (rss[s] ? Object.entries(rss[s]).filter(([k]) => k !== 'idle-gateway').reduce((a, [, v]) => a + v, 0) : null);
+  const sumRss = (s: string) => (rss[s] ? groupByRole(rss[s]).total : null);
   add({ goal: '–', figure: 'peak RSS MiB, all processes (incl. Neo4j)', base: 'old', baseValue: sumRss('old'), ours: sumRss('new'), ratio: ratio(sumRss('new'), sumRss('old')), target: '', met: null });
   add({ goal: '–', figure: 'peak RSS MiB, gateway (or router)', base: 'Hive Router (peer)', baseValue: rss['hive-router']?.router ?? null, ours: rss.new?.gateway ?? null, ratio: ratio(rss.new?.gateway, rss['hive-router']?.router), target: '', met: null });
 }

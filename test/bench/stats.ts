@@ -25,3 +25,9 @@ export async function measure(n: number, warmup: number, fn: () => Promise<void>
   }
   return summarize(samples);
 }
+
+/** The median of the finite values (NaN when there are none). */
+export function median(xs: readonly number[]): number {
+  const s = xs.filter((x) => Number.isFinite(x)).sort((a, b) => a - b);
+  return s.length ? (s.length % 2 ? s[(s.length - 1) / 2]! : (s[s.length / 2 - 1]! + s[s.length / 2]!) / 2) : NaN;
+}

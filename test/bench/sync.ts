@@ -30,6 +30,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { scenarioProjects } from '@mlops/subgraph-lineage';
 import { afterNewestChange, rollBackTargets } from '../helpers/rollbacks.ts';
+import { median } from './stats.ts';
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
 const MAIN = path.resolve(HERE, '../..');
@@ -248,11 +249,6 @@ function runChild(root: string, system: string, targets: number): Promise<Result
   });
 }
 
-const median = (xs: number[]) => {
-  const s = [...xs].sort((a, b) => a - b);
-  const m = s.length >> 1;
-  return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
-};
 
 async function parent() {
   const systems = args.systems!.split(',');

@@ -55,8 +55,8 @@ import { parseArgs } from 'node:util';
 import { startLocalNeo4j } from '../../neo4j/local-server.mjs';
 import { CALLER_HEADER, signCaller } from '@mlops/kit';
 import { summarizeProfile, type ProfileSummary } from './cpuprofile.ts';
-import { cmdline, cpuMs, descendants, load1, peakRssMiB } from './procstat.ts';
-import { summarize } from './stats.ts';
+import { cmdline, cpuMs, descendants, groupByRole, load1, peakRssMiB } from './procstat.ts';
+import { median, summarize } from './stats.ts';
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
 const MAIN = path.resolve(HERE, '../..');
@@ -95,10 +95,6 @@ const PEER_NOTE =
 
 const log = (s: string) => process.stderr.write(`${s}\n`);
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-const median = (xs: number[]) => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s.length ? (s.length % 2 ? s[(s.length - 1) / 2]! : (s[s.length / 2 - 1]! + s[s.length / 2]!) / 2) : NaN;
-};
 const r1 = (x: number) => Math.round(x * 10) / 10;
 const r2 = (x: number) => Math.round(x * 100) / 100;
 
@@ -777,25 +773,6 @@ async function measureRound(sys: System, bodies: Buffer[], seconds: number, roun
   };
 }
 
-/** The process in front of the subgraphs: our gateway, or the peer router. */
-const FRONT = new Set(['gateway', 'router']);
-/** Running but sent nothing (our gateway under the peer): printed, never summed. */
-const IDLE = new Set(['idle-gateway']);
-
-/** Gateway (or router), all subgraph processes (with the platforms host and the serve supervisor), Neo4j. */
-function grouped(cpu: Record<string, number>) {
-  let gateway = 0;
-  let subgraphs = 0;
-  let neo4j = 0;
-  for (const [role, v] of Object.entries(cpu)) {
-    if (IDLE.has(role)) continue;
-    if (FRONT.has(role)) gateway += v;
-    else if (role === 'neo4j') neo4j += v;
-    else subgraphs += v;
-  }
-  return { gateway, subgraphs, neo4j, total: gateway + subgraphs + neo4j };
-}
-
 // ---------------------------------------------------------------------------------------------
 // Main.
 
@@ -883,7 +860,7 @@ try {
     for (const sys of systems) {
       const r = await measureRound(sys, bodies, SECONDS, round);
       rounds.push(r);
-      const g = grouped(r.cpuMsPerRequest);
+      const g = groupByRole(r.cpuMsPerRequest);
       log(
         `round ${round} ${sys.name.padEnd(12)} ${String(r.rps).padStart(6)} req/s  p50 ${r.p50} ms  p99 ${r.p99} ms  errors ${r.errors + r.non200 + r.transportErrors}  ` +
           `CPU ms/req gw ${r2(g.gateway)} sub ${r2(g.subgraphs)} neo ${r2(g.neo4j)}  subgraph req/query ${r.subgraphRequestsPerQuery ?? '-'}  load ${load1()}`,
@@ -931,11 +908,11 @@ try {
     return xs.length ? median(xs) : null;
   };
   type Row = [string, (name: SystemName) => number | null, number];
-  const cpuOf = (k: 'gateway' | 'subgraphs' | 'neo4j' | 'total') => (name: SystemName) => med(name, (r) => grouped(r.cpuMsPerRequest)[k]);
+  const cpuOf = (k: 'gateway' | 'subgraphs' | 'neo4j' | 'total') => (name: SystemName) => med(name, (r) => groupByRole(r.cpuMsPerRequest)[k]);
   const rssOf = (k: 'gateway' | 'subgraphs' | 'neo4j') => (name: SystemName) => {
     const g = rss[name] ?? {};
     if (k === 'gateway') return g.gateway ?? g.router ?? null;
-    return k === 'subgraphs' ? Object.entries(g).filter(([r]) => !FRONT.has(r) && !IDLE.has(r) && r !== 'neo4j').reduce((a, [, v]) => a + v, 0) : (g[k] ?? null);
+    return k === 'subgraphs' ? groupByRole(g).subgraphs : (g[k] ?? null);
   };
   const rows: Row[] = [
     ['requests/s', (n) => med(n, (r) => r.rps), 1],

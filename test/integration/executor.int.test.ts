@@ -6,26 +6,13 @@
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { compiledOperations } from '@mlops/kit/jit';
+import { LINEAGE_QUESTIONS, lineageQuestionVariables } from '../helpers/lineage-questions.ts';
 import { startStack, type Stack } from '../helpers/start-stack.ts';
 
 const FLAGSHIP = readFileSync(new URL('../flagship.graphql', import.meta.url), 'utf8');
 
-const QUESTIONS = `query($mv: ID!, $base: ID!, $t: ID!, $at: DateTime!) {
-  modelVersion(id: $mv) {
-    id name aliases metrics { key value }
-    trainedOn(depth: 2) { depth datasetVersion { id uri } run { id } }
-    deployedTo { from trafficPercent target { id project { id } } }
-    history: deployedTo(at: $at) { target { id } }
-    reusedBy(limit: 50) { truncated entries { kind path modelVersion { id } target { id } } }
-  }
-  deprecationImpact(modelVersionId: $base, limit: 50) {
-    totalTargets truncated
-    derivedModels { depth modelVersion { id } }
-    byProject { project { id name } owners targets derivedModels derivedTargets }
-  }
-  releaseTarget(id: $t) { id servedAt(at: $at) { modelVersion { id } } health { status accuracy drift } alerts { totalCount nodes { severity metric } } }
-  lineage(rootId: $mv, direction: BOTH, depth: 3, maxNodes: 60) { truncated root { id type } nodes { id type label } edges { from to type } }
-}`;
+// Monitoring's alerts are the one subgraph field neither the flagship nor the lineage questions ask.
+const ALERTS = `query($t: ID!) { releaseTarget(id: $t) { id health { status accuracy drift } alerts { totalCount nodes { severity metric } } } }`;
 
 /** Requests whose answers carry errors (bad arguments, a forged cursor, a bad window, a bad variable), and unknown ids (null, no error). */
 const FAILING: [string, Record<string, unknown>][] = [
@@ -57,12 +44,13 @@ async function raw(stack: Stack, query: string, variables: Record<string, unknow
 
 describe('subgraph executor: graphql-jit vs graphql-js', () => {
   it('gives byte-identical answers to the flagship pages and the lineage questions, with the same backend calls', async () => {
-    const s = jit.scenario;
-    const own = s.modelVersions.find((m) => m.targetId && m.aliases.includes('champion') && m.derivedFrom)!;
+    const { own, variables } = lineageQuestionVariables(jit.scenario);
     const before = compiledOperations();
     const requests: [string, Record<string, unknown>][] = [
       ...['pump-anomaly', 'motor-vibration'].flatMap((projectId) => [7, 30].map((first): [string, Record<string, unknown>] => [FLAGSHIP, { projectId, first }])),
-      [QUESTIONS, { mv: own.id, base: 'pump-anomaly-base/2', t: own.targetId, at: '2026-05-01T00:00:00Z' }],
+      [LINEAGE_QUESTIONS, variables],
+      [ALERTS, { t: jit.scenario.alerts[0]!.targetId }],
+      [ALERTS, { t: own.targetId! }],
     ];
     for (const [query, variables] of requests) {
       jit.resetCounts();

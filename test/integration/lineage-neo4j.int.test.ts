@@ -10,6 +10,7 @@ import { Neo4jLineageStore } from '@mlops/subgraph-lineage/store';
 import neo4j from 'neo4j-driver';
 import { describeLineageStoreContract } from '../../subgraphs/lineage/src/store/contract.ts';
 import { describeReleaseWorkflow } from './release-suite.ts';
+import { LINEAGE_QUESTIONS, lineageQuestionVariables } from '../helpers/lineage-questions.ts';
 import { startStack, type Stack } from '../helpers/start-stack.ts';
 import { token } from '../helpers/tokens.ts';
 
@@ -44,28 +45,6 @@ describeLineageStoreContract('neo4j', async () => {
   return { store, cleanup: () => store.close() };
 });
 
-const QUESTIONS = `query($mv: ID!, $base: ID!, $dv: ID!, $t: ID!, $at: DateTime!) {
-  modelVersion(id: $mv) {
-    id name
-    trainedOn(depth: 2) { depth datasetVersion { id uri } run { id } }
-    deployedTo { from trafficPercent target { id project { id } } }
-    history: deployedTo(at: $at) { target { id } }
-    reusedBy(limit: 50) { truncated entries { kind path modelVersion { id } target { id } } }
-  }
-  deprecationImpact(modelVersionId: $base, limit: 200) {
-    totalTargets truncated
-    targets { role target { id } }
-    derivedModels { depth modelVersion { id } }
-    derivedTargets { role depth target { id } modelVersion { id } }
-    byProject { project { id name } owners targets derivedModels derivedTargets }
-  }
-  datasetVersion(id: $dv) { id usedBy { truncated runs { id } modelVersions { id } targets { id } } }
-  releaseTarget(id: $t) { id servedAt(at: $at) { modelVersion { id } } }
-  lineage(rootId: $mv, direction: BOTH, depth: 3, maxNodes: 60) { truncated root { id type } nodes { id type label } edges { from to type } }
-  notOn: targetsNotOn(modelName: "pump-anomaly-fleet", minVersion: 2, projectId: "pump-anomaly", first: 5) { totalCount nodes { id } }
-  counts: targetCountsByDataset(projectId: "motor-vibration", first: 5) { totalCount nodes { targets datasetVersion { id } } }
-  old: targetsTrainedOnDataBefore(before: "2026-06-01T00:00:00Z", first: 5) { totalCount nodes { id } }
-}`;
 
 describe('lineage questions through the gateway on Neo4j', () => {
   let neo: Stack;
@@ -83,12 +62,9 @@ describe('lineage questions through the gateway on Neo4j', () => {
   });
 
   it('answers every lineage question exactly as the in-memory fallback does', async () => {
-    const s = neo.scenario;
-    const own = s.modelVersions.find((m) => m.targetId && m.aliases.includes('champion') && m.derivedFrom)!;
-    const raw = s.datasetVersions.find((d) => d.datasetId.startsWith('sensor-logs-'))!;
-    const vars = { mv: own.id, base: 'pump-anomaly-base/2', dv: raw.id, t: own.targetId, at: '2026-05-01T00:00:00Z' };
-    const a = await neo.query(QUESTIONS, vars);
-    const b = await mem.query(QUESTIONS, vars);
+    const { own, variables: vars } = lineageQuestionVariables(neo.scenario);
+    const a = await neo.query(LINEAGE_QUESTIONS, vars);
+    const b = await mem.query(LINEAGE_QUESTIONS, vars);
     expect(a.errors).toBeUndefined();
     expect(b.errors).toBeUndefined();
     expect(a.data).toEqual(b.data);

@@ -2,11 +2,10 @@
 import { connectorFor } from '@mlops/connectors/from-config';
 import { createLogger } from '@mlops/kit';
 import { runUntilSignal } from '@mlops/kit/server';
+import { subgraphServing } from '@mlops/kit/config';
 import { config, internalKey } from './env.ts';
 import { catalog } from './server.ts';
 
 const logger = createLogger('catalog', config.log.level);
 const { host, port } = config.subgraphs.catalog;
-const limits = { maxDepth: config.gateway.maxDepth, maxAliases: config.gateway.maxAliases, maxCost: config.gateway.maxCost };
-const executor = config.execution.subgraphs;
-runUntilSignal(await catalog.start(connectorFor(config, 'catalog'), { host, port, logger, internalKey, limits, executor }), logger, 'catalog subgraph');
+runUntilSignal(await catalog.start(connectorFor(config, 'catalog'), { host, port, logger, internalKey, ...subgraphServing(config) }), logger, 'catalog subgraph');

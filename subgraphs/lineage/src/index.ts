@@ -6,7 +6,7 @@
 import { connectorsFor } from '@mlops/connectors/from-config';
 import { registerMlflowWebhook } from '@mlops/connectors/training';
 import { createLogger, getScenario } from '@mlops/kit';
-import { authConfigOf, DEV_SECRETS } from '@mlops/kit/config';
+import { authConfigOf, DEV_SECRETS, subgraphServing } from '@mlops/kit/config';
 import { runUntilSignal } from '@mlops/kit/server';
 import { createLineageBackend } from './backend.ts';
 import { config, internalKey } from './env.ts';
@@ -48,9 +48,7 @@ const backend = createLineageBackend({
 await loop.runOnce();
 const clock = startDeprecationClock(backend.releases.deprecations, logger, config.lineage.deprecationCheckMs);
 const { host, port } = config.subgraphs.lineage;
-const limits = { maxDepth: config.gateway.maxDepth, maxAliases: config.gateway.maxAliases, maxCost: config.gateway.maxCost };
-const executor = config.execution.subgraphs;
-const listening = await lineage.start(backend, { host, port, logger, internalKey, limits, executor });
+const listening = await lineage.start(backend, { host, port, logger, internalKey, ...subgraphServing(config) });
 if (training.connector === 'mlflow' && training.url && training.webhookUrl && training.webhookSecret) {
   // Push on top of the periodic pull: MLflow calls /webhooks/mlflow on registry changes. A failure
   // here is not fatal: the periodic sync still brings every change, only later.

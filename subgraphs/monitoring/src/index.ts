@@ -4,13 +4,12 @@ import { PrometheusMonitoringConnector } from '@mlops/connectors/monitoring';
 import { createLogger } from '@mlops/kit';
 import { runUntilSignal } from '@mlops/kit/server';
 import { alertmanagerRoutes } from './alertmanager-webhook.ts';
+import { subgraphServing } from '@mlops/kit/config';
 import { config, internalKey } from './env.ts';
 import { monitoring } from './server.ts';
 
 const logger = createLogger('monitoring', config.log.level);
 const { host, port } = config.subgraphs.monitoring;
-const limits = { maxDepth: config.gateway.maxDepth, maxAliases: config.gateway.maxAliases, maxCost: config.gateway.maxCost };
-const executor = config.execution.subgraphs;
 const connector = connectorFor(config, 'monitoring');
 // Alertmanager's deliveries feed the same history the Prometheus connector answers resolved alerts from.
 const routes = alertmanagerRoutes({
@@ -18,4 +17,4 @@ const routes = alertmanagerRoutes({
   history: connector instanceof PrometheusMonitoringConnector ? connector.alertHistory : undefined,
   logger,
 });
-runUntilSignal(await monitoring.start(connector, { host, port, logger, internalKey, limits, executor, routes }), logger, 'monitoring subgraph');
+runUntilSignal(await monitoring.start(connector, { host, port, logger, internalKey, ...subgraphServing(config), routes }), logger, 'monitoring subgraph');

@@ -2,11 +2,10 @@
 import { connectorFor } from '@mlops/connectors/from-config';
 import { createLogger } from '@mlops/kit';
 import { runUntilSignal } from '@mlops/kit/server';
+import { subgraphServing } from '@mlops/kit/config';
 import { config, internalKey } from './env.ts';
 import { training } from './server.ts';
 
 const logger = createLogger('training', config.log.level);
 const { host, port } = config.subgraphs.training;
-const limits = { maxDepth: config.gateway.maxDepth, maxAliases: config.gateway.maxAliases, maxCost: config.gateway.maxCost };
-const executor = config.execution.subgraphs;
-runUntilSignal(await training.start(connectorFor(config, 'training'), { host, port, logger, internalKey, limits, executor }), logger, 'training subgraph');
+runUntilSignal(await training.start(connectorFor(config, 'training'), { host, port, logger, internalKey, ...subgraphServing(config) }), logger, 'training subgraph');

@@ -180,7 +180,7 @@ export const impact = {
   // derived and derivedTargets return at most `lim` rows per key (the store asks for limit + 1 to
   // know whether it cut): a fleet base model at 30,000 targets has 17,000 derived paths and 6,400
   // serving targets, and shipping them all to be cut to 1,000 in JavaScript was most of its
-  // 400 ms. The projects they touch, which the answer needs in full, come from `projects`.
+  // 400 ms. The projects they touch, which the answer needs in full, come from `derivedProjects`.
   derived: (ids: readonly string[], lim: number): Query => ({
     cypher: cy`
       UNWIND $ids AS key
