@@ -9,7 +9,7 @@ import { ANONYMOUS_VIEWER } from '@mlops/kit/server';
 import { BuiltinCatalogConnector } from '@mlops/connectors/catalog';
 import { BuiltinInferenceConnector } from '@mlops/connectors/inference';
 import { BuiltinTrainingConnector } from '@mlops/connectors/training';
-import { rmSync } from 'node:fs';
+import { readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -47,7 +47,13 @@ const LINEAGE = `query($id: ID!) { lineage(rootId: $id, direction: BOTH, depth: 
  * see BENCHMARKS.md "Lineage first load"): the same graph in a minute instead of seven at 30,000
  * targets; `syncSeconds` is then the export + import + server start + schema time.
  */
-export async function benchLineage(targets: number, n: number, log: (s: string) => void, opts: { load?: 'sync' | 'import' } = {}): Promise<LineageRow> {
+export async function benchLineage(
+  targets: number,
+  n: number,
+  log: (s: string) => void,
+  opts: { load?: 'sync' | 'import'; existing?: { uri: string; user: string; password: string } } = {},
+): Promise<LineageRow> {
+  if (opts.existing) return measureLineage(targets, n, log, opts.existing, 0, async () => {});
   const scenario = getScenario({ targets });
   const sources = {
     training: new BuiltinTrainingConnector(scenario),
@@ -70,9 +76,33 @@ export async function benchLineage(targets: number, n: number, log: (s: string) 
     if (importDir) rmSync(importDir, { recursive: true, force: true });
     else await syncOnce(store, sources);
     const syncSeconds = (performance.now() - tSync) / 1000;
-    const counts = await store.counts();
-    log(`  ${importDir ? 'imported' : 'synced'} ${counts.relationships} relationships in ${syncSeconds.toFixed(1)} s`);
+    log(`  ${importDir ? 'imported' : 'synced'} in ${syncSeconds.toFixed(1)} s`);
+    await store.close();
+    return await measureLineage(targets, n, log, neo, syncSeconds, () => neo.stop());
+  } catch (e) {
+    await neo.stop();
+    throw e;
+  }
+}
 
+/**
+ * The timed part, on a graph already loaded (`syncSeconds` only reports how long that took).
+ * Standalone with `--existing <json>` it measures a running Neo4j, so two commits' subgraphs
+ * can be timed on the same graph in alternation.
+ */
+async function measureLineage(
+  targets: number,
+  n: number,
+  log: (s: string) => void,
+  neo: { uri: string; user: string; password: string },
+  syncSeconds: number,
+  done: () => Promise<void>,
+): Promise<LineageRow> {
+  const scenario = getScenario({ targets });
+  const store = new Neo4jLineageStore({ uri: neo.uri, user: neo.user, password: neo.password, database: 'neo4j' }, createLogger('bench', 'silent'));
+  try {
+    const counts = await store.counts();
+    log(`  ${counts.relationships} relationships`);
     const stack = await startStack({ targets, neo4j: { uri: neo.uri, user: neo.user, password: neo.password } });
     const champion = scenario.modelVersions.find((m) => m.targetId && m.aliases.includes('champion') && m.derivedFrom)!.id;
     const cases: LineageRow['cases'] = [];
@@ -111,18 +141,25 @@ export async function benchLineage(targets: number, n: number, log: (s: string) 
       nodes: counts.nodes,
       relationships: counts.relationships,
       syncSeconds: Math.round(syncSeconds * 10) / 10,
-      relationshipsPerSecond: Math.round(counts.relationships / syncSeconds),
+      relationshipsPerSecond: syncSeconds ? Math.round(counts.relationships / syncSeconds) : 0,
       cases,
     };
   } finally {
-    await neo.stop();
+    await store.close().catch(() => {});
+    await done();
   }
 }
 
 /** Standalone: `npx tsx test/bench/lineage.ts --targets 30000 --load import [--n 200]` prints the rows as JSON. */
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
-  const { values } = parseArgs({ options: { targets: { type: 'string', default: '30000' }, load: { type: 'string', default: 'import' }, n: { type: 'string', default: '200' } } });
-  const row = await benchLineage(Number(values.targets), Number(values.n), (s) => process.stderr.write(`${s}\n`), { load: values.load === 'sync' ? 'sync' : 'import' });
+  const { values } = parseArgs({
+    options: { targets: { type: 'string', default: '30000' }, load: { type: 'string', default: 'import' }, n: { type: 'string', default: '200' }, existing: { type: 'string' } },
+  });
+  const existing = values.existing ? (JSON.parse(readFileSync(values.existing, 'utf8')) as { uri: string; user: string; password: string }) : undefined;
+  const row = await benchLineage(Number(values.targets), Number(values.n), (s) => process.stderr.write(`${s}\n`), {
+    load: values.load === 'sync' ? 'sync' : 'import',
+    existing,
+  });
   console.log(JSON.stringify(row, null, 2));
   process.exit(0);
 }

@@ -82,7 +82,7 @@ describe('lineage questions through the gateway on Neo4j', () => {
     // 350, not 500: the gateway's cost limit prices 500 reuse traversals of 20 above its default.
     const reuse = `{ modelVersions(first: 350) { nodes { id reusedBy(limit: 20) { truncated entries { kind modelVersion { id } target { id } } } } } }`;
     const roots = `{
-      a: deprecationImpact(modelVersionId: "pump-anomaly-base/2") { totalTargets derivedModels { modelVersion { id } } }
+      a: deprecationImpact(modelVersionId: "pump-anomaly-base/2") { totalTargets derivedModels { modelVersion { id } } derivedTargets { target { id name } } byProject { project { id name } owners } }
       b: deprecationImpact(modelVersionId: "pump-anomaly-fleet/2") { totalTargets }
       c: deprecationImpact(modelVersionId: "pump-anomaly-fleet/2", limit: 10) { totalTargets }
       l1: lineage(rootId: "pump-anomaly-base/2", depth: 3) { truncated nodes { id } edges { from to type } }
@@ -109,7 +109,11 @@ describe('lineage questions through the gateway on Neo4j', () => {
       expect(q.data.a.derivedModels.length).toBeGreaterThan(5);
       expect(q.data.l1.nodes.length).toBeGreaterThan(5);
       // Two limits: two impact calls; two lineage argument sets: two walks, each for all its roots.
-      expect([calls.get('deprecationImpactMany'), calls.get('deprecationImpact'), calls.get('lineageMany'), calls.get('expand')]).toEqual([2, undefined, 2, undefined]);
+      expect([calls.get('deprecationImpactWithRefs'), calls.get('deprecationImpactMany'), calls.get('lineageMany'), calls.get('expand')]).toEqual([2, undefined, 2, undefined]);
+      // The impact's targets and projects came with it: no lookup after it.
+      expect(q.data.a.derivedTargets.length).toBeGreaterThan(3);
+      expect(q.data.a.byProject[0].project.name).toBeTruthy();
+      expect([calls.get('getTargets'), calls.get('getProjects')]).toEqual([undefined, undefined]);
       got.push(q.data);
 
       stack.resetCounts();

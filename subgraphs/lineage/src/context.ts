@@ -7,6 +7,7 @@ import type { OpenLineageSink } from './openlineage/intake.ts';
 import type { MlflowWebhookReceiver, WebhookHint } from './mlflow-webhook.ts';
 import type { ReleaseService } from './releases/service.ts';
 import type { DeprecationDoc, ReleaseDoc } from './releases/types.ts';
+import { impactRefIds } from './store/types.ts';
 import type {
   DatasetUsageModel,
   DeploymentSpan,
@@ -59,13 +60,29 @@ export function createContext(backend: LineageBackend, _req: express.Request | u
   const { store, releases } = backend;
   // The gateway verified the caller's token and vouched for it in a signed header (kit/server).
   const caller = Promise.resolve(identity);
+  const project = loader<string, ProjectModel | null>((ids) => store.getProjects(ids));
+  const target = loader<string, ReleaseTargetModel | null>((ids) => store.getTargets(ids));
+  /**
+   * The impact answers name targets and projects the resolvers then load; the store reads
+   * them in the impact's own transaction and they are primed here (absent ones as null,
+   * which is what the loaders would have found), so no second read is made.
+   */
+  const impactWithRefs = async (ids: readonly string[], limit: number) => {
+    const { impacts, targets, projects } = await store.deprecationImpactWithRefs(ids, limit);
+    const { targetIds, projectIds } = impactRefIds(impacts);
+    const t = new Map(targets.map((x) => [x.id, x]));
+    const p = new Map(projects.map((x) => [x.id, x]));
+    for (const id of targetIds) target.prime(id, t.get(id) ?? null);
+    for (const id of projectIds) project.prime(id, p.get(id) ?? null);
+    return impacts;
+  };
   return {
     store,
     releases,
     caller: () => caller,
     loaders: {
-      project: loader<string, ProjectModel | null>((ids) => store.getProjects(ids)),
-      target: loader<string, ReleaseTargetModel | null>((ids) => store.getTargets(ids)),
+      project,
+      target,
       release: loader<string, ReleaseDoc | null>((ids) => releases.releases.getReleases(ids)),
       deprecation: loader<string, DeprecationDoc | null>((ids) => releases.releases.getDeprecations(ids)),
       activeDeprecation: loader<string, DeprecationDoc | null>((ids) => releases.releases.activeDeprecations(ids)),
@@ -76,7 +93,7 @@ export function createContext(backend: LineageBackend, _req: express.Request | u
       // set, never one per item, however many model versions or aliases ask.
       usedBy: perArg((limit: number) => loader<string, DatasetUsageModel | null>((ids) => store.usedBy(ids, limit))),
       reusedBy: perArg((limit: number) => loader<string, ReuseReportModel>((ids) => store.reusedByMany(ids, limit))),
-      deprecationImpact: perArg((limit: number) => loader<string, DeprecationImpactModel | null>((ids) => store.deprecationImpactMany(ids, limit))),
+      deprecationImpact: perArg((limit: number) => loader<string, DeprecationImpactModel | null>((ids) => impactWithRefs(ids, limit))),
       lineage: perArg(
         (o: LineageOptions) => loader<string, LineageGraphModel>((ids) => store.lineageMany(ids, o)),
         (o) => JSON.stringify([o.direction, o.depth, o.types, o.at, o.maxNodes]),

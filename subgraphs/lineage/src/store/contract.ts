@@ -16,6 +16,7 @@ import { BuiltinInferenceConnector } from '@mlops/connectors/inference';
 import { BuiltinTrainingConnector } from '@mlops/connectors/training';
 import { syncOnce, type SyncSources } from '../sync/sync.ts';
 import {
+  impactRefIds,
   PLATFORMS,
   type DatasetUsageModel,
   type DeploymentSpan,
@@ -615,6 +616,18 @@ export function describeLineageStoreContract(name: string, open: () => Promise<O
       expect(await store.deprecationImpact('nope/1', 10)).toBeNull();
       expect(await store.deprecationImpactMany([], 10)).toEqual([]);
 
+      // With refs: the same answers, and every target and project they name, as the lookups give them.
+      const withRefs = await store.deprecationImpactWithRefs(asked, 1000);
+      expect(withRefs.impacts).toEqual(got);
+      const named = impactRefIds(got);
+      expect(named.targetIds.length).toBeGreaterThan(5);
+      expect(named.projectIds.length).toBeGreaterThan(1);
+      const sortById = <T extends { id: string }>(xs: T[]) => [...xs].sort((a, b) => cmp(a.id, b.id));
+      expect(sortById(withRefs.targets)).toEqual(sortById(named.targetIds.map((id) => o.targetModel(s.targets.find((t) => t.id === id)!))));
+      expect(sortById(withRefs.projects).map((p) => p.id)).toEqual([...named.projectIds].sort(cmp));
+      expect(sortById(withRefs.projects)).toEqual(sortById((await store.getProjects(named.projectIds)) as ProjectModel[]));
+      expect(await store.deprecationImpactWithRefs([], 10)).toEqual({ impacts: [], targets: [], projects: [] });
+
       const base = o.deprecationImpact('pump-anomaly-base/2', 1000)!;
       expect(base.derivedModels.length).toBeGreaterThan(5);
       expect(base.derivedTargets.length).toBeGreaterThan(3);
@@ -799,6 +812,10 @@ export function describeLineageStoreContract(name: string, open: () => Promise<O
 
       expect(await store.getTargets(['zz-target'])).toEqual([{ id: 'zz-target', name: 'zz', projectId: 'zz-project', plant: 'plant-z', line: 'line-1', environment: 'production' }]);
       expect(await store.getProjects(['zz-project'])).toEqual([null]);
+      // A project only named by a target (not described yet) is not a ref: the loader finds null, as before.
+      const bare = await store.deprecationImpactWithRefs(['zz-model/1'], 10);
+      expect(impactRefIds(bare.impacts)).toEqual({ targetIds: ['zz-target'], projectIds: ['zz-project'] });
+      expect(bare).toMatchObject({ targets: await store.getTargets(['zz-target']), projects: [] });
       expect(await store.node('zz-project')).toEqual({ id: 'zz-project', type: 'Project', label: 'zz-project' });
       expect((await store.listProjects({ first: 10, after: null })).totalCount).toBe(s.projects.length);
       await store.applyBatch(lineage); // fills zz-project

@@ -11,6 +11,7 @@ import { BuiltinTrainingConnector } from '@mlops/connectors/training';
 import { syncOnce } from '../sync/sync.ts';
 import { walkLineage } from './lineage-walk.ts';
 import {
+  impactRefIds,
   LINEAGE_NODE_TYPES,
   PLATFORMS,
   type DatasetUsageModel,
@@ -22,6 +23,7 @@ import {
   type GraphBatch,
   type GraphCounts,
   type ImpactTarget,
+  type ImpactWithRefs,
   type LineageEdge,
   type LineageGraphModel,
   type LineageNode,
@@ -462,6 +464,16 @@ export class MemoryLineageStore implements LineageStore {
 
   async deprecationImpact(modelVersionId: string, limit: number): Promise<DeprecationImpactModel | null> {
     return this.impactOf(modelVersionId, limit);
+  }
+
+  async deprecationImpactWithRefs(modelVersionIds: readonly string[], limit: number): Promise<ImpactWithRefs> {
+    const impacts = modelVersionIds.map((id) => this.impactOf(id, limit));
+    const { targetIds, projectIds } = impactRefIds(impacts);
+    return {
+      impacts,
+      targets: (await this.getTargets(targetIds)).filter((t): t is ReleaseTargetModel => t !== null),
+      projects: (await this.getProjects(projectIds)).filter((p): p is ProjectModel => p !== null),
+    };
   }
 
   private impactOf(modelVersionId: string, limit: number): DeprecationImpactModel | null {

@@ -187,6 +187,28 @@ export interface DeprecationImpactModel {
   truncated: boolean;
 }
 
+export interface ImpactWithRefs {
+  impacts: (DeprecationImpactModel | null)[];
+  /** The targets named by `impactRefIds(impacts).targetIds` that exist (in no particular order). */
+  targets: ReleaseTargetModel[];
+  /** The projects named by `impactRefIds(impacts).projectIds` that exist (in no particular order). */
+  projects: ProjectModel[];
+}
+
+/** The target and project ids the impact answers name (each once, in order of first mention). */
+export function impactRefIds(impacts: readonly (DeprecationImpactModel | null)[]): { targetIds: string[]; projectIds: string[] } {
+  const targetIds = new Set<string>();
+  const projectIds = new Set<string>();
+  for (const i of impacts) {
+    if (!i) continue;
+    for (const t of i.targets) targetIds.add(t.targetId);
+    for (const t of i.derivedTargets) targetIds.add(t.targetId);
+    for (const r of i.pendingReleases) for (const t of r.targetIds) targetIds.add(t);
+    for (const p of i.projectIds) projectIds.add(p);
+  }
+  return { targetIds: [...targetIds], projectIds: [...projectIds] };
+}
+
 export interface DatasetUsageModel {
   datasetVersionId: string;
   /** Runs that consumed this version or a version derived from it. */
@@ -298,6 +320,12 @@ export interface LineageStore {
   deprecationImpactMany(modelVersionIds: readonly string[], limit: number): Promise<(DeprecationImpactModel | null)[]>;
   /** `deprecationImpactMany` of one version. */
   deprecationImpact(modelVersionId: string, limit: number): Promise<DeprecationImpactModel | null>;
+  /**
+   * `deprecationImpactMany`, plus every release target and project its answers name (those
+   * in the graph), read in the same transaction: the resolvers that turn those ids into
+   * targets and projects then need no second read.
+   */
+  deprecationImpactWithRefs(modelVersionIds: readonly string[], limit: number): Promise<ImpactWithRefs>;
   /** Per dataset version (key order); null if not in the graph. */
   usedBy(datasetVersionIds: readonly string[], limit: number): Promise<(DatasetUsageModel | null)[]>;
   /** The node itself, or null. */
