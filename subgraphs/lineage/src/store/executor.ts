@@ -46,6 +46,9 @@ export const NEO4J_DEFAULTS = {
   traversalWaitMs: 5_000,
 } as const;
 
+/** How long a read or write is retried on transient errors (the driver's, and autoCommitRead's). */
+const MAX_RETRY_MS = 5_000;
+
 const UNAVAILABLE = new Set(['ServiceUnavailable', 'SessionExpired', 'Neo.ClientError.Security.AuthenticationRateLimit']);
 /**
  * The query wanted more memory than a transaction (or all of them together) may use. Neo4j
@@ -108,7 +111,7 @@ export class Executor {
       connectionTimeout: 3_000,
       maxConnectionPoolSize: this.limits.maxPoolSize,
       connectionAcquisitionTimeout: this.limits.acquisitionTimeoutMs,
-      maxTransactionRetryTime: 5_000,
+      maxTransactionRetryTime: MAX_RETRY_MS,
       logging: { level: 'error', logger: (_level, message) => logger.error({ neo4j: message }, 'neo4j driver') },
     });
   }
@@ -151,9 +154,41 @@ export class Executor {
     }
   }
 
-  /** Runs read queries in one read transaction; one result array per query. */
+  /**
+   * Runs read queries in one read transaction; one result array per query. A single query
+   * runs as an auto-commit transaction: BEGIN, RUN and PULL then COMMIT are two round trips
+   * and four messages, auto-commit is one round trip and two messages (measured on the driver:
+   * 0.30 instead of 0.46-0.76 ms of client CPU per lookup, 0.43 instead of 0.57-0.82 ms wall).
+   * A lone query needs no transaction to see one snapshot.
+   */
   read(...queries: Query[]): Promise<Record<string, any>[][]> {
+    if (queries.length === 1) return this.autoCommitRead(queries[0]!).then((rows) => [rows]);
     return this.tx('READ', (run) => runAll(run, queries));
+  }
+
+  /**
+   * One read in an auto-commit transaction, with the server-side timeout, retried on the
+   * errors executeRead retries (a lost connection, a transient server error) for as long
+   * and with the same backoff as the driver (maxTransactionRetryTime, 1 s doubling, ±20%).
+   */
+  private async autoCommitRead(q: Query): Promise<Record<string, any>[]> {
+    const start = Date.now();
+    for (let delay = 1_000; ; delay *= 2) {
+      const session = this.driver.session({ database: this.config.database, defaultAccessMode: neo4j.session.READ });
+      try {
+        const res = await session.run(q.cypher, toNeo4j(q.params) as Record<string, unknown>, { timeout: this.limits.queryTimeoutMs });
+        return res.records.map((r) => r.toObject() as Record<string, any>);
+      } catch (e) {
+        const code = (e as { code?: string })?.code ?? '';
+        if (OUT_OF_MEMORY.has(code)) return this.wrap(new TooLarge(code));
+        if (!(e instanceof neo4j.Neo4jError)) throw e;
+        const wait = delay * (0.8 + Math.random() * 0.4);
+        if (!neo4j.isRetriableError(e) || Date.now() - start + wait > MAX_RETRY_MS) return this.wrap(e, 'READ');
+        await new Promise((r) => setTimeout(r, wait));
+      } finally {
+        await session.close();
+      }
+    }
   }
 
   /** Runs write queries in one write transaction (all or nothing). */
