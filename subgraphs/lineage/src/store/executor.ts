@@ -87,6 +87,24 @@ function toNeo4j(v: unknown): unknown {
   return v;
 }
 
+/**
+ * The driver records the caller's stack trace in every Result it creates (new Error().stack), to
+ * append to a later error. Under tsx each frame is then looked up in a source map: 9.3% of the
+ * lineage process's CPU in the flagship profile. Our errors are wrapped or logged by code and
+ * message here, so the Result is created with no frames (the limit is restored at once; the
+ * Result is built synchronously inside run): 0.78x the client CPU per lookup (330 vs 425 us,
+ * 270 vs 350 us, at 8 concurrent lookups of 50 targets on the 30,000-target graph).
+ */
+function withoutCallerStack<T>(start: () => T): T {
+  const limit = Error.stackTraceLimit;
+  Error.stackTraceLimit = 0;
+  try {
+    return start();
+  } finally {
+    Error.stackTraceLimit = limit;
+  }
+}
+
 /** Runs one query inside a transaction; rows as plain objects. */
 export type Run = (q: Query) => Promise<Record<string, any>[]>;
 
@@ -146,7 +164,7 @@ export class Executor {
 
   private static async run(tx: ManagedTransaction, q: Query) {
     try {
-      const res = await tx.run(q.cypher, toNeo4j(q.params) as Record<string, unknown>);
+      const res = await withoutCallerStack(() => tx.run(q.cypher, toNeo4j(q.params) as Record<string, unknown>));
       return res.records.map((r) => r.toObject() as Record<string, any>);
     } catch (e) {
       const code = (e as { code?: string })?.code ?? '';
@@ -176,7 +194,7 @@ export class Executor {
     for (let delay = 1_000; ; delay *= 2) {
       const session = this.driver.session({ database: this.config.database, defaultAccessMode: neo4j.session.READ });
       try {
-        const res = await session.run(q.cypher, toNeo4j(q.params) as Record<string, unknown>, { timeout: this.limits.queryTimeoutMs });
+        const res = await withoutCallerStack(() => session.run(q.cypher, toNeo4j(q.params) as Record<string, unknown>, { timeout: this.limits.queryTimeoutMs }));
         return res.records.map((r) => r.toObject() as Record<string, any>);
       } catch (e) {
         const code = (e as { code?: string })?.code ?? '';
