@@ -127,6 +127,32 @@ describe('lineage questions through the gateway on Neo4j', () => {
     expect(answers[0]).toEqual(answers[1]);
   });
 
+  it('counts a deprecation impact in full by project, also when its lists stop at the limit', async () => {
+    const q = (limit: number) => `{ deprecationImpact(modelVersionId: "pump-anomaly-base/2", limit: ${limit}) {
+      totalTargets truncated targets { target { id project { id } } } derivedTargets { target { id project { id } } modelVersion { id } }
+      byProject { project { id } targets derivedModels derivedTargets } } }`;
+    for (const stack of [neo, mem]) {
+      const whole = await stack.query(q(1000));
+      const cut = await stack.query(q(2));
+      expect(whole.errors).toBeUndefined();
+      expect(cut.errors).toBeUndefined();
+      const w = whole.data.deprecationImpact;
+      const c = cut.data.deprecationImpact;
+      expect([w.truncated, c.truncated, c.derivedTargets.length]).toEqual([false, true, 2]);
+      // The uncut answer's counts are those of its lists…
+      const ids = (ts: any[]) => new Set(ts.map((t) => t.target.id)).size;
+      expect(w.totalTargets).toBe(ids([...w.targets, ...w.derivedTargets]));
+      expect(w.totalTargets).toBeGreaterThan(2);
+      for (const p of w.byProject) {
+        const mine = w.derivedTargets.filter((t: any) => t.target.project.id === p.project.id);
+        expect([p.derivedTargets, p.derivedModels]).toEqual([ids(mine), new Set(mine.map((t: any) => t.modelVersion.id)).size]);
+      }
+      // …and the cut answer counts the same, not its two listed targets.
+      expect(c.totalTargets).toBe(w.totalTargets);
+      expect(c.byProject).toEqual(w.byProject);
+    }
+  });
+
   it('answers what served a target at an instant across a hot swap that was later rolled back', async () => {
     const s = neo.scenario;
     const bad = s.deployments.find((d) => d.state === 'ROLLED_BACK' && s.deployments.some((r) => r.targetId === d.targetId && r.strategy === 'ROLLBACK' && r.since === d.until))!;

@@ -204,13 +204,16 @@ export type DeprecationEdge = {
 
 export type DeprecationImpact = {
   __typename?: 'DeprecationImpact';
+  /** Every project touched, with counts over the whole impact: complete even when the lists above are cut (truncated). */
   byProject: Array<ProjectImpact>;
   derivedModels: Array<DerivedModel>;
   derivedTargets: Array<ImpactTarget>;
   modelVersion: ModelVersion;
   pendingReleases: Array<PendingRelease>;
   targets: Array<ImpactTarget>;
+  /** Distinct targets that serve, canary or would roll back to this version, or serve a model derived from it: all of them, not only those listed. */
   totalTargets: Scalars['Int']['output'];
+  /** True when a list above stopped at the limit; byProject and totalTargets still count everything. */
   truncated: Scalars['Boolean']['output'];
 };
 

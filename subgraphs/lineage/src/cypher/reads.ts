@@ -208,18 +208,29 @@ export const impact = {
       RETURN key, targetId, projectId, modelVersionId, depth, role`,
     params: { ids, lim },
   }),
-  /** Every project of a derived model or of a target serving one (not cut: the answer lists them all). */
+  /**
+   * Not cut, one row per key: grouped by the project of the targets serving a derived model
+   * (null: derived models serving nothing, or bare targets), how many distinct targets and
+   * derived models, the projects of those derived models, and which of the targets the version
+   * itself was ever deployed to (so its own targets are not counted twice in the totals). The
+   * answer lists every project and counts everything, also when the lists are cut; groups are
+   * few and `touched` is bounded by the version's own deployment history.
+   */
   derivedProjects: (ids: readonly string[]): Query => ({
     cypher: cy`
       UNWIND $ids AS key
       CALL {
         WITH key
-        MATCH (d:ModelVersion)-[:DERIVED_FROM*1..${MAX_HOPS}]->(:ModelVersion {id: key})
-        WITH DISTINCT d
+        MATCH (root:ModelVersion {id: key})
+        OPTIONAL MATCH (d:ModelVersion)-[:DERIVED_FROM*1..${MAX_HOPS}]->(root)
+        WITH DISTINCT root, d
         OPTIONAL MATCH (d)-[s:DEPLOYED_TO]->(t:ReleaseTarget) WHERE ${liveNow('s')}
-        RETURN collect(DISTINCT d.projectId) + collect(DISTINCT t.projectId) AS projectIds
+        WITH t.projectId AS projectId, collect(DISTINCT d.projectId) AS modelProjects, count(DISTINCT t) AS targets,
+             count(DISTINCT CASE WHEN t IS NULL THEN null ELSE d END) AS models,
+             collect(DISTINCT CASE WHEN t IS NOT NULL AND EXISTS { MATCH (root)-[:DEPLOYED_TO]->(t) } THEN t.id END) AS touched
+        RETURN collect({projectId: projectId, modelProjects: modelProjects, targets: targets, models: models, touched: touched}) AS groups
       }
-      RETURN key, projectIds`,
+      RETURN key, groups`,
     params: { ids },
   }),
   pending: (ids: readonly string[]): Query => ({

@@ -48,20 +48,9 @@ export const DatasetTargetCount: DatasetTargetCountResolvers = {
 
 export const DeprecationImpact: DeprecationImpactResolvers = {
   modelVersion: (i) => ({ id: i.modelVersionId }),
-  totalTargets: (i) => new Set([...i.targets, ...i.derivedTargets].map((t) => t.targetId)).size,
-  byProject: (i) => {
-    const by = new Map<string, ProjectImpactModel>();
-    const get = (projectId: string) => {
-      let p = by.get(projectId);
-      if (!p) by.set(projectId, (p = { projectId, targets: 0, derivedModels: 0, derivedTargets: 0 }));
-      return p;
-    };
-    for (const id of i.projectIds) get(id);
-    for (const t of new Set(i.targets.map((t) => `${t.projectId}|${t.targetId}`))) get(t.split('|')[0]!).targets++;
-    for (const t of new Set(i.derivedTargets.map((t) => `${t.projectId}|${t.targetId}`))) get(t.split('|')[0]!).derivedTargets++;
-    for (const m of new Set(i.derivedTargets.map((t) => `${t.projectId}|${t.modelVersionId}`))) get(m.split('|')[0]!).derivedModels++;
-    return [...by.values()];
-  },
+  // Counted by the store over the whole impact, not over the lists (which stop at the limit).
+  totalTargets: (i) => i.projectCounts.reduce((n, p) => n + p.allTargets, 0) + i.unassignedTargets,
+  byProject: (i) => i.projectCounts.map(({ projectId, targets, derivedModels, derivedTargets }): ProjectImpactModel => ({ projectId, targets, derivedModels, derivedTargets })),
 };
 
 export const ProjectImpact: ProjectImpactResolvers = {

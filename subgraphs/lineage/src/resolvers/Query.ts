@@ -44,6 +44,9 @@ export const Query: QueryResolvers = {
         return !!r && !(r instanceof Error) && seen(r.projectId);
       }),
       projectIds: impact.projectIds.filter(seen),
+      projectCounts: impact.projectCounts.filter((p) => seen(p.projectId)),
+      // Targets of no project belong to no project the caller may see.
+      unassignedTargets: 0,
     };
   },
   lineage: async (_p, args, ctx) => {

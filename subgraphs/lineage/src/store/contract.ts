@@ -208,7 +208,30 @@ function oracle(s: Scenario) {
     const [b, tb] = cutTo(derived, limit);
     const [c, tc] = cutTo(derivedTargets, limit);
     const [p, tp] = cutTo(projects, limit);
-    return { modelVersionId: mvId, targets: a, derivedModels: b, derivedTargets: c, pendingReleases: [], projectIds: p, truncated: ta || tb || tc || tp };
+    // Counted over the whole lists, before the cut: a target both own and derived-serving once.
+    const projectCounts = p.map((projectId) => {
+      const mine = uniqSorted(own.filter((t) => t.projectId === projectId).map((t) => t.targetId));
+      const theirs = derivedTargets.filter((t) => t.projectId === projectId);
+      const theirIds = uniqSorted(theirs.map((t) => t.targetId));
+      return {
+        projectId,
+        targets: mine.length,
+        derivedModels: uniqSorted(theirs.map((t) => t.modelVersionId)).length,
+        derivedTargets: theirIds.length,
+        allTargets: uniqSorted([...mine, ...theirIds]).length,
+      };
+    });
+    return {
+      modelVersionId: mvId,
+      targets: a,
+      derivedModels: b,
+      derivedTargets: c,
+      pendingReleases: [],
+      projectIds: p,
+      truncated: ta || tb || tc || tp,
+      projectCounts,
+      unassignedTargets: 0, // every scenario target has a project
+    };
   }
 
   function usedBy(dvId: string, limit: number): DatasetUsageModel | null {
@@ -638,6 +661,11 @@ export function describeLineageStoreContract(name: string, open: () => Promise<O
       const [cut, small] = await store.deprecationImpactMany(['pump-anomaly-base/2', liveCanary], 3);
       expect(cut).toEqual(o.deprecationImpact('pump-anomaly-base/2', 3));
       expect(cut!.truncated).toBe(true);
+      // The lists stop at 3; the counts do not.
+      const whole = got[0]!;
+      expect(cut!.projectCounts).toEqual(whole.projectCounts.filter((p) => cut!.projectIds.includes(p.projectId)));
+      expect(cut!.projectCounts.reduce((n, p) => n + p.derivedTargets, 0)).toBeGreaterThan(3);
+
       expect(small).toEqual(o.deprecationImpact(liveCanary, 3));
     });
 
@@ -766,6 +794,8 @@ export function describeLineageStoreContract(name: string, open: () => Promise<O
       expect(await store.counts()).toEqual({ nodes: c0.nodes + 2, relationships: c0.relationships + 1 });
       expect(await nodesOf()).toEqual(f0); // bare keys belong to no platform
       expect(await store.getTargets(['zz-target'])).toEqual([null]); // not described yet
+      // A target of no project (yet) counts in the total, in no project.
+      expect(await store.deprecationImpact('zz-model/2', 10)).toMatchObject({ projectIds: [], projectCounts: [], unassignedTargets: 1 });
       expect(await store.node('zz-model/2')).toEqual({ id: 'zz-model/2', type: 'ModelVersion', label: 'zz-model/2' });
       expect((await store.servedAt(['zz-target'], null))[0]!.map((d) => d.deploymentId)).toEqual(['zz-target#1']);
 
@@ -868,6 +898,15 @@ export function describeLineageStoreContract(name: string, open: () => Promise<O
       for (const b of [catalog, lineage, inference, training, { source: 'inference' as const, syncedAt: at, deployments: [deployment] }]) await store.applyBatch(b);
       expect(await store.counts()).toEqual(c1);
       expect(await nodesOf()).toEqual(f1);
+
+      // A target both the version's own (a canary) and serving a model derived from it: counted once.
+      const canary = { id: 'zz-target#2', targetId: 'zz-target', modelVersionId: 'zz-model/1', from: at, to: null, trafficPercent: 10, state: 'CANARY' };
+      await store.applyBatch({ source: 'inference', syncedAt: at, deployments: [canary] });
+      const both = await store.deprecationImpact('zz-model/1', 10);
+      expect(both!.targets).toEqual([{ targetId: 'zz-target', projectId: 'zz-project', modelVersionId: 'zz-model/1', role: 'CANARY', depth: 0 }]);
+      expect(both!.derivedTargets).toEqual(impact!.derivedTargets);
+      expect(both!.projectCounts).toEqual([{ projectId: 'zz-project', targets: 1, derivedModels: 1, derivedTargets: 1, allTargets: 1 }]);
+      expect(both!.unassignedTargets).toBe(0);
     });
 
     // Writes to a platform: keep last.

@@ -11,6 +11,7 @@ import { BuiltinTrainingConnector } from '@mlops/connectors/training';
 import { syncOnce } from '../sync/sync.ts';
 import { walkLineage } from './lineage-walk.ts';
 import {
+  countImpact,
   impactRefIds,
   LINEAGE_NODE_TYPES,
   PLATFORMS,
@@ -534,6 +535,7 @@ export class MemoryLineageStore implements LineageStore {
       pendingReleases: this.pendingReleaseSource?.(mv.id) ?? [],
       projectIds: c4.items,
       truncated: c1.cut || c2.cut || c3.cut || c4.cut,
+      ...countImpact(own, dts, c4.items),
     };
   }
 

@@ -185,6 +185,41 @@ export interface DeprecationImpactModel {
   /** Project ids touched (sorted): projects of every target above and of derived models. */
   projectIds: string[];
   truncated: boolean;
+  /**
+   * One entry per id of `projectIds` (same order), counted over everything the lists were cut
+   * from, so they stay exact when `truncated` (a fleet base model at 30,000 targets has 6,166
+   * targets serving a derived model; its list stops at the limit).
+   */
+  projectCounts: ProjectImpactCount[];
+  /** Distinct targets of either kind that belong to no project yet (bare, not yet described). */
+  unassignedTargets: number;
+}
+
+export interface ProjectImpactCount {
+  projectId: string;
+  /** Distinct targets of the project the version itself serves, canaries or would roll back to. */
+  targets: number;
+  /** Distinct derived models serving a target of the project. */
+  derivedModels: number;
+  /** Distinct targets of the project serving a derived model. */
+  derivedTargets: number;
+  /** Distinct targets of the project of either kind (a target can be both). */
+  allTargets: number;
+}
+
+/**
+ * The counts of an impact from its whole (uncut) lists of the version's own targets and of the
+ * targets serving a derived model: one entry per project id asked, and the targets of no project.
+ */
+export function countImpact(own: readonly ImpactTarget[], derived: readonly ImpactTarget[], projectIds: readonly string[]): Pick<DeprecationImpactModel, 'projectCounts' | 'unassignedTargets'> {
+  const ids = (ts: readonly ImpactTarget[], p: string | null) => new Set(ts.filter((t) => (t.projectId ?? null) === p).map((t) => t.targetId));
+  const projectCounts = projectIds.map((projectId) => {
+    const o = ids(own, projectId);
+    const d = ids(derived, projectId);
+    const models = new Set(derived.filter((t) => t.projectId === projectId).map((t) => t.modelVersionId));
+    return { projectId, targets: o.size, derivedModels: models.size, derivedTargets: d.size, allTargets: new Set([...o, ...d]).size };
+  });
+  return { projectCounts, unassignedTargets: new Set([...ids(own, null), ...ids(derived, null)]).size };
 }
 
 export interface ImpactWithRefs {
