@@ -302,7 +302,7 @@ export class Neo4jLineageStore implements LineageStore {
     const derivedOf = byKey(ids, derived, 'key', (r) => r);
     const derivedTargetsOf = byKey(ids, derivedTargets, 'key', (r) => r);
     const pendingOf = byKey(ids, pending, 'key', (r) => r);
-    const groupsOf = byKey(ids, derivedProjects, 'key', (r) => r.groups as DerivedGroup[]);
+    const derivedOfKey = byKey(ids, derivedProjects, 'key', (r) => r as { groups: DerivedGroup[]; touched: string[] });
     return ids.map((id, i) => {
       const r = rootOf.get(id);
       if (!r) return null;
@@ -320,7 +320,8 @@ export class Neo4jLineageStore implements LineageStore {
       for (const t of [...targets, ...dTargets]) if (t.projectId) projects.add(t.projectId);
       if (r.projectId) projects.add(r.projectId);
       for (const d of derivedOf[i]!) if (d.projectId) projects.add(d.projectId);
-      const groups = groupsOf[i]!.flat();
+      const groups = derivedOfKey[i]!.flatMap((x) => x.groups);
+      const touched = new Set(derivedOfKey[i]!.flatMap((x) => x.touched));
       for (const g of groups) {
         if (g.projectId) projects.add(g.projectId);
         for (const p of g.modelProjects) if (p) projects.add(p);
@@ -338,7 +339,7 @@ export class Neo4jLineageStore implements LineageStore {
         pendingReleases: d.items,
         projectIds: p.items,
         truncated: a.cut || b.cut || c.cut || d.cut || p.cut,
-        ...countFromGroups(targets, groups, p.items),
+        ...countFromGroups(targets, groups, touched, p.items),
       };
     });
   }
@@ -404,27 +405,31 @@ export class Neo4jLineageStore implements LineageStore {
 }
 
 
-/** A row of `impact.derivedProjects`: the targets serving a derived model, by their project. */
+/** A group of `impact.derivedProjects`: the targets serving a derived model, of one project. */
 interface DerivedGroup {
   projectId: string | null;
   modelProjects: (string | null)[];
   targets: number;
   models: number;
-  /** Those targets the version itself was ever deployed to (its own targets are among them). */
-  touched: string[];
 }
 
 /**
  * `countImpact` from the version's whole own list and the derived targets counted in Neo4j:
  * a target both the version's own and serving a derived model is counted once.
  */
-function countFromGroups(own: readonly ImpactTarget[], groups: readonly DerivedGroup[], projectIds: readonly string[]): Pick<DeprecationImpactModel, 'projectCounts' | 'unassignedTargets'> {
+function countFromGroups(
+  own: readonly ImpactTarget[],
+  groups: readonly DerivedGroup[],
+  /** The derived-serving targets the version itself was ever deployed to (its own ones among them). */
+  touched: ReadonlySet<string>,
+  projectIds: readonly string[],
+): Pick<DeprecationImpactModel, 'projectCounts' | 'unassignedTargets'> {
   const ownOf = (p: string | null) => new Set(own.filter((t) => (t.projectId ?? null) === p).map((t) => t.targetId));
   const groupOf = (p: string | null) => groups.find((g) => g.projectId === p);
   const count = (p: string | null) => {
     const mine = ownOf(p);
     const g = groupOf(p);
-    const both = (g?.touched ?? []).filter((t) => mine.has(t)).length;
+    const both = [...mine].filter((t) => touched.has(t)).length;
     return { targets: mine.size, derivedModels: g?.models ?? 0, derivedTargets: g?.targets ?? 0, allTargets: mine.size + (g?.targets ?? 0) - both };
   };
   return { projectCounts: projectIds.map((projectId) => ({ projectId, ...count(projectId) })), unassignedTargets: count(null).allTargets };
