@@ -11,7 +11,6 @@ import type {
   TrainedOnEntryResolvers,
 } from '../__generated__/resolvers-types.ts';
 import { appError } from '@mlops/kit';
-import type { ProjectImpactModel } from '../store/types.ts';
 import { loadTarget, loadTargets } from './refs.ts';
 
 export const TrainedOnEntry: TrainedOnEntryResolvers = {
@@ -50,7 +49,7 @@ export const DeprecationImpact: DeprecationImpactResolvers = {
   modelVersion: (i) => ({ id: i.modelVersionId }),
   // Counted by the store over the whole impact, not over the lists (which stop at the limit).
   totalTargets: (i) => i.projectCounts.reduce((n, p) => n + p.allTargets, 0) + i.unassignedTargets,
-  byProject: (i) => i.projectCounts.map(({ projectId, targets, derivedModels, derivedTargets }): ProjectImpactModel => ({ projectId, targets, derivedModels, derivedTargets })),
+  byProject: (i) => i.projectCounts,
 };
 
 export const ProjectImpact: ProjectImpactResolvers = {

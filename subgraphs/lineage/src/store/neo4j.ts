@@ -10,7 +10,7 @@ import { pageFromRow, type Query } from '../cypher/query.ts';
 import * as R from '../cypher/reads.ts';
 import * as W from '../cypher/writes.ts';
 import { Bulkhead } from './bulkhead.ts';
-import { Executor, NEO4J_DEFAULTS, type Neo4jConfig } from './executor.ts';
+import { Executor, NEO4J_DEFAULTS, runAll, type Neo4jConfig } from './executor.ts';
 import { walkLineage } from './lineage-walk.ts';
 import {
   impactRefIds,
@@ -266,17 +266,11 @@ export class Neo4jLineageStore implements LineageStore {
     if (ids.length === 0) return Promise.resolve({ impacts: [], targets: [], projects: [] });
     return this.traversals.run(() =>
       this.ex.readTransaction(async (run) => {
-        const [root, own, rollback, derived, derivedTargets, pending, derivedProjects] = await Promise.all(
-          this.impactQueries(ids, limit).map((q) => run(q)),
-        );
-        const impacts = this.assembleImpact(ids, limit, { root: root!, own: own!, rollback: rollback!, derived: derived!, derivedTargets: derivedTargets!, pending: pending!, derivedProjects: derivedProjects! });
+        const impacts = this.assembleImpact(ids, limit, await runAll(run, this.impactQueries(ids, limit)));
         if (!refs) return { impacts, targets: [], projects: [] };
         const { targetIds, projectIds } = impactRefIds(impacts);
-        const [t, p] = await Promise.all([
-          targetIds.length ? run(R.targetsByIds(targetIds)) : [],
-          projectIds.length ? run(R.projectsByIds(projectIds)) : [],
-        ]);
-        return { impacts, targets: t.map((r) => r.t as ReleaseTargetModel), projects: p.map((r) => r.p as ProjectModel) };
+        const [t, p] = await runAll(run, [R.targetsByIds(targetIds), R.projectsByIds(projectIds)]);
+        return { impacts, targets: t!.map((r) => r.t as ReleaseTargetModel), projects: p!.map((r) => r.p as ProjectModel) };
       }),
     );
   }
@@ -295,8 +289,9 @@ export class Neo4jLineageStore implements LineageStore {
     ];
   }
 
-  private assembleImpact(ids: readonly string[], limit: number, rows: Record<'root' | 'own' | 'rollback' | 'derived' | 'derivedTargets' | 'pending' | 'derivedProjects', Record<string, any>[]>): (DeprecationImpactModel | null)[] {
-    const { root, own, rollback, derived, derivedTargets, pending, derivedProjects } = rows;
+  /** The answers from the rows of `impactQueries`, in its order. */
+  private assembleImpact(ids: readonly string[], limit: number, rows: Record<string, any>[][]): (DeprecationImpactModel | null)[] {
+    const [root, own, rollback, derived, derivedTargets, pending, derivedProjects] = rows as Rows7;
     const rootOf = new Map(root.map((r) => [r.key as string, r]));
     const ownOf = byKey(ids, [...own, ...rollback], 'key', (r) => r);
     const derivedOf = byKey(ids, derived, 'key', (r) => r);
@@ -404,6 +399,10 @@ export class Neo4jLineageStore implements LineageStore {
   }
 }
 
+
+type Rows = Record<string, any>[];
+/** The rows of the seven impact queries. */
+type Rows7 = [Rows, Rows, Rows, Rows, Rows, Rows, Rows];
 
 /** A group of `impact.derivedProjects`: the targets serving a derived model, of one project. */
 interface DerivedGroup {

@@ -195,14 +195,12 @@ export interface DeprecationImpactModel {
   unassignedTargets: number;
 }
 
-export interface ProjectImpactCount {
-  projectId: string;
-  /** Distinct targets of the project the version itself serves, canaries or would roll back to. */
-  targets: number;
-  /** Distinct derived models serving a target of the project. */
-  derivedModels: number;
-  /** Distinct targets of the project serving a derived model. */
-  derivedTargets: number;
+/**
+ * `targets`: distinct targets of the project the version itself serves, canaries or would roll
+ * back to; `derivedModels`: distinct derived models serving one of its targets;
+ * `derivedTargets`: distinct targets of the project serving a derived model.
+ */
+export interface ProjectImpactCount extends ProjectImpactModel {
   /** Distinct targets of the project of either kind (a target can be both). */
   allTargets: number;
 }
