@@ -1,15 +1,15 @@
 /**
  * Subgraph bootstrap: buildSubgraphSchema + ApolloServer with masked errors, and an HTTP
- * listener (express) that serves /graphql and /health. `createSubgraph` never listens, so
- * contract tests can call `server.executeOperation` directly.
+ * listener: node:http hands /graphql straight to Apollo Server (graphqlHandler), everything
+ * else (/health, webhooks) to express. `createSubgraph` never listens, so contract tests can
+ * call `server.executeOperation` directly.
  */
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { readFileSync } from 'node:fs';
 import express from 'express';
-import { ApolloServer, type ApolloServerPlugin, type BaseContext } from '@apollo/server';
+import { ApolloServer, HeaderMap, type ApolloServerPlugin, type BaseContext } from '@apollo/server';
 import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginInlineTraceDisabled } from '@apollo/server/plugin/disabled';
-import { expressMiddleware } from '@as-integrations/express5';
 import { buildSubgraphSchema } from '@apollo/subgraph';
 import { parse } from 'graphql';
 import { ApolloArmor } from '@escape.tech/graphql-armor';
@@ -92,7 +92,7 @@ export async function listenSubgraph<C extends BaseContext>(
     host: string;
     port: number;
     name: string;
-    context: (req: express.Request, caller: Identity) => Promise<C>;
+    context: (req: http.IncomingMessage, caller: Identity) => Promise<C>;
     health?: () => Promise<Record<string, unknown>>;
     routes?: (app: express.Express) => void;
     /** The key the gateway signs the caller header with; requests without a valid one get 401. */
@@ -112,34 +112,150 @@ export async function listenSubgraph<C extends BaseContext>(
       res.status(503).json({ status: 'degraded', service: opts.name });
     }
   });
-  // Only the gateway may ask: it vouches for the caller in a signed header. This also keeps
-  // `_service` and `_entities` away from the world.
-  app.use('/graphql', async (req, res, next) => {
-    try {
-      res.locals.caller = await verifyCaller(req.headers[CALLER_HEADER] as string | undefined);
-      next();
-    } catch (e) {
-      res.status(401).json({ errors: [{ message: (e as Error).message, extensions: { code: 'UNAUTHENTICATED' } }] });
-    }
+  const graphql = graphqlHandler(server, {
+    bodyLimitBytes: 5 * 1024 * 1024,
+    // Only the gateway may ask: it vouches for the caller in a signed header. This also keeps
+    // `_service` and `_entities` away from the world.
+    authenticate: async (req, res) => {
+      try {
+        return await verifyCaller(req.headers[CALLER_HEADER] as string | undefined);
+      } catch (e) {
+        sendJson(res, 401, { errors: [{ message: (e as Error).message, extensions: { code: 'UNAUTHENTICATED' } }] });
+        return undefined;
+      }
+    },
+    context: (req, caller) => opts.context(req, caller),
   });
-  app.use(
-    '/graphql',
-    express.json({ limit: '5mb' }),
-    expressMiddleware(server, { context: async ({ req, res }) => opts.context(req, res.locals.caller as Identity) }),
-  );
   return listenApp(app, opts.host, opts.port, '/graphql', async () => {
     await server.stop();
+  }, graphql);
+}
+
+function sendJson(res: http.ServerResponse, status: number, body: unknown): void {
+  if (res.headersSent) return void res.end();
+  res.statusCode = status;
+  res.setHeader('content-type', 'application/json; charset=utf-8');
+  res.end(JSON.stringify(body));
+}
+
+class BodyError extends Error {
+  constructor(
+    readonly status: number,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+/** The request body as a string, refused past `limit` bytes (answered 413 by the caller). */
+function readBody(req: http.IncomingMessage, limit: number): Promise<string> {
+  const declared = Number(req.headers['content-length']);
+  if (declared > limit) return Promise.reject(new BodyError(413, `the request body is larger than ${limit} bytes`));
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    req.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > limit) {
+        reject(new BodyError(413, `the request body is larger than ${limit} bytes`));
+        // Drain the rest unread so the 413 reaches the client, then close the connection.
+        req.removeAllListeners('data');
+        req.resume();
+        return;
+      }
+      chunks.push(chunk);
+    });
+    req.once('end', () => resolve(chunks.length === 1 ? chunks[0]!.toString('utf8') : Buffer.concat(chunks, size).toString('utf8')));
+    req.once('error', reject);
   });
 }
 
+const JSON_TYPE = /^application\/(?:[\w.+-]*\+)?json\s*(?:;|$)/i;
+
+/**
+ * GraphQL over HTTP straight into Apollo Server, without express: what
+ * `@as-integrations/express5` with `express.json()` did (headers, JSON body, status and
+ * headers of Apollo's answer), minus express's routing, body-parser's stream machinery and
+ * res.send's ETag (a SHA-1 of every answer, which no client of ours revalidates). Measured in
+ * BENCHMARKS.md. Anything but a JSON POST reaches Apollo with no body, which answers it as
+ * before (GET queries, a 400 for a POST without a JSON body).
+ */
+export function graphqlHandler<C extends BaseContext, A>(
+  server: ApolloServer<C>,
+  opts: {
+    bodyLimitBytes: number;
+    /** Returns who is asking, or undefined after answering the request itself (401, 429…). */
+    authenticate: (req: http.IncomingMessage, res: http.ServerResponse) => Promise<A | undefined>;
+    context: (req: http.IncomingMessage, caller: A, res: http.ServerResponse) => Promise<C>;
+  },
+): (req: http.IncomingMessage, res: http.ServerResponse) => Promise<void> {
+  return async (req, res) => {
+    try {
+      const caller = await opts.authenticate(req, res);
+      if (caller === undefined) return;
+      const method = (req.method ?? 'GET').toUpperCase();
+      let body: unknown;
+      const type = req.headers['content-type'];
+      if (method === 'POST' && type && JSON_TYPE.test(type)) {
+        let text: string;
+        try {
+          text = await readBody(req, opts.bodyLimitBytes);
+        } catch (e) {
+          res.setHeader('connection', 'close');
+          return sendJson(res, e instanceof BodyError ? e.status : 400, { error: e instanceof BodyError ? e.message : 'the request body could not be read' });
+        }
+        try {
+          body = JSON.parse(text);
+        } catch {
+          return sendJson(res, 400, { error: 'request body is not valid JSON' });
+        }
+      }
+      const headers = new HeaderMap();
+      for (const [key, value] of Object.entries(req.headers)) if (value !== undefined) headers.set(key, Array.isArray(value) ? value.join(', ') : value);
+      const url = req.url ?? '';
+      const q = url.indexOf('?');
+      const answer = await server.executeHTTPGraphQLRequest({
+        httpGraphQLRequest: { method, headers, search: q < 0 ? '' : url.slice(q), body },
+        context: () => opts.context(req, caller, res),
+      });
+      if (res.headersSent) return void res.end();
+      for (const [key, value] of answer.headers) res.setHeader(key, value);
+      res.statusCode = answer.status ?? 200;
+      if (answer.body.kind === 'complete') return void res.end(answer.body.string);
+      for await (const chunk of answer.body.asyncIterator) res.write(chunk);
+      res.end();
+    } catch {
+      sendJson(res, 500, { error: 'internal error' });
+    }
+  };
+}
+
 /** Listens with an express app and returns a stop that closes sockets and then `onStop`. */
-export async function listenApp(app: express.Express, host: string, port: number, path: string, onStop: () => Promise<void>): Promise<Listening> {
+export async function listenApp(
+  app: express.Express,
+  host: string,
+  port: number,
+  path: string,
+  onStop: () => Promise<void>,
+  /** Serves `path` (and `path/`) before express sees the request; see graphqlHandler. */
+  graphql?: (req: http.IncomingMessage, res: http.ServerResponse) => Promise<void>,
+): Promise<Listening> {
   // Express's default error page carries a stack trace; answer with a short JSON error instead.
   app.use((err: { status?: number; type?: string }, _req: express.Request, res: express.Response, _next: express.NextFunction) => {
     const status = typeof err?.status === 'number' && err.status >= 400 && err.status < 500 ? err.status : 500;
     res.status(status).json({ error: err?.type === 'entity.parse.failed' ? 'request body is not valid JSON' : status === 500 ? 'internal error' : 'bad request' });
   });
-  const httpServer = http.createServer(app);
+  const httpServer = http.createServer(
+    graphql
+      ? (req, res) => {
+          const url = req.url ?? '';
+          const q = url.indexOf('?');
+          const pathname = q < 0 ? url : url.slice(0, q);
+          if (pathname === path || pathname === `${path}/`) void graphql(req, res);
+          else app(req, res);
+        }
+      : app,
+  );
   // Keep-alive sockets from the gateway would hold close() open forever; track and end them.
   httpServer.keepAliveTimeout = 5_000;
   await new Promise<void>((resolve, reject) => {
@@ -172,14 +288,14 @@ export function defineSubgraph<B, C extends BaseContext>(def: {
    * Per request, with the caller the gateway vouched for. `req` is absent for contract tests
    * that call executeOperation directly (they pass the caller, default an anonymous viewer).
    */
-  createContext: (backend: B, req: express.Request | undefined, caller: Identity) => C | Promise<C>;
+  createContext: (backend: B, req: http.IncomingMessage | undefined, caller: Identity) => C | Promise<C>;
   health?: (backend: B) => Promise<Record<string, unknown>>;
   /** Extra HTTP routes beside /graphql (e.g. the lineage push endpoint). */
   routes?: (app: express.Express, backend: B, logger: Logger) => void;
 }) {
   const createServer = (backend: B, logger: Logger, limits?: QueryLimits, executor?: SubgraphExecutor) => {
     const server = createSubgraph<C>({ name: def.name, schemaPath: def.schemaPath, resolvers: def.resolvers, logger, ...(limits ? { limits } : {}), ...(executor ? { executor } : {}) });
-    return { server, context: async (req?: express.Request, caller: Identity = ANONYMOUS_VIEWER) => def.createContext(backend, req, caller) };
+    return { server, context: async (req?: http.IncomingMessage, caller: Identity = ANONYMOUS_VIEWER) => def.createContext(backend, req, caller) };
   };
   const start = async (
     backend: B,

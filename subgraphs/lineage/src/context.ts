@@ -1,6 +1,6 @@
 /** Per-request context: the caller (verified from the forwarded token), and fresh DataLoaders. */
 import type DataLoader from 'dataloader';
-import type express from 'express';
+import type http from 'node:http';
 import { loader, type Identity } from '@mlops/kit';
 import type { IngestAuth } from './ingest-auth.ts';
 import type { OpenLineageSink } from './openlineage/intake.ts';
@@ -56,7 +56,7 @@ function perArg<A, V>(make: (arg: A) => DataLoader<string, V>, keyOf: (arg: A) =
   };
 }
 
-export function createContext(backend: LineageBackend, _req: express.Request | undefined, identity: Identity) {
+export function createContext(backend: LineageBackend, _req: http.IncomingMessage | undefined, identity: Identity) {
   const { store, releases } = backend;
   // The gateway verified the caller's token and vouched for it in a signed header (kit/server).
   const caller = Promise.resolve(identity);
