@@ -10,11 +10,10 @@ import './flat-federation-internals.ts';
 import { ApolloGateway } from '@apollo/gateway';
 import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
 import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
-import { expressMiddleware } from '@as-integrations/express5';
 import { GraphQLError } from 'graphql';
 import { appError, createVerifier, maskError, signCaller, type AuthConfig, type Identity, type Logger } from '@mlops/kit';
 import { createErrorLog } from '@mlops/kit/error-log';
-import { armorFor, DEFAULT_LIMITS, listenApp, type Listening } from '@mlops/kit/server';
+import { armorFor, DEFAULT_LIMITS, graphqlHandler, listenApp, type Listening } from '@mlops/kit/server';
 import { operationCost } from './cost.ts';
 import { createRequestCounter, GatewayDataSource, type SubgraphRequestCounter } from './datasource.ts';
 import { mountGraphiQL } from './graphiql.ts';
@@ -131,38 +130,49 @@ export async function startGateway(opts: GatewayOptions): Promise<RunningGateway
   });
   app.get('/', (_req, res) => res.redirect('/graphiql'));
   mountGraphiQL(app);
-  app.use('/graphql', (req, res, next) => {
-    // Subgraph fetches time out first; this bounds the whole plan (several sequential fetches).
-    const timer = setTimeout(() => {
-      if (!res.headersSent) res.status(503).json({ errors: [{ message: `The request did not finish within ${requestTimeoutMs} ms`, extensions: { code: 'REQUEST_TIMEOUT' } }] });
-    }, requestTimeoutMs);
-    res.once('close', () => clearTimeout(timer));
-    next();
+  // /graphql goes from node:http straight to Apollo Server (kit graphqlHandler), as in the subgraphs.
+  const graphql = graphqlHandler<GatewayContext, true>(server, {
+    bodyLimitBytes: 1024 * 1024,
+    authenticate: async (req, res) => {
+      securityHeaders(req, res);
+      // Subgraph fetches time out first; this bounds the whole plan (several sequential fetches).
+      const timer = setTimeout(() => {
+        if (!res.headersSent) {
+          res.statusCode = 503;
+          res.setHeader('content-type', 'application/json; charset=utf-8');
+          res.end(JSON.stringify({ errors: [{ message: `The request did not finish within ${requestTimeoutMs} ms`, extensions: { code: 'REQUEST_TIMEOUT' } }] }));
+        }
+      }, requestTimeoutMs);
+      res.once('close', () => clearTimeout(timer));
+      // Who is asking is settled in the context below, so a refusal is a GraphQL error answer.
+      return true;
+    },
+    context: async (req, _verified, res) => {
+      let caller: Identity;
+      try {
+        caller = await verifier.identify(req.headers.authorization);
+      } catch (e) {
+        res.setHeader('www-authenticate', 'Bearer');
+        throw httpError('UNAUTHENTICATED', (e as Error).message, 401);
+      }
+      const key = caller.anonymous ? `ip:${req.socket.remoteAddress ?? '?'}` : `sub:${caller.sub}`;
+      const wait = limiter.take(key);
+      if (wait > 0) {
+        res.setHeader('retry-after', String(Math.ceil(wait / 1000)));
+        throw httpError('TOO_MANY_REQUESTS', `More than ${opts.rateLimitPerMinute} requests in a minute from this caller; retry in ${Math.ceil(wait / 1000)} s`, 429);
+      }
+      return { caller, callerHeader: callerHeader(caller) };
+    },
   });
-  app.use(
+  const listening = await listenApp(
+    app,
+    opts.host,
+    opts.port,
     '/graphql',
-    express.json({ limit: '1mb' }),
-    expressMiddleware(server, {
-      context: async ({ req, res }) => {
-        let caller: Identity;
-        try {
-          caller = await verifier.identify(req.headers.authorization);
-        } catch (e) {
-          res.setHeader('www-authenticate', 'Bearer');
-          throw httpError('UNAUTHENTICATED', (e as Error).message, 401);
-        }
-        const key = caller.anonymous ? `ip:${req.ip ?? req.socket.remoteAddress ?? '?'}` : `sub:${caller.sub}`;
-        const wait = limiter.take(key);
-        if (wait > 0) {
-          res.setHeader('retry-after', String(Math.ceil(wait / 1000)));
-          throw httpError('TOO_MANY_REQUESTS', `More than ${opts.rateLimitPerMinute} requests in a minute from this caller; retry in ${Math.ceil(wait / 1000)} s`, 429);
-        }
-        return { caller, callerHeader: callerHeader(caller) };
-      },
-    }),
+    async () => {
+      await server.stop();
+    },
+    graphql,
   );
-  const listening = await listenApp(app, opts.host, opts.port, '/graphql', async () => {
-    await server.stop();
-  });
   return { ...listening, subgraphRequests: counter };
 }

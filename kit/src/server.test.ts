@@ -50,6 +50,13 @@ afterAll(async () => {
   await listening?.stop();
 });
 
+interface Answer {
+  data?: unknown;
+  errors: { message: string; extensions: { code: string } }[];
+  error?: string;
+}
+const json = async (res: Response) => (await res.json()) as Answer;
+
 const post = (body: string, headers: Record<string, string> = {}, url = `${base}/graphql`) =>
   fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', [CALLER_HEADER]: caller, ...headers }, body });
 
@@ -68,7 +75,7 @@ describe('subgraph HTTP front', () => {
     for (const headers of [{ [CALLER_HEADER]: '' }, { [CALLER_HEADER]: 'not.a.jwt' }, { [CALLER_HEADER]: await signCaller('x'.repeat(40), { sub: 'a', name: 'a', roles: {}, anonymous: false }) }]) {
       const res = await post(JSON.stringify({ query: '{ whoami }' }), headers);
       expect(res.status).toBe(401);
-      expect((await res.json()).errors[0].extensions.code).toBe('UNAUTHENTICATED');
+      expect((await json(res)).errors[0]!.extensions.code).toBe('UNAUTHENTICATED');
     }
   });
 
@@ -82,7 +89,7 @@ describe('subgraph HTTP front', () => {
 
     const big = await post(JSON.stringify({ query: '{ whoami }', variables: { pad: 'x'.repeat(6 * 1024 * 1024) } }));
     expect(big.status).toBe(413);
-    expect((await big.json()).error).toMatch(/larger than 5242880 bytes/);
+    expect((await json(big)).error).toMatch(/larger than 5242880 bytes/);
 
     // The server is still healthy after refusing.
     expect((await post(JSON.stringify({ query: '{ whoami }' }))).status).toBe(200);
@@ -91,10 +98,10 @@ describe('subgraph HTTP front', () => {
   it('keeps Apollo Server semantics: validation errors 400 with a code, resolver errors in 200 answers', async () => {
     const invalid = await post(JSON.stringify({ query: '{ nope }' }));
     expect(invalid.status).toBe(400);
-    expect((await invalid.json()).errors[0].extensions.code).toBe('GRAPHQL_VALIDATION_FAILED');
+    expect((await json(invalid)).errors[0]!.extensions.code).toBe('GRAPHQL_VALIDATION_FAILED');
     const failing = await post(JSON.stringify({ query: '{ fails }' }));
     expect(failing.status).toBe(200);
-    const body = await failing.json();
+    const body = await json(failing);
     expect(body.data).toEqual({ fails: null });
     expect(body.errors[0]).toMatchObject({ message: '`fails` always fails', extensions: { code: 'BAD_USER_INPUT' } });
     expect(JSON.stringify(body)).not.toMatch(/stack|at .*\.ts/);

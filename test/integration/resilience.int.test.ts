@@ -120,6 +120,8 @@ describe('a subgraph that accepts the connection and never answers', () => {
   let stack: Stack;
   let stalled: net.Server;
   let gateway: RunningGateway;
+  /** The same, with a whole-request bound shorter than its subgraph timeout. */
+  let impatient: RunningGateway;
   const sockets = new Set<net.Socket>();
   let received = 0;
   beforeAll(async () => {
@@ -134,9 +136,11 @@ describe('a subgraph that accepts the connection and never answers', () => {
     const urls = Object.fromEntries(Object.entries(stack.subgraphs).map(([n, l]) => [n, l.url]));
     urls.monitoring = `http://127.0.0.1:${(stalled.address() as net.AddressInfo).port}/graphql`;
     gateway = await startGateway({ urls, host: '127.0.0.1', port: 0, logger: createLogger('t', 'silent'), auth: stack.auth, internalKey: stack.internalKey, subgraphTimeoutMs: 400 });
+    impatient = await startGateway({ urls, host: '127.0.0.1', port: 0, logger: createLogger('t', 'silent'), auth: stack.auth, internalKey: stack.internalKey, subgraphTimeoutMs: 5_000, requestTimeoutMs: 300 });
   });
   afterAll(async () => {
     await gateway?.stop();
+    await impatient?.stop();
     for (const s of sockets) s.destroy();
     stalled?.close();
     await stack?.stop();
@@ -156,5 +160,49 @@ describe('a subgraph that accepts the connection and never answers', () => {
     }
     // The stalled server saw the gateway's request: this was a timeout, not a refused connection.
     expect(received).toBeGreaterThan(0);
+  });
+
+  it('bounds the whole request: past requestTimeoutMs the client gets 503 REQUEST_TIMEOUT, with the security headers', async () => {
+    const res = await fetch(impatient.url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query: QUERY, variables: { p: 'pump-anomaly' } }) });
+    expect(res.status).toBe(503);
+    expect(res.headers.get('x-frame-options')).toBe('DENY');
+    const body = (await res.json()) as { errors: { message: string; extensions: { code: string } }[] };
+    expect(body.errors[0]).toEqual({ message: 'The request did not finish within 300 ms', extensions: { code: 'REQUEST_TIMEOUT' } });
+  });
+});
+
+describe('the gateway\'s HTTP front', () => {
+  let stack: Stack;
+  beforeAll(async () => {
+    stack = await startStack();
+  });
+  afterAll(async () => stack?.stop());
+  const post = (body: string, headers: Record<string, string> = {}) => fetch(stack.gateway.url, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body });
+
+  it('names a bad body: invalid JSON 400, over 1 MB 413, a body that is not JSON 400; and answers after', async () => {
+    const bad = await post('{"query": "{ __typename }"');
+    expect(bad.status).toBe(400);
+    expect(await bad.json()).toEqual({ error: 'request body is not valid JSON' });
+    const big = await post(JSON.stringify({ query: `{ __typename } # ${'x'.repeat(1_100_000)}` }));
+    expect(big.status).toBe(413);
+    expect(((await big.json()) as { error: string }).error).toMatch(/larger than 1048576 bytes/);
+    const plain = await post('{ __typename }', { 'content-type': 'text/plain' });
+    expect(plain.status).toBe(400);
+    expect(JSON.stringify(await plain.json())).not.toMatch(/req\.body|middleware|stack/);
+    const ok = await post(JSON.stringify({ query: '{ __typename }' }));
+    expect(ok.status).toBe(200);
+    expect(await ok.json()).toEqual({ data: { __typename: 'Query' } });
+  });
+
+  it('a malformed token is 401 with WWW-Authenticate; every /graphql answer carries the security headers', async () => {
+    const res = await post(JSON.stringify({ query: '{ __typename }' }), { authorization: 'Bearer nope' });
+    expect(res.status).toBe(401);
+    expect(res.headers.get('www-authenticate')).toBe('Bearer');
+    expect(((await res.json()) as { errors: { extensions: { code: string } }[] }).errors[0]!.extensions.code).toBe('UNAUTHENTICATED');
+    for (const r of [res, await post('{'), await post(JSON.stringify({ query: '{ __typename }' }))]) {
+      expect(r.headers.get('x-frame-options')).toBe('DENY');
+      expect(r.headers.get('x-content-type-options')).toBe('nosniff');
+      expect(r.headers.get('content-security-policy')).toMatch(/frame-ancestors 'none'/);
+    }
   });
 });
