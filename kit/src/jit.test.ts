@@ -91,10 +91,14 @@ describe('graphql-jit subgraph executor', () => {
       const res = await execute(srv, {}, 'query($n: Int!) { machines(first: $n) { id } }', { n });
       expect((res.data!.machines as unknown[]).length).toBe(n);
     }
-    expect(jit.stats()).toEqual({ cached: 1, compiled: 1 });
+    expect(jit.stats()).toEqual({ cached: 1, compiled: 1, validated: 1 });
     // Distinct documents beyond the bound evict the least recently used; memory stays bounded.
     for (let n = 0; n < 6; n++) await execute(srv, {}, `{ machines(first: ${n}) { id } }`);
-    expect(jit.stats()).toEqual({ cached: 3, compiled: 7 });
+    expect(jit.stats()).toEqual({ cached: 3, compiled: 7, validated: 3 });
+    // The fast path's table is bounded the same way, and knows only texts Apollo Server validated.
+    expect(jit.validated('{ machines(first: 5) { id } }', null)).toBeDefined();
+    expect(jit.validated('{ machines(first: 0) { id } }', null)).toBeUndefined();
+    expect(jit.validated('{ machines(first: 5) { id } }', 'Other')).toBeUndefined();
     await srv.stop();
   });
 });

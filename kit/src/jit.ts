@@ -23,8 +23,15 @@ type GatewayExecutor = NonNullable<Awaited<ReturnType<GatewayInterface['load']>>
 
 export interface JitExecutor {
   gateway: GatewayInterface;
+  /**
+   * The compiled operation for a query text and operation name (as the client sent them) that
+   * Apollo Server has already parsed, validated (GraphQL Armor's rules and token limit included)
+   * and executed once, or undefined. Validation depends on the document and the schema only, so
+   * the same text needs no second pass; see server.ts' fast path.
+   */
+  validated(source: string, operationName: string | null | undefined): CompiledQuery | undefined;
   /** Compiled operations held now, and how many were compiled since start (for tests and benches). */
-  stats(): { cached: number; compiled: number };
+  stats(): { cached: number; compiled: number; validated: number };
 }
 
 /**
@@ -66,9 +73,15 @@ export const compiledOperations = () => compiledInProcess;
 export function jitGateway(schema: GraphQLSchema, opts: { maxCached?: number } = {}): JitExecutor {
   const maxCached = opts.maxCached ?? 500;
   const cache = new Map<string, CompiledQuery>();
+  // Keyed by the query text itself: the fast path looks it up before anything is hashed or parsed.
+  const bySource = new Map<string, CompiledQuery>();
   let compiled = 0;
   const executor: GatewayExecutor = async (rc) => {
-    const key = `${rc.queryHash}\u0000${rc.operationName ?? ''}`;
+    // The operation name the client asked for, not the one Apollo Server resolved: for an unknown
+    // name Apollo resolves none (null), and compiling for null would run a document's only
+    // operation instead of answering "Unknown operation named".
+    const operationName = rc.request.operationName ?? undefined;
+    const key = `${rc.queryHash}\u0000${operationName ?? ''}`;
     let query = cache.get(key);
     if (query) {
       // Re-insert: Map keeps insertion order, so the first key is the least recently used.
@@ -86,6 +99,11 @@ export function jitGateway(schema: GraphQLSchema, opts: { maxCached?: number } =
       cache.set(key, query);
       if (cache.size > maxCached) cache.delete(cache.keys().next().value!);
     }
+    const sourceKey = `${rc.source}\u0000${operationName ?? ''}`;
+    if (!bySource.has(sourceKey)) {
+      bySource.set(sourceKey, query);
+      if (bySource.size > maxCached) bySource.delete(bySource.keys().next().value!);
+    }
     const result = await query.query(undefined, rc.context, rc.request.variables ?? {});
     // No `data`: the request failed before any resolver ran (variables that do not coerce).
     // Apollo Server recognises graphql-js's own error for that (BAD_USER_INPUT), so let it
@@ -96,13 +114,13 @@ export function jitGateway(schema: GraphQLSchema, opts: { maxCached?: number } =
   const compile = (rc: Parameters<GatewayExecutor>[0]) => {
     try {
       // Resolver errors are masked by formatError anyway; capturing a stack per error is waste.
-      return compileQuery(schema, rc.document, rc.operationName ?? undefined, { disablingCapturingStackErrors: true });
+      return compileQuery(schema, rc.document, rc.request.operationName ?? undefined, { disablingCapturingStackErrors: true });
     } catch {
       return null;
     }
   };
   const interpret: GatewayExecutor = async (rc) =>
-    execute({ schema, document: rc.document, operationName: rc.operationName, variableValues: rc.request.variables ?? {}, contextValue: rc.context });
+    execute({ schema, document: rc.document, operationName: rc.request.operationName, variableValues: rc.request.variables ?? {}, contextValue: rc.context });
   const gateway: GatewayInterface = {
     onSchemaLoadOrUpdate(callback) {
       callback({ apiSchema: schema, coreSupergraphSdl: '' });
@@ -113,5 +131,9 @@ export function jitGateway(schema: GraphQLSchema, opts: { maxCached?: number } =
     },
     async stop() {},
   };
-  return { gateway, stats: () => ({ cached: cache.size, compiled }) };
+  return {
+    gateway,
+    validated: (source, operationName) => bySource.get(`${source}\u0000${operationName ?? ''}`),
+    stats: () => ({ cached: cache.size, compiled, validated: bySource.size }),
+  };
 }

@@ -9,12 +9,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CALLER_HEADER, signCaller, type Identity } from './auth.ts';
 import { appError } from './errors.ts';
 import { createLogger } from './logger.ts';
-import { createSubgraph, listenSubgraph, type Listening } from './server.ts';
+import { createSubgraph, fastPathAnswers, listenSubgraph, type Listening } from './server.ts';
 
 const KEY = 'k'.repeat(40);
 const SDL = `
   extend schema @link(url: "https://specs.apollo.dev/federation/v2.3", import: ["@key"])
-  type Query { whoami: String! echo(text: String!): String! fails: String }
+  type Query { whoami: String! echo(text: String!): String! fails: String broken: String mustHave: String! items(n: Int!): [Item!]! }
+  type Item { id: ID! label: String }
 `;
 const resolvers = {
   Query: {
@@ -23,10 +24,18 @@ const resolvers = {
     fails: () => {
       throw appError('BAD_USER_INPUT', '`fails` always fails');
     },
+    broken: () => {
+      throw new Error('connection refused by 10.0.0.7:5432');
+    },
+    mustHave: () => {
+      throw appError('NOT_FOUND', 'nothing to have');
+    },
+    items: (_: unknown, { n }: { n: number }) => Array.from({ length: n }, (_v, i) => ({ id: `i-${i}`, label: i % 2 ? `label "${i}" é\n` : null })),
   },
 };
 
 let listening: Listening;
+let server: ReturnType<typeof createSubgraph<{ caller: Identity }>>;
 let base: string;
 let caller: string;
 
@@ -34,7 +43,7 @@ beforeAll(async () => {
   const dir = mkdtempSync(path.join(tmpdir(), 'kit-server-'));
   const schemaPath = path.join(dir, 'schema.graphql');
   writeFileSync(schemaPath, SDL);
-  const server = createSubgraph<{ caller: Identity }>({ name: 'probe', schemaPath, resolvers, logger: createLogger('probe', 'silent') });
+  server = createSubgraph<{ caller: Identity }>({ name: 'probe', schemaPath, resolvers, logger: createLogger('probe', 'silent') });
   listening = await listenSubgraph(server, {
     host: '127.0.0.1',
     port: 0,
@@ -114,5 +123,47 @@ describe('subgraph HTTP front', () => {
     expect(get.status).toBe(200);
     expect(await get.json()).toEqual({ data: { whoami: 'gateway-user' } });
     expect((await fetch(`${base}/graphqlx`)).status).toBe(404);
+  });
+
+  it('the fast path answers a document Apollo Server has validated once, with the same status, headers and bytes', async () => {
+    const cases: [string, Record<string, unknown> | undefined, number][] = [
+      ['query Items($n: Int!) { items(n: $n) { id label } whoami }', { n: 25 }, 200],
+      ['{ whoami fails }', undefined, 200],
+      ['{ broken whoami }', undefined, 200],
+      ['{ mustHave whoami }', undefined, 200],
+      ['query Two { whoami } query One { echo(text: "x") }', undefined, 200],
+    ];
+    for (const [query, variables, status] of cases) {
+      const body = JSON.stringify({ query, ...(variables ? { variables } : {}), ...(query.includes('query Two') ? { operationName: 'One' } : {}) });
+      const before = fastPathAnswers(server)!;
+      const first = await post(body);
+      expect(fastPathAnswers(server), query).toBe(before);
+      const second = await post(body);
+      expect(fastPathAnswers(server), query).toBe(before + 1);
+      expect([first.status, second.status], query).toEqual([status, status]);
+      expect(second.headers.get('content-type')).toBe(first.headers.get('content-type'));
+      const [a, b] = [await first.text(), await second.text()];
+      expect(b, query).toBe(a);
+      expect(a).not.toMatch(/10\.0\.0\.7|stack/);
+    }
+    // Other variables of a validated document: still the fast path, the new values answered.
+    const before = fastPathAnswers(server)!;
+    const other = await json(await post(JSON.stringify({ query: cases[0]![0], variables: { n: 2 } })));
+    expect(other.data).toEqual({ items: [{ id: 'i-0', label: null }, { id: 'i-1', label: 'label "1" é\n' }], whoami: 'gateway-user' });
+    expect(fastPathAnswers(server)).toBe(before + 1);
+  });
+
+  it('what the fast path does not answer goes to Apollo Server: variables that do not coerce, another operation name, another Accept', async () => {
+    const query = 'query E($t: String!) { echo(text: $t) }';
+    await post(JSON.stringify({ query, variables: { t: 'ok' } }));
+    const before = fastPathAnswers(server)!;
+    const bad = await post(JSON.stringify({ query, variables: { t: { not: 'a string' } } }));
+    expect(bad.status).toBe(400);
+    expect((await json(bad)).errors[0]!.extensions.code).toBe('BAD_USER_INPUT');
+    const unknownOp = await post(JSON.stringify({ query, operationName: 'Nope', variables: { t: 'ok' } }));
+    expect(unknownOp.status).toBe(400);
+    const graphqlResponse = await post(JSON.stringify({ query, variables: { t: 'ok' } }), { accept: 'application/graphql-response+json' });
+    expect(graphqlResponse.headers.get('content-type')).toMatch(/^application\/graphql-response\+json/);
+    expect(fastPathAnswers(server)).toBe(before);
   });
 });

@@ -11,13 +11,13 @@ import express from 'express';
 import { ApolloServer, HeaderMap, type ApolloServerPlugin, type BaseContext } from '@apollo/server';
 import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginInlineTraceDisabled } from '@apollo/server/plugin/disabled';
 import { buildSubgraphSchema } from '@apollo/subgraph';
-import { parse } from 'graphql';
+import { parse, type GraphQLError, type GraphQLFormattedError } from 'graphql';
 import { ApolloArmor } from '@escape.tech/graphql-armor';
 import { CALLER_HEADER, createCallerVerifier, type Identity } from './auth.ts';
 import type { SubgraphExecutor } from './config.ts';
 import { createErrorLog } from './error-log.ts';
 import { maskError } from './errors.ts';
-import { jitGateway } from './jit.ts';
+import { jitGateway, type JitExecutor } from './jit.ts';
 import type { Logger } from './logger.ts';
 
 /** Query limits: the gateway's, applied again by every subgraph (defence in depth). */
@@ -66,17 +66,83 @@ export function createSubgraph<C extends BaseContext>(opts: SubgraphOptions<C>):
   // One failing backend can fail thousands of fields in one request: log it once, then a count.
   const errors = createErrorLog(opts.logger);
   const schema = buildSubgraphSchema({ typeDefs, resolvers: opts.resolvers as Parameters<typeof buildSubgraphSchema>[0] extends infer A ? A extends { resolvers?: infer R } ? R : never : never });
-  return new ApolloServer<C>({
+  const jit = opts.executor === 'graphql-js' ? null : jitGateway(schema);
+  const formatError = (formatted: GraphQLFormattedError, error: unknown) => maskError(formatted, error, (e) => errors.log(e));
+  const server = new ApolloServer<C>({
     // graphql-jit compiles each operation once; see jit.ts for why it is plugged in as a gateway.
-    ...(opts.executor === 'graphql-js' ? { schema } : { gateway: jitGateway(schema).gateway }),
+    ...(jit ? { gateway: jit.gateway } : { schema }),
     includeStacktraceInErrorResponses: false,
-    formatError: (formatted, error) => maskError(formatted, error, (e) => errors.log(e)),
+    formatError,
     validationRules: armor.validationRules,
     // No Apollo Studio here: federated traces would only add bytes to every subgraph response.
     // No cache hints either: the gateway does not use them, and the plugin wraps every resolver
     // (6–9% of a subgraph's CPU in the flagship profile, BENCHMARKS.md).
     plugins: [ApolloServerPluginInlineTraceDisabled(), ApolloServerPluginCacheControlDisabled(), ...armor.plugins, ...(opts.plugins ?? [])],
   });
+  // Extra plugins could act on any request, so only a server with ours alone takes the fast path.
+  if (jit && !opts.plugins?.length) fastPaths.set(server, { jit, formatError, answered: 0 });
+  return server;
+}
+
+/**
+ * The fast path of a subgraph's /graphql (graphqlHandler): a JSON POST whose query text and
+ * operation name Apollo Server has already parsed, validated and run once is executed with the
+ * compiled operation and answered here, with Apollo Server's answer format (errors, data; its
+ * error normalization, then our formatError; 200 unless an error carries an HTTP status).
+ * Anything else goes through Apollo Server: the first sight of a document, parse or validation
+ * errors, variables that do not coerce (no resolver has run then), other methods, persisted
+ * queries, another Accept. Measured in BENCHMARKS.md; answers byte-identical (kit/src/server.test.ts).
+ */
+interface FastPath {
+  jit: JitExecutor;
+  formatError: (formatted: GraphQLFormattedError, error: unknown) => GraphQLFormattedError;
+  /** Requests answered by the fast path since start (tests prove it ran). */
+  answered: number;
+}
+const fastPaths = new WeakMap<object, FastPath>();
+
+/** How many requests the server's fast path has answered (null: it has none). */
+export const fastPathAnswers = (server: object): number | null => fastPaths.get(server)?.answered ?? null;
+
+// GraphQL Armor's field-suggestion filter rewrites messages in a plugin the fast path skips; its default mask.
+const SUGGESTION = /Did you mean ".+"/g;
+const SUGGESTION_MASK = '[Suggestion hidden]';
+
+/** Apollo Server's normalizeAndFormatErrors (errorNormalize.ts), for errors of an execution. */
+function formatExecutionErrors(errors: readonly GraphQLError[], fast: FastPath, head: { status: number; headers: Map<string, string> }): GraphQLFormattedError[] {
+  return errors.map((error) => {
+    try {
+      // graphql-jit's errors have a read-only message: mask a copy.
+      const message = error.message.replace(SUGGESTION, SUGGESTION_MASK);
+      const extensions: Record<string, unknown> = { ...error.extensions, code: error.extensions?.code ?? 'INTERNAL_SERVER_ERROR' };
+      const http = extensions.http as { status?: unknown; headers?: unknown } | undefined;
+      if (http && typeof http === 'object' && (!('status' in http) || typeof http.status === 'number') && (!('headers' in http) || http.headers instanceof Map)) {
+        if (typeof http.status === 'number') head.status = http.status;
+        if (http.headers instanceof Map) for (const [k, v] of http.headers as Map<string, string>) head.headers.set(k, v);
+        delete extensions.http;
+      }
+      return fast.formatError({ ...error.toJSON(), message, extensions }, error);
+    } catch {
+      return { message: 'Internal server error', extensions: { code: 'INTERNAL_SERVER_ERROR' } };
+    }
+  });
+}
+
+interface FastRequest {
+  query: string;
+  operationName?: string | null;
+  variables?: Record<string, unknown> | null;
+}
+
+/** A request the fast path may answer: the fields Apollo Server reads, of the types it accepts, and no others it acts on. */
+function fastRequest(body: unknown, accept: string | undefined): FastRequest | null {
+  if (accept !== undefined && accept !== '*/*' && accept !== 'application/json') return null;
+  if (!body || typeof body !== 'object' || Array.isArray(body)) return null;
+  const b = body as Record<string, unknown>;
+  if (typeof b.query !== 'string' || b.extensions != null) return null;
+  if (b.operationName != null && typeof b.operationName !== 'string') return null;
+  if (b.variables != null && (typeof b.variables !== 'object' || Array.isArray(b.variables))) return null;
+  return b as unknown as FastRequest;
 }
 
 export interface Listening {
@@ -189,6 +255,7 @@ export function graphqlHandler<C extends BaseContext, A>(
     context: (req: http.IncomingMessage, caller: A, res: http.ServerResponse) => Promise<C>;
   },
 ): (req: http.IncomingMessage, res: http.ServerResponse) => Promise<void> {
+  const fast = fastPaths.get(server);
   return async (req, res) => {
     try {
       const caller = await opts.authenticate(req, res);
@@ -208,6 +275,23 @@ export function graphqlHandler<C extends BaseContext, A>(
           body = JSON.parse(text);
         } catch {
           return sendJson(res, 400, { error: 'request body is not valid JSON' });
+        }
+      }
+      const request = fast && body !== undefined ? fastRequest(body, req.headers.accept) : null;
+      const compiled = request && fast!.jit.validated(request.query, request.operationName);
+      if (compiled) {
+        const context = await opts.context(req, caller, res);
+        const result = await compiled.query(undefined, context, request!.variables ?? {});
+        // No data: the variables did not coerce and nothing ran; Apollo Server answers that.
+        if ('data' in result) {
+          fast!.answered += 1;
+          const head = { status: 200, headers: new Map<string, string>() };
+          const errors = result.errors?.length ? formatExecutionErrors(result.errors, fast!, head) : undefined;
+          if (res.headersSent) return void res.end();
+          for (const [key, value] of head.headers) res.setHeader(key, value);
+          res.setHeader('content-type', 'application/json; charset=utf-8');
+          res.statusCode = head.status;
+          return void res.end(`${JSON.stringify({ errors, data: result.data, extensions: result.extensions })}\n`);
         }
       }
       const headers = new HeaderMap();
