@@ -40,6 +40,35 @@ describe('migrations', () => {
   });
 });
 
+describe('query plans', () => {
+  it('a page of one project\'s targets seeks the projectId index instead of scanning every target', async () => {
+    const store = await freshNeo4j();
+    const driver = neo4j.driver(conn().uri, neo4j.auth.basic(conn().user, conn().password));
+    try {
+      const { listTargets } = await import('../../subgraphs/lineage/src/cypher/reads.ts');
+      const operators = async (projectId: string | null) => {
+        const q = listTargets({ projectId, projectIds: projectId ? null : ['a', 'b'], line: null, plant: null, search: null }, 0, 20);
+        const res = await driver.executeQuery(`EXPLAIN ${q.cypher}`, q.params, { database: 'neo4j' });
+        const names: string[] = [];
+        const walk = (p: { operatorType: string; children: unknown[] }) => {
+          names.push(p.operatorType);
+          for (const c of p.children) walk(c as typeof p);
+        };
+        walk(res.summary.plan as unknown as { operatorType: string; children: unknown[] });
+        return names.join(' ');
+      };
+      for (const projectId of ['pump-anomaly', null]) {
+        const plan = await operators(projectId);
+        expect(plan, plan).toMatch(/NodeIndexSeek/);
+        expect(plan, plan).not.toMatch(/NodeByLabelScan|AllNodesScan/);
+      }
+    } finally {
+      await driver.close();
+      await store.close();
+    }
+  });
+});
+
 describeLineageStoreContract('neo4j', async () => {
   const store = await freshNeo4j();
   return { store, cleanup: () => store.close() };

@@ -46,21 +46,38 @@ export interface TargetFilterParams {
   search: string | null;
 }
 
-const targetWhere = `t.name IS NOT NULL AND ($projectId IS NULL OR t.projectId = $projectId)
-    AND ($projectIds IS NULL OR t.projectId IN $projectIds) AND ($line IS NULL OR t.line = $line)
-    AND ($plant IS NULL OR t.plant = $plant) AND ($search IS NULL OR toLower(t.id) CONTAINS $search)`;
+/**
+ * Only the filters that are set, so the planner can seek the projectId index: written as
+ * `($projectId IS NULL OR t.projectId = $projectId)` every page scanned every target of every
+ * project. The text varies only by which filters are set; every value stays a parameter.
+ */
+const targetWhere = (f: TargetFilterParams): string =>
+  [
+    't.name IS NOT NULL',
+    f.projectId != null ? 't.projectId = $projectId' : '',
+    f.projectIds != null ? 't.projectId IN $projectIds' : '',
+    f.line != null ? 't.line = $line' : '',
+    f.plant != null ? 't.plant = $plant' : '',
+    f.search != null ? 'toLower(t.id) CONTAINS $search' : '',
+  ]
+    .filter(Boolean)
+    .join(' AND ');
 
 const SORT_KEYS = new Set<string>(TARGET_SORT_KEYS);
 
-/** The sort key travels as a parameter (t[$sortKey]); only the direction keyword is text, from a two-value table. */
+/**
+ * The sort key travels as a parameter (t[$sortKey]); only the direction keyword is text, from a
+ * two-value table. Every matching target is counted and sorted, but only the page's are
+ * projected into maps.
+ */
 export const listTargets = (f: TargetFilterParams, skip: number, limit: number, order: TargetOrder = { key: 'id', descending: false }): Query => {
   if (!SORT_KEYS.has(order.key)) throw new RangeError(`sort key must be one of ${TARGET_SORT_KEYS.join(', ')}`);
   return {
   cypher: cy`
-    MATCH (t:ReleaseTarget) WHERE ${targetWhere}
+    MATCH (t:ReleaseTarget) WHERE ${targetWhere(f)}
     WITH t ORDER BY t[$sortKey] ${order.descending ? 'DESC' : 'ASC'}, t.id
-    WITH collect(${targetMap}) AS rows
-    RETURN size(rows) AS total, rows[$skip..($skip + $limit)] AS items`,
+    WITH collect(t) AS ts
+    RETURN size(ts) AS total, [t IN ts[$skip..($skip + $limit)] | ${targetMap}] AS items`,
   params: { ...f, search: f.search?.toLowerCase() ?? null, skip, limit, sortKey: order.key },
   };
 };
@@ -345,11 +362,11 @@ export const expand = (groups: readonly (readonly string[])[], direction: 'UPSTR
 
 export const targetsNotOn = (name: string, minVersion: number, projectId: string | null, skip: number, limit: number): Query => ({
   cypher: cy`
-    MATCH (t:ReleaseTarget) WHERE t.name IS NOT NULL AND ($projectId IS NULL OR t.projectId = $projectId)
+    MATCH (t:ReleaseTarget) WHERE t.name IS NOT NULL${projectId != null ? ' AND t.projectId = $projectId' : ''}
       AND NOT EXISTS { MATCH (m:ModelVersion)-[s:DEPLOYED_TO]->(t) WHERE ${liveNow('s')} AND m.name = $name AND m.version >= $minVersion }
     WITH t ORDER BY t.id
-    WITH collect(${targetMap}) AS rows
-    RETURN size(rows) AS total, rows[$skip..($skip + $limit)] AS items`,
+    WITH collect(t) AS ts
+    RETURN size(ts) AS total, [t IN ts[$skip..($skip + $limit)] | ${targetMap}] AS items`,
   params: { name, minVersion, projectId, skip, limit },
 });
 
@@ -367,13 +384,13 @@ export const targetCountsByDataset = (projectId: string | null, skip: number, li
 export const targetsTrainedOnDataBefore = (before: string, projectId: string | null, skip: number, limit: number): Query => ({
   cypher: cy`
     MATCH (m:ModelVersion)-[s:DEPLOYED_TO]->(t:ReleaseTarget)
-    WHERE ${liveNow('s')} AND t.name IS NOT NULL AND ($projectId IS NULL OR t.projectId = $projectId)
+    WHERE ${liveNow('s')} AND t.name IS NOT NULL${projectId != null ? ' AND t.projectId = $projectId' : ''}
     MATCH (m)<-[:PRODUCED]-(:TrainingRun)-[:CONSUMED]->(dv:DatasetVersion)
     WITH t, max(dv.createdAt) AS newest
     WHERE newest < $before
     WITH t ORDER BY t.id
-    WITH collect(${targetMap}) AS rows
-    RETURN size(rows) AS total, rows[$skip..($skip + $limit)] AS items`,
+    WITH collect(t) AS ts
+    RETURN size(ts) AS total, [t IN ts[$skip..($skip + $limit)] | ${targetMap}] AS items`,
   params: { before, projectId, skip, limit },
 });
 
