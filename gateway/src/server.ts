@@ -14,7 +14,7 @@ import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/dis
 import { GraphQLError } from 'graphql';
 import { appError, createVerifier, maskError, signCaller, type AuthConfig, type Identity, type Logger } from '@mlops/kit';
 import { createErrorLog } from '@mlops/kit/error-log';
-import { armorFor, DEFAULT_LIMITS, graphqlHandler, listenApp, type Listening } from '@mlops/kit/server';
+import { armorFor, DEFAULT_LIMITS, graphqlHandler, listenApp, sendJson, type Listening } from '@mlops/kit/server';
 import { operationCost } from './cost.ts';
 import { createRequestCounter, GatewayDataSource, type SubgraphRequestCounter } from './datasource.ts';
 import { mountGraphiQL } from './graphiql.ts';
@@ -138,11 +138,7 @@ export async function startGateway(opts: GatewayOptions): Promise<RunningGateway
       securityHeaders(req, res);
       // Subgraph fetches time out first; this bounds the whole plan (several sequential fetches).
       const timer = setTimeout(() => {
-        if (!res.headersSent) {
-          res.statusCode = 503;
-          res.setHeader('content-type', 'application/json; charset=utf-8');
-          res.end(JSON.stringify({ errors: [{ message: `The request did not finish within ${requestTimeoutMs} ms`, extensions: { code: 'REQUEST_TIMEOUT' } }] }));
-        }
+        if (!res.headersSent) sendJson(res, 503, { errors: [{ message: `The request did not finish within ${requestTimeoutMs} ms`, extensions: { code: 'REQUEST_TIMEOUT' } }] });
       }, requestTimeoutMs);
       res.once('close', () => clearTimeout(timer));
       // Who is asking is settled in the context below, so a refusal is a GraphQL error answer.

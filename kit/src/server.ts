@@ -197,7 +197,8 @@ export async function listenSubgraph<C extends BaseContext>(
   }, graphql);
 }
 
-function sendJson(res: http.ServerResponse, status: number, body: unknown): void {
+/** A JSON answer; after the headers went out, only ends the response. */
+export function sendJson(res: http.ServerResponse, status: number, body: unknown): void {
   if (res.headersSent) return void res.end();
   res.statusCode = status;
   res.setHeader('content-type', 'application/json; charset=utf-8');
@@ -234,6 +235,29 @@ function readBody(req: http.IncomingMessage, limit: number): Promise<string> {
     req.once('end', () => resolve(chunks.length === 1 ? chunks[0]!.toString('utf8') : Buffer.concat(chunks, size).toString('utf8')));
     req.once('error', reject);
   });
+}
+
+/**
+ * Answers a request from the fast path, or returns false (nothing written) when the document is
+ * not validated yet or its variables do not coerce (no resolver has run then): Apollo answers.
+ */
+async function answerFast<C>(fast: FastPath, request: FastRequest, res: http.ServerResponse, context: () => Promise<C>): Promise<boolean> {
+  const compiled = fast.jit.validated(request.query, request.operationName);
+  if (!compiled) return false;
+  const result = await compiled.query(undefined, await context(), request.variables ?? {});
+  if (!('data' in result)) return false;
+  fast.answered += 1;
+  const head = { status: 200, headers: new Map<string, string>() };
+  const errors = result.errors?.length ? formatExecutionErrors(result.errors, fast, head) : undefined;
+  if (res.headersSent) {
+    res.end();
+    return true;
+  }
+  for (const [key, value] of head.headers) res.setHeader(key, value);
+  res.setHeader('content-type', 'application/json; charset=utf-8');
+  res.statusCode = head.status;
+  res.end(`${JSON.stringify({ errors, data: result.data, extensions: result.extensions })}\n`);
+  return true;
 }
 
 const JSON_TYPE = /^application\/(?:[\w.+-]*\+)?json\s*(?:;|$)/i;
@@ -278,22 +302,7 @@ export function graphqlHandler<C extends BaseContext, A>(
         }
       }
       const request = fast && body !== undefined ? fastRequest(body, req.headers.accept) : null;
-      const compiled = request && fast!.jit.validated(request.query, request.operationName);
-      if (compiled) {
-        const context = await opts.context(req, caller, res);
-        const result = await compiled.query(undefined, context, request!.variables ?? {});
-        // No data: the variables did not coerce and nothing ran; Apollo Server answers that.
-        if ('data' in result) {
-          fast!.answered += 1;
-          const head = { status: 200, headers: new Map<string, string>() };
-          const errors = result.errors?.length ? formatExecutionErrors(result.errors, fast!, head) : undefined;
-          if (res.headersSent) return void res.end();
-          for (const [key, value] of head.headers) res.setHeader(key, value);
-          res.setHeader('content-type', 'application/json; charset=utf-8');
-          res.statusCode = head.status;
-          return void res.end(`${JSON.stringify({ errors, data: result.data, extensions: result.extensions })}\n`);
-        }
-      }
+      if (fast && request && (await answerFast(fast, request, res, () => opts.context(req, caller, res)))) return;
       const headers = new HeaderMap();
       for (const [key, value] of Object.entries(req.headers)) if (value !== undefined) headers.set(key, Array.isArray(value) ? value.join(', ') : value);
       const url = req.url ?? '';
