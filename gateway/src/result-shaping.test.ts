@@ -166,6 +166,20 @@ describe('computeResponse (gateway/src/result-shaping.ts) vs @apollo/gateway', (
     expect(JSON.parse(bubbled.data).releaseTargets.nodes[0].currentDeployments).toBeNull();
   });
 
+  it("aliases that name Object.prototype's members (constructor, toString, __proto__) are ordinary keys in the answer", () => {
+    const query = `query A($p: ID!) { releaseTargets(projectId: $p, first: 2) { nodes { constructor: supportedStrategies toString: name __proto__: supportedStrategies hasOwnProperty: id } } }`;
+    // As a subgraph's answer arrives: JSON.parse makes `__proto__` an own key.
+    const input = JSON.parse('{"releaseTargets":{"nodes":[{"constructor":["CANARY"],"toString":"T","__proto__":["HOT_SWAP"],"hasOwnProperty":"t1"},{"toString":"U","hasOwnProperty":"t2"}]}}');
+    const { ours, reference } = both(query, { p: 'p' }, input);
+    expect(ours).toEqual(reference);
+    // Missing aliased fields are null, not Object.prototype's functions.
+    expect(JSON.parse((ours as { data: string }).data)).toEqual(
+      JSON.parse('{"releaseTargets":{"nodes":[{"constructor":["CANARY"],"toString":"T","__proto__":["HOT_SWAP"],"hasOwnProperty":"t1"},{"constructor":null,"toString":"U","__proto__":null,"hasOwnProperty":"t2"}]}}'),
+    );
+    const shaped = computeResponse({ operation: fi.operationFromDocument(apiSchema, parse(query), {}), variables: { p: 'p' }, input, introspectionHandling: introspection }).data as Any;
+    expect(Object.keys(shaped.releaseTargets.nodes[1])).toEqual(['constructor', 'toString', '__proto__', 'hasOwnProperty']);
+  });
+
   it('1,500 seeded random inputs over the flagship query and the tricky one: same data, same errors', () => {
     const rand = mulberry32(20261124);
     const gen = generator(rand);

@@ -31,6 +31,17 @@ const original: ComputeResponse = shapingModule.computeResponse;
 const OK = 0;
 const NULL_BUBBLE_UP = 1;
 
+/**
+ * The answer's objects, as the original's `Object.create(null)`: nothing inherited, so a field
+ * aliased `constructor` or `__proto__` is an ordinary own key. But `Object.create(null)` makes a
+ * dictionary-mode object in V8, and Apollo Server's JSON.stringify of a 37 KB answer built of
+ * them took 1.85x as long as of the same answer in ordinary objects (and building it 1.9x);
+ * objects made by a constructor whose prototype inherits nothing keep V8's fast properties.
+ */
+function OutputObject() {}
+OutputObject.prototype = Object.create(null);
+const newOutput = (): Record<string, unknown> => new (OutputObject as unknown as new () => Record<string, unknown>)();
+
 interface Parameters {
   schema: Any;
   variables: Record<string, unknown>;
@@ -290,7 +301,7 @@ function updateOutputValue(outputValue: Any, info: TypeInfo, inputValue: Any, se
       }
       objType = typenameType;
     }
-    const outputObject = outputValue === undefined ? Object.create(null) : outputValue;
+    const outputObject = outputValue === undefined ? newOutput() : outputValue;
     const res = applySelectionSet(inputValue, selectionSet, outputObject, parameters, path, objType);
     const hasErrors = res === NULL_BUBBLE_UP;
     lastInvalid = false;
@@ -316,7 +327,7 @@ export const computeResponse: ComputeResponse = ({ operation, variables, input, 
     errors: [],
     introspectionHandling,
   };
-  const data = Object.create(null);
+  const data = newOutput();
   const res = applySelectionSet(input, operation.selectionSet, data, parameters, [], schema.schemaDefinition.rootType(operation.rootKind));
   return { data: res === NULL_BUBBLE_UP ? null : data, errors: parameters.errors };
 };

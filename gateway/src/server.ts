@@ -2,6 +2,7 @@
  * The gateway: Apollo Gateway over the composed supergraph (schema/supergraph.graphql),
  * served by Apollo Server with masked errors, GraphQL Armor limits, /health and GraphiQL.
  */
+import cluster from 'node:cluster';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import express from 'express';
@@ -18,7 +19,7 @@ import { armorFor, DEFAULT_LIMITS, graphqlHandler, listenApp, sendJson, type Lis
 import { operationCost } from './cost.ts';
 import { createRequestCounter, GatewayDataSource, type SubgraphRequestCounter } from './datasource.ts';
 import { mountGraphiQL } from './graphiql.ts';
-import { createRateLimiter } from './rate-limit.ts';
+import { createRateLimiter, type RateLimiter } from './rate-limit.ts';
 import { securityHeaders } from './security-headers.ts';
 
 export const supergraphPath = fileURLToPath(new URL('../../schema/supergraph.graphql', import.meta.url));
@@ -42,6 +43,8 @@ export interface GatewayOptions {
   requestTimeoutMs?: number;
   /** Requests per caller per minute; 0 (default) disables. */
   rateLimitPerMinute?: number;
+  /** Where the per-caller buckets live; default: in this process (workers.ts passes the primary's). */
+  rateLimiter?: RateLimiter;
 }
 
 interface GatewayContext {
@@ -109,7 +112,7 @@ export async function startGateway(opts: GatewayOptions): Promise<RunningGateway
   });
   await server.start();
 
-  const limiter = createRateLimiter(opts.rateLimitPerMinute ?? 0);
+  const limiter = opts.rateLimiter ?? createRateLimiter(opts.rateLimitPerMinute ?? 0);
   // The caller header is valid for 120 s: sign once per identity per minute rather than per
   // request (3–6% of the gateway's CPU in the flagship profile).
   const signed = new Map<string, { header: Promise<string>; until: number }>();
@@ -127,7 +130,8 @@ export async function startGateway(opts: GatewayOptions): Promise<RunningGateway
   app.disable('x-powered-by');
   app.use(securityHeaders);
   app.get('/health', (_req, res) => {
-    res.json({ status: 'ok', service: 'gateway' });
+    // `worker`: which of the gateway's workers answered (gateway/src/workers.ts), when there are several.
+    res.json({ status: 'ok', service: 'gateway', ...(cluster.isWorker ? { worker: cluster.worker!.id } : {}) });
   });
   app.get('/', (_req, res) => res.redirect('/graphiql'));
   mountGraphiQL(app);
@@ -153,7 +157,7 @@ export async function startGateway(opts: GatewayOptions): Promise<RunningGateway
         throw httpError('UNAUTHENTICATED', (e as Error).message, 401);
       }
       const key = caller.anonymous ? `ip:${req.socket.remoteAddress ?? '?'}` : `sub:${caller.sub}`;
-      const wait = limiter.take(key);
+      const wait = await limiter.take(key);
       if (wait > 0) {
         res.setHeader('retry-after', String(Math.ceil(wait / 1000)));
         throw httpError('TOO_MANY_REQUESTS', `More than ${opts.rateLimitPerMinute} requests in a minute from this caller; retry in ${Math.ceil(wait / 1000)} s`, 429);

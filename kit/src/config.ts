@@ -166,6 +166,11 @@ export const ConfigSchema = z
         requestTimeoutMs: ms(15_000, 600_000),
         /** Requests per caller (token subject, else client address) per minute; 0 disables. */
         rateLimitPerMinute: z.coerce.number().int().min(0).default(600),
+        /**
+         * Gateway processes sharing the port (node:cluster, gateway/src/workers.ts) when the
+         * gateway runs as its own process (`npm run serve`); the rate limit stays one per caller.
+         */
+        workers: z.coerce.number().int().min(1).max(64).default(1),
       })
       .strict()
       .prefault({}),
@@ -259,6 +264,7 @@ export const ENV_OVERRIDES: Record<string, string> = {
   GATEWAY_SUBGRAPH_TIMEOUT_MS: 'gateway.subgraphTimeoutMs',
   GATEWAY_REQUEST_TIMEOUT_MS: 'gateway.requestTimeoutMs',
   GATEWAY_RATE_LIMIT: 'gateway.rateLimitPerMinute',
+  GATEWAY_WORKERS: 'gateway.workers',
   SUBGRAPH_EXECUTOR: 'execution.subgraphs',
   TRAINING_URL: 'subgraphs.training.url',
   CATALOG_URL: 'subgraphs.catalog.url',

@@ -75,6 +75,8 @@ const { values: args } = parseArgs({
     targets: { type: 'string', default: '300' },
     /** new-semi's young generation, MiB (serve.ts' default is 32). */
     semi: { type: 'string', default: '32' },
+    /** new-workers' gateway processes (gateway.workers). */
+    workers: { type: 'string', default: '2' },
   },
 });
 const SECONDS = Number(args.seconds);
@@ -85,8 +87,8 @@ const SAMPLE = Number(args.sample);
 const WARMUP_SECONDS = Number(args.warmup);
 const TARGETS = Number(args.targets);
 const SYSTEM_NAMES = args.systems.split(',').map((s) => s.trim()).filter(Boolean) as SystemName[];
-type SystemName = 'old' | 'old-serve' | 'new' | 'new-semi' | 'new-graphql-js' | 'new-embedded' | 'hive-router';
-const KNOWN_SYSTEMS = ['old', 'old-serve', 'new', 'new-semi', 'new-graphql-js', 'new-embedded', 'hive-router'];
+type SystemName = 'old' | 'old-serve' | 'new' | 'new-semi' | 'new-workers' | 'new-graphql-js' | 'new-embedded' | 'hive-router';
+const KNOWN_SYSTEMS = ['old', 'old-serve', 'new', 'new-semi', 'new-workers', 'new-graphql-js', 'new-embedded', 'hive-router'];
 for (const s of SYSTEM_NAMES) if (!KNOWN_SYSTEMS.includes(s)) throw new Error(`unknown system ${s}; use ${KNOWN_SYSTEMS.join(', ')}`);
 const HIVE_ROUTER_BIN = path.join(MAIN, 'router', '.cache', 'bin', 'hive_router');
 if (SYSTEM_NAMES.includes('hive-router') && !existsSync(HIVE_ROUTER_BIN)) throw new Error(`hive-router: ${path.relative(MAIN, HIVE_ROUTER_BIN)} is missing; build it once with router/install.sh (15–25 minutes)`);
@@ -311,7 +313,7 @@ async function startSystem(name: SystemName, oldRoot: string | null): Promise<Sy
   const agent = new http.Agent({ keepAlive: true, maxSockets: CONNECTIONS });
   const common = { MLOPS_CONFIG: config, LOG_LEVEL: 'warn', AUTH_ISSUER: ISSUER, AUTH_AUDIENCE: AUDIENCE, AUTH_SECRET, AUTH_ANONYMOUS_ROLE: 'none', INTERNAL_KEY, GATEWAY_RATE_LIMIT: '0' };
 
-  if (name === 'new' || name === 'old-serve' || name === 'new-semi' || name === 'new-graphql-js' || name === 'hive-router') {
+  if (name === 'new' || name === 'old-serve' || name === 'new-semi' || name === 'new-workers' || name === 'new-graphql-js' || name === 'hive-router') {
     log(`${name}: npm run serve (scripts/serve.ts) with a generated production config`);
     const env = childEnv(common);
     // new-semi: every service with a 32 MiB young generation (V8's default is 16 MiB on 64-bit):
@@ -321,6 +323,8 @@ async function startSystem(name: SystemName, oldRoot: string | null): Promise<Sy
     // new-graphql-js: the subgraphs on graphql-js's interpreter instead of graphql-jit (the
     // default since 2026-11-24): isolates what the compiled executor changed.
     if (name === 'new-graphql-js') env.SUBGRAPH_EXECUTOR = 'graphql-js';
+    // new-workers: the gateway as `--workers` node:cluster processes sharing its port.
+    if (name === 'new-workers') env.GATEWAY_WORKERS = String(Number(args.workers));
     const { child, lines } = spawnTs(root, path.join(root, 'scripts', 'serve.ts'), env, tail, name);
     const seen: string[] = [];
     await waitFor(
@@ -383,6 +387,8 @@ async function startSystem(name: SystemName, oldRoot: string | null): Promise<Sy
           ? `${path.basename(root).replace('old-', '')}: npm run serve (one process per service)`
           : name === 'new-semi'
           ? `working tree, npm run serve, NODE_OPTIONS --max-semi-space-size=${Number(args.semi)}`
+          : name === 'new-workers'
+          ? `working tree, npm run serve, GATEWAY_WORKERS=${Number(args.workers)} (the gateway as ${Number(args.workers)} cluster workers)`
           : name === 'new-graphql-js'
             ? 'working tree, npm run serve, SUBGRAPH_EXECUTOR=graphql-js (subgraphs on the interpreter)'
             : 'working tree, npm run serve (one process per service, subgraphs on graphql-jit)',
