@@ -43,10 +43,23 @@ export class BuiltinMonitoringConnector implements MonitoringConnector {
     return this.anchor;
   }
 
+  /**
+   * Health by deployment id. The simulated platform is read-only and its clock fixed, so a
+   * deployment's health never changes; computing it (four hashed keys) was a fifth of the
+   * monitoring subgraph's CPU under the flagship load. Bounded by the scenario's deployments;
+   * frozen, because every answer shares it.
+   */
+  private readonly healthCache = new Map<string, Readonly<HealthModel>>();
+
   private health(d: Deployment | undefined): HealthModel | null {
     if (!d) return null;
-    const { deploymentId: _id, ...h } = healthOf(d, this.anchor);
-    return { projectId: this.projectOfTarget.get(d.targetId) ?? null, ...h };
+    let cached = this.healthCache.get(d.id);
+    if (!cached) {
+      const { deploymentId: _id, ...h } = healthOf(d, this.anchor);
+      cached = Object.freeze({ projectId: this.projectOfTarget.get(d.targetId) ?? null, ...h });
+      this.healthCache.set(d.id, cached);
+    }
+    return cached;
   }
 
   async healthOfDeployments(ids: readonly string[]) {

@@ -33,9 +33,20 @@ export function createContext(connector: InferenceConnector, _req?: unknown, cal
     projectIds: visible && [...visible].sort(),
     visible,
     loaders: {
-      deployment: loader(async (ids) => (await connector.getDeployments(ids)).map((d) => (d && seen(d) ? d : null))),
-      byTarget: loader(async (ids) => (await connector.deploymentsByTargets(ids)).map((ds) => ds.filter(seen))),
-      byModelVersion: loader(async (ids) => (await connector.deploymentsByModelVersions(ids)).map((ds) => ds.filter(seen))),
+      // A caller who sees every project (visible === null) gets the platform's lists as they are:
+      // copying each target's history per request was most of this subgraph's own CPU.
+      deployment: loader(async (ids) => {
+        const ds = await connector.getDeployments(ids);
+        return visible ? ds.map((d) => (d && seen(d) ? d : null)) : ds;
+      }),
+      byTarget: loader(async (ids) => {
+        const lists = await connector.deploymentsByTargets(ids);
+        return visible ? lists.map((ds) => ds.filter(seen)) : lists;
+      }),
+      byModelVersion: loader(async (ids) => {
+        const lists = await connector.deploymentsByModelVersions(ids);
+        return visible ? lists.map((ds) => ds.filter(seen)) : lists;
+      }),
       targetProject: loader((ids) => connector.projectsOfTargets(ids)),
       modelVersionProject: loader((ids) => connector.projectsOfModelVersions(ids)),
     },
