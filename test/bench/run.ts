@@ -9,8 +9,9 @@
  *               single-client p50/p99 at 300 targets (first 20 and 100).
  *   throughput  test/bench/throughput.ts: the distinct-page flagship load (50 connections) on
  *               `old` (43c5fd3, the commit the issue measured), `new` (the working tree in
- *               production mode) and `new-graphql-js` (the same with the subgraphs on graphql-js'
- *               interpreter), plus `hive-router` when router/install.sh has built it, rounds
+ *               production mode), `new-workers` (the same with the gateway as 2 node:cluster
+ *               workers, gateway.workers) and `new-graphql-js` (the same with the subgraphs on
+ *               graphql-js' interpreter), plus `hive-router` when router/install.sh has built it, rounds
  *               alternating; requests/s, p50, p99, CPU per request per process, peak RSS,
  *               subgraph requests per query.
  *   sync        test/bench/sync.ts at 10,000 targets: old (88c619a) and new transactional full
@@ -100,7 +101,7 @@ async function counts(): Promise<CountRow[]> {
 }
 
 // -------------------------------------------------------------------------------- the steps
-const throughputSystems = ['old', 'new', 'new-graphql-js', ...(existsSync(HIVE_ROUTER_BIN) ? ['hive-router'] : [])];
+const throughputSystems = ['old', 'new', 'new-workers', 'new-graphql-js', ...(existsSync(HIVE_ROUTER_BIN) ? ['hive-router'] : [])];
 if (!args['from-results']) {
   if (STEPS.has('counts')) writeFileSync(path.join(RESULTS, 'counts-latest.json'), JSON.stringify({ date: new Date().toISOString(), rows: await counts() }, null, 2) + '\n');
   if (STEPS.has('throughput')) {
@@ -159,6 +160,10 @@ if (tp) {
   add({ goal: '1', figure: `flagship requests/s (${when})`, base: 'old 43c5fd3', baseValue: old.rps, ours: neu.rps, ratio: ratio(neu.rps, old.rps), target: '≥ 4×', met: old.rps && neu.rps ? neu.rps / old.rps >= 4 : null });
   add({ goal: '1', figure: 'flagship p50 ms', base: 'old', baseValue: old.p50, ours: neu.p50, ratio: ratio(neu.p50, old.p50), target: '', met: null });
   add({ goal: '1', figure: 'flagship p99 ms', base: 'old', baseValue: old.p99, ours: neu.p99, ratio: ratio(neu.p99, old.p99), target: '< 500 ms', met: neu.p99 == null ? null : neu.p99 < 500 });
+  const workers = sys('new-workers');
+  add({ goal: '1', figure: 'flagship requests/s, gateway.workers 2 (GATEWAY_WORKERS)', base: 'old', baseValue: old.rps, ours: workers.rps, ratio: ratio(workers.rps, old.rps), target: '≥ 4×', met: old.rps && workers.rps ? workers.rps / old.rps >= 4 : null });
+  add({ goal: '1', figure: 'flagship p99 ms, gateway.workers 2', base: 'old', baseValue: old.p99, ours: workers.p99, ratio: ratio(workers.p99, old.p99), target: '< 500 ms', met: workers.p99 == null ? null : workers.p99 < 500 });
+  add({ goal: '–', figure: 'gateway CPU ms/request, gateway.workers 2 vs 1', base: 'new (1 worker)', baseValue: neu.gw, ours: workers.gw, ratio: ratio(workers.gw, neu.gw), target: '', met: null });
   add({ goal: '2', figure: 'gateway CPU ms/request', base: 'Hive Router (peer)', baseValue: peer.gw, ours: neu.gw, ratio: ratio(neu.gw, peer.gw), target: '≤ 1.5× peer', met: peer.gw && neu.gw ? neu.gw / peer.gw <= 1.5 : null });
   add({ goal: '2', figure: 'gateway CPU ms/request', base: 'old', baseValue: old.gw, ours: neu.gw, ratio: ratio(neu.gw, old.gw), target: '', met: null });
   add({ goal: '3', figure: 'subgraph CPU ms/request (subgraphs + built-in platforms)', base: 'old', baseValue: old.sub, ours: neu.sub, ratio: ratio(neu.sub, old.sub), target: '≤ 0.25×', met: old.sub && neu.sub ? neu.sub / old.sub <= 0.25 : null });
