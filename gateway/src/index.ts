@@ -33,9 +33,5 @@ if (workers > 1 && cluster.isPrimary) {
     internalKey,
     urls: Object.fromEntries(Object.entries(config.subgraphs).map(([name, s]) => [name, s.url])),
   });
-  if (cluster.isWorker) {
-    for (const sig of ['SIGINT', 'SIGTERM'] as const) process.once(sig, () => void gateway.stop().then(() => process.exit(0)));
-  } else {
-    runUntilSignal(gateway, logger, 'gateway');
-  }
+  runUntilSignal(gateway, logger, cluster.isWorker ? `gateway worker ${cluster.worker!.id}` : 'gateway');
 }

@@ -81,19 +81,19 @@ export function pageOf<T>(all: readonly T[], req: PageRequest): Page<T> {
  * subgraph's CPU under the flagship load).
  */
 export function toConnection<T>(kind: string, page: Page<T>, hasPreviousPage = false): Connection<T> {
+  const cursorAt = (i: number) => encodeCursor(kind, page.tokens[i]!);
+  const n = page.items.length;
   let edges: Connection<T>['edges'] | undefined;
-  const first = page.tokens[0];
-  const last = page.tokens[page.items.length - 1];
   return {
     get edges() {
-      return (edges ??= page.items.map((node, i) => ({ node, cursor: encodeCursor(kind, page.tokens[i]!) })));
+      return (edges ??= page.items.map((node, i) => ({ node, cursor: cursorAt(i) })));
     },
     nodes: page.items,
     pageInfo: {
       hasNextPage: page.hasNextPage,
       hasPreviousPage,
-      startCursor: page.items.length && first !== undefined ? encodeCursor(kind, first) : null,
-      endCursor: page.items.length && last !== undefined ? encodeCursor(kind, last) : null,
+      startCursor: n ? cursorAt(0) : null,
+      endCursor: n ? cursorAt(n - 1) : null,
     },
     totalCount: page.totalCount,
   };

@@ -27,26 +27,18 @@ const ANON: Identity = { sub: 'anonymous', name: 'anonymous', roles: { '*': 'vie
 export function createContext(connector: InferenceConnector, _req?: unknown, caller: Identity = ANON): Context {
   const visible = visibleProjects(caller);
   const seen = (d: DeploymentModel) => inScope(visible, d.projectId);
+  // A caller who sees every project (visible === null) gets the platform's lists as they are:
+  // copying each target's history per request was most of this subgraph's own CPU.
+  const keepSeen = (ds: DeploymentModel[]) => (visible ? ds.filter(seen) : ds);
   return {
     connector,
     caller,
     projectIds: visible && [...visible].sort(),
     visible,
     loaders: {
-      // A caller who sees every project (visible === null) gets the platform's lists as they are:
-      // copying each target's history per request was most of this subgraph's own CPU.
-      deployment: loader(async (ids) => {
-        const ds = await connector.getDeployments(ids);
-        return visible ? ds.map((d) => (d && seen(d) ? d : null)) : ds;
-      }),
-      byTarget: loader(async (ids) => {
-        const lists = await connector.deploymentsByTargets(ids);
-        return visible ? lists.map((ds) => ds.filter(seen)) : lists;
-      }),
-      byModelVersion: loader(async (ids) => {
-        const lists = await connector.deploymentsByModelVersions(ids);
-        return visible ? lists.map((ds) => ds.filter(seen)) : lists;
-      }),
+      deployment: loader(async (ids) => (await connector.getDeployments(ids)).map((d) => (d && seen(d) ? d : null))),
+      byTarget: loader(async (ids) => (await connector.deploymentsByTargets(ids)).map(keepSeen)),
+      byModelVersion: loader(async (ids) => (await connector.deploymentsByModelVersions(ids)).map(keepSeen)),
       targetProject: loader((ids) => connector.projectsOfTargets(ids)),
       modelVersionProject: loader((ids) => connector.projectsOfModelVersions(ids)),
     },
