@@ -20,7 +20,7 @@ import { buildLineage } from '../../subgraphs/lineage/src/lineage-graph.ts';
 // @ts-expect-error plain JS module with JSDoc types
 import { startLocalNeo4j } from '../../neo4j/local-server.mjs';
 import { startStack } from '../helpers/start-stack.ts';
-import { measure, type Summary } from './stats.ts';
+import { measureAlternating, type Summary } from './stats.ts';
 
 export interface LineageRow {
   targets: number;
@@ -119,12 +119,15 @@ async function measureLineage(
     const run = async (name: string, gql: string, id: string, direct: () => Promise<unknown>) => {
       const check = await stack.query(gql, { id });
       if (check.errors) throw new Error(JSON.stringify(check.errors));
-      const gateway = await measure(n, 10, async () => {
-        await stack.query(gql, { id });
-      });
-      const subgraph = await measure(n, 10, () => viaSubgraph(gql, id));
-      const d = await measure(n, 10, async () => {
-        await direct();
+      // In turns, so the ratios compare the three paths under the same machine state.
+      const { gateway, subgraph, direct: d } = await measureAlternating(n, 10, {
+        gateway: async () => {
+          await stack.query(gql, { id });
+        },
+        subgraph: () => viaSubgraph(gql, id),
+        direct: async () => {
+          await direct();
+        },
       });
       cases.push({ case: name, gateway, subgraph, direct: d, ratioP50: Math.round((gateway.p50 / d.p50) * 100) / 100 });
       log(`  ${name}: gateway p50 ${gateway.p50} ms, lineage subgraph p50 ${subgraph.p50} ms, direct p50 ${d.p50} ms`);

@@ -26,6 +26,25 @@ export async function measure(n: number, warmup: number, fn: () => Promise<void>
   return summarize(samples);
 }
 
+/**
+ * Several ways of doing the same thing, timed in turns (a, b, c, a, b, c, …) after `warmup`
+ * unmeasured turns, so a slow spell of the machine lands on all of them instead of on
+ * whichever happened to run then; a ratio between two of them is then a fair one.
+ */
+export async function measureAlternating<K extends string>(n: number, warmup: number, fns: Record<K, () => Promise<void>>): Promise<Record<K, Summary>> {
+  const keys = Object.keys(fns) as K[];
+  for (let i = 0; i < warmup; i++) for (const k of keys) await fns[k]();
+  const samples = Object.fromEntries(keys.map((k) => [k, [] as number[]])) as Record<K, number[]>;
+  for (let i = 0; i < n; i++) {
+    for (const k of keys) {
+      const t0 = performance.now();
+      await fns[k]();
+      samples[k].push(performance.now() - t0);
+    }
+  }
+  return Object.fromEntries(keys.map((k) => [k, summarize(samples[k])])) as Record<K, Summary>;
+}
+
 /** The median of the finite values (NaN when there are none). */
 export function median(xs: readonly number[]): number {
   const s = xs.filter((x) => Number.isFinite(x)).sort((a, b) => a - b);
