@@ -18,8 +18,8 @@
 import net from 'node:net';
 import tls from 'node:tls';
 
+/** Ports registered so far; `connect` is wrapped when the first one is. */
 const boltPorts = new Set<number>();
-let installed = false;
 
 /** The TCP port of a bolt://, neo4j:// (or +s, +ssc) URI; 7687 when it names none. */
 export function boltPort(uri: string): number {
@@ -27,20 +27,19 @@ export function boltPort(uri: string): number {
   return port ? Number(port) : 7687;
 }
 
-/** The port `net.connect` / `tls.connect` was asked for, however it was called. */
+/** The port `net.connect` / `tls.connect` was asked for: `(port, host)` or `({ port })` (a string is a socket path). */
 function portOf(args: readonly unknown[]): number | undefined {
   const first = args[0];
   if (typeof first === 'number') return first;
-  if (typeof first === 'string' && /^\d+$/.test(first)) return Number(first);
   if (first && typeof first === 'object' && 'port' in first) return Number((first as { port: unknown }).port);
   return undefined;
 }
 
 /** From now on, sockets this process opens to `uri`'s port are created with TCP_NODELAY. */
 export function noDelayForBolt(uri: string): void {
+  const wrapped = boltPorts.size > 0;
   boltPorts.add(boltPort(uri));
-  if (installed) return;
-  installed = true;
+  if (wrapped) return;
   for (const mod of [net, tls] as { connect: (...args: unknown[]) => net.Socket }[]) {
     const connect = mod.connect;
     mod.connect = function connectWithNoDelay(this: unknown, ...args: unknown[]) {

@@ -16,14 +16,7 @@ export function summarize(samples: number[]): Summary {
 
 /** Runs `fn` `warmup` times unmeasured, then `n` times measured, sequentially. */
 export async function measure(n: number, warmup: number, fn: () => Promise<void>): Promise<Summary> {
-  for (let i = 0; i < warmup; i++) await fn();
-  const samples: number[] = [];
-  for (let i = 0; i < n; i++) {
-    const t0 = performance.now();
-    await fn();
-    samples.push(performance.now() - t0);
-  }
-  return summarize(samples);
+  return (await measureAlternating(n, warmup, { fn })).fn;
 }
 
 /**
