@@ -7,7 +7,7 @@
  */
 import neo4j, { type Driver } from 'neo4j-driver';
 import { ConnectorError } from '@mlops/kit';
-import { noDelayForBolt } from '@mlops/kit/bolt-nodelay';
+import { tuneBoltSockets } from '@mlops/kit/bolt-socket';
 
 export interface Neo4jReadConfig {
   uri: string;
@@ -38,8 +38,8 @@ export class Neo4jReader {
     private readonly config: Neo4jReadConfig,
     private readonly platform: string,
   ) {
-    // Bolt without Nagle's algorithm (kit/bolt-nodelay.ts): a long query otherwise waits on a delayed ACK.
-    noDelayForBolt(config.uri);
+    // Bolt without Nagle's algorithm, a tick's writes together (kit/bolt-socket.ts): a long query otherwise waits on a delayed ACK.
+    tuneBoltSockets(config.uri);
     this.driver = neo4j.driver(config.uri, neo4j.auth.basic(config.user, config.password), {
       disableLosslessIntegers: true,
       connectionTimeout: 3_000,

@@ -9,7 +9,7 @@
  */
 import neo4j, { type Driver, type ManagedTransaction } from 'neo4j-driver';
 import { appError, type Logger } from '@mlops/kit';
-import { noDelayForBolt } from '@mlops/kit/bolt-nodelay';
+import { tuneBoltSockets } from '@mlops/kit/bolt-socket';
 import type { Query } from '../cypher/query.ts';
 
 export interface Neo4jConfig {
@@ -123,8 +123,8 @@ export class Executor {
       maxPoolSize: config.maxPoolSize ?? NEO4J_DEFAULTS.maxPoolSize,
       acquisitionTimeoutMs: config.acquisitionTimeoutMs ?? NEO4J_DEFAULTS.acquisitionTimeoutMs,
     };
-    // Bolt without Nagle's algorithm: a query over 1,400 bytes otherwise waits on a delayed ACK.
-    noDelayForBolt(config.uri);
+    // Bolt without Nagle's algorithm, and a tick's writes in one writev (kit/bolt-socket.ts).
+    tuneBoltSockets(config.uri);
     this.driver = neo4j.driver(config.uri, neo4j.auth.basic(config.user, config.password), {
       // Numbers come back as JS numbers: every count and version here is far below 2^53.
       disableLosslessIntegers: true,
