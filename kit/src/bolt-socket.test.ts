@@ -2,25 +2,24 @@ import net from 'node:net';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { boltPort, tuneBoltSockets } from './bolt-socket.ts';
 
-/** A listening server that collects everything its sockets receive. */
+/** A listening server on a free port; `onSocket` handles each connection. */
+async function listen(onSocket: (s: net.Socket) => void): Promise<net.Server & { port: number }> {
+  const server = net.createServer(onSocket);
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  return Object.assign(server, { port: (server.address() as net.AddressInfo).port });
+}
+
+/** A listening server that collects everything its sockets receive, until one ends. */
 async function sink(): Promise<net.Server & { port: number; received: () => Promise<string> }> {
   let text = '';
   let ended: () => void;
   const done = new Promise<void>((r) => (ended = r));
-  const server = net.createServer((s) => {
+  const server = await listen((s) => {
     s.setEncoding('utf8');
     s.on('data', (d: string) => (text += d));
     s.on('end', () => ended());
   });
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  return Object.assign(server, { port: (server.address() as net.AddressInfo).port, received: () => done.then(() => text) });
-}
-
-/** A listening server whose sockets are closed at once; resolves with its port. */
-async function listen(): Promise<net.Server & { port: number }> {
-  const server = net.createServer((s) => s.end());
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  return Object.assign(server, { port: (server.address() as net.AddressInfo).port });
+  return Object.assign(server, { received: () => done.then(() => text) });
 }
 
 /** Whether a socket net.connect opens to `port` had TCP_NODELAY turned on. */
@@ -39,8 +38,9 @@ describe('tuneBoltSockets', () => {
   let bolt: net.Server & { port: number };
   let other: net.Server & { port: number };
   beforeAll(async () => {
-    bolt = await listen();
-    other = await listen();
+    // Servers whose sockets are closed at once: only the client side's options matter.
+    bolt = await listen((s) => s.end());
+    other = await listen((s) => s.end());
   });
   afterAll(() => {
     bolt.close();

@@ -47,14 +47,10 @@ function portOf(args: readonly unknown[]): number | undefined {
 /** The writes made to `socket` within one tick leave together, as one `writev`, when the tick ends. */
 function coalesceWritesPerTick(socket: net.Socket): void {
   const write = socket.write;
-  let corked = false;
-  const uncork = () => {
-    corked = false;
-    socket.uncork();
-  };
+  const uncork = () => socket.uncork();
   socket.write = function writeInTick(this: net.Socket, ...args: unknown[]) {
-    if (!corked) {
-      corked = true;
+    // Corked already: by an earlier write of this tick, whose nextTick uncorks it.
+    if (!socket.writableCorked) {
       socket.cork();
       process.nextTick(uncork);
     }
