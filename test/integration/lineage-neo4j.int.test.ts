@@ -5,10 +5,12 @@
  * the one Neo4j database run in order.
  */
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { createLogger } from '@mlops/kit';
+import { createLogger, getScenario } from '@mlops/kit';
+import { syncOnce } from '@mlops/subgraph-lineage';
 import { Neo4jLineageStore } from '@mlops/subgraph-lineage/store';
 import neo4j from 'neo4j-driver';
-import { describeLineageStoreContract } from '../../subgraphs/lineage/src/store/contract.ts';
+import { describeLineageStoreContract, sourcesFor } from '../../subgraphs/lineage/src/store/contract.ts';
+import { storeImpactSummary } from '../../subgraphs/lineage/src/cypher/writes.ts';
 import { describeReleaseWorkflow } from './release-suite.ts';
 import { LINEAGE_QUESTIONS, lineageQuestionVariables } from '../helpers/lineage-questions.ts';
 import { startStack, type Stack } from '../helpers/start-stack.ts';
@@ -19,8 +21,8 @@ const conn = () => {
   return { uri: c.uri, user: c.user, password: c.password };
 };
 
-async function freshNeo4j() {
-  const store = new Neo4jLineageStore({ ...conn(), database: 'neo4j' }, createLogger('test', 'silent'));
+async function freshNeo4j(opts: { impactSummaryMin?: number } = {}) {
+  const store = new Neo4jLineageStore({ ...conn(), database: 'neo4j', ...opts }, createLogger('test', 'silent'));
   await store.init();
   await store.wipe();
   return store;
@@ -69,11 +71,93 @@ describe('query plans', () => {
   });
 });
 
+// Every version whose impact walk finds a derived model gets an impact summary (production:
+// 1,000), so the suite's impact questions are answered both by walking and from summaries.
 describeLineageStoreContract('neo4j', async () => {
-  const store = await freshNeo4j();
-  return { store, cleanup: () => store.close() };
+  const store = await freshNeo4j({ impactSummaryMin: 1 });
+  return { store, cleanup: () => store.close(), settle: () => store.summariesSettled() };
 });
 
+
+describe('impact summaries on Neo4j', () => {
+  it('answers a large derived tree from its summary, and never from one that a write has outdated', async () => {
+    const store = await freshNeo4j({ impactSummaryMin: 5 });
+    // The same graph, always walked.
+    const walked = new Neo4jLineageStore({ ...conn(), database: 'neo4j', impactSummaryMin: 0 }, createLogger('test', 'silent'));
+    const driver = neo4j.driver(conn().uri, neo4j.auth.basic(conn().user, conn().password), { disableLosslessIntegers: true });
+    const cypher = async (q: string, params: Record<string, unknown> = {}) => (await driver.executeQuery(q, params, { database: 'neo4j' })).records.map((r) => r.toObject());
+    const summaries = () => cypher('MATCH (s:ImpactSummary) MATCH (m:ModelVersion {id: s.modelVersionId}) RETURN s.modelVersionId AS id, s.rev AS rev, coalesce(m.impactRev, 0) AS current ORDER BY id');
+    try {
+      const s = getScenario({ targets: 60 });
+      await syncOnce(store, sourcesFor(s));
+      const base = 'pump-anomaly-base/2';
+      const first = await store.deprecationImpact(base, 1000);
+      expect(first!.derivedModels.length).toBeGreaterThanOrEqual(5);
+      expect(first).toEqual(await walked.deprecationImpact(base, 1000));
+      await store.summariesSettled();
+      const [made] = await summaries();
+      expect(made).toMatchObject({ id: base });
+      expect(made!.rev).toBe(made!.current);
+      // Only the version asked about has one.
+      expect((await summaries()).length).toBe(1);
+
+      // Answered from the summary: a summary edited by hand shows in the answer (a walk would not).
+      const [{ rows }] = (await cypher('MATCH (s:ImpactSummary {modelVersionId: $id}) RETURN s.rows AS rows', { id: base })) as [{ rows: string }];
+      await cypher('MATCH (s:ImpactSummary {modelVersionId: $id}) SET s.rows = $rows', { id: base, rows: JSON.stringify(dropFirstDerived(rows)) });
+      const edited = await store.deprecationImpact(base, 1000);
+      expect(edited!.derivedModels).toEqual(first!.derivedModels.slice(1));
+      // Smaller limits are cut from the same summary.
+      expect((await store.deprecationImpact(base, 2))!.derivedModels).toEqual(first!.derivedModels.slice(1, 3));
+
+      // A new deployment of a derived model moves the base's revision: walked again, exact, and refreshed.
+      const derived = first!.derivedModels.at(-1)!.modelVersionId;
+      const at = '2026-11-20T00:00:00.000Z';
+      await store.applyBatch({ source: 'inference', syncedAt: at, deployments: [{ id: 'zz-sum#1', targetId: 'zz-sum-target', modelVersionId: derived, from: at, to: null, trafficPercent: 100, state: 'ACTIVE' }] });
+      const deployed = await store.deprecationImpact(base, 1000);
+      expect(deployed).toEqual(await walked.deprecationImpact(base, 1000));
+      expect(deployed!.derivedTargets).toContainEqual({ targetId: 'zz-sum-target', projectId: null, modelVersionId: derived, role: 'SERVING', depth: expect.any(Number) });
+      await store.summariesSettled();
+      expect(await store.deprecationImpact(base, 1000)).toEqual(deployed);
+      const [again] = await summaries();
+      expect(again!.rev).toBe(again!.current);
+      expect(again!.rev).toBeGreaterThan(made!.rev as number);
+
+      // The target named by that deployment joins a project: every derived-serving count moves with it.
+      await store.applyBatch({ source: 'inference', syncedAt: at, targets: [{ id: 'zz-sum-target', name: 'zz', projectId: 'zz-sum-project', plant: 'p', line: 'l', environment: 'production' }] });
+      const moved = await store.deprecationImpact(base, 1000);
+      expect(moved).toEqual(await walked.deprecationImpact(base, 1000));
+      expect(moved!.projectIds).toContain('zz-sum-project');
+      await store.summariesSettled();
+
+      // A model newly derived from the base (training feed) is in the next answer.
+      await store.applyBatch({ source: 'training', syncedAt: at, modelVersions: [{ id: 'zz-sum-model/1', name: 'zz-sum-model', version: 1, createdAt: at, runId: null, projectId: 'zz-sum-project', derivedFrom: base }] });
+      const grown = await store.deprecationImpact(base, 1000);
+      expect(grown).toEqual(await walked.deprecationImpact(base, 1000));
+      expect(grown!.derivedModels.map((d) => d.modelVersionId)).toContain('zz-sum-model/1');
+      await store.summariesSettled();
+
+      // A summary computed before a write is not stored after it (the refresh's guard).
+      const [{ rev }] = (await cypher('MATCH (m:ModelVersion {id: $id}) RETURN coalesce(m.impactRev, 0) AS rev', { id: base })) as [{ rev: number }];
+      await store.applyBatch({ source: 'inference', syncedAt: at, deployments: [{ id: 'zz-sum#2', targetId: 'zz-sum-target', modelVersionId: 'zz-sum-model/1', from: at, to: null, trafficPercent: 10, state: 'CANARY' }] });
+      const [late] = await store.ex.write(storeImpactSummary(base, rev, '[[],[],[]]', at));
+      expect(late).toEqual([{ stored: 0 }]);
+      expect((await summaries())[0]!.rev).not.toBe((await summaries())[0]!.current);
+      const last = await store.deprecationImpact(base, 1000);
+      expect(last).toEqual(await walked.deprecationImpact(base, 1000));
+      expect(last!.derivedTargets).toContainEqual(expect.objectContaining({ targetId: 'zz-sum-target', modelVersionId: 'zz-sum-model/1', role: 'CANARY' }));
+    } finally {
+      await driver.close();
+      await walked.close();
+      await store.close();
+    }
+  });
+});
+
+/** A summary's rows without the first derived model (to tell an answer from a summary apart from a walk's). */
+function dropFirstDerived(rows: string): unknown {
+  const [derived, targets, projects] = JSON.parse(rows) as [unknown[], unknown[], unknown[]];
+  return [derived.slice(1), targets, projects];
+}
 
 describe('lineage questions through the gateway on Neo4j', () => {
   let neo: Stack;

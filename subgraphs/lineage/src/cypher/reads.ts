@@ -163,11 +163,26 @@ export const reusedBy = (ids: readonly string[], limit: number): Query => ({
  * transaction; every row carries its `key` (the model version asked about).
  */
 export const impact = {
+  /**
+   * With the version's impact summary (the rows of derived, derivedTargets and derivedProjects,
+   * stored by the store's refresh as JSON) when it is of the version's current impact revision,
+   * i.e. no write touched the version's derived tree since it was computed (writes.ts
+   * touchImpact); null otherwise.
+   */
   root: (ids: readonly string[]): Query => ({
     cypher: cy`
       UNWIND $ids AS key
       MATCH (m:ModelVersion {id: key})
-      RETURN key, m.projectId AS projectId`,
+      OPTIONAL MATCH (s:ImpactSummary {modelVersionId: key}) WHERE s.rev = coalesce(m.impactRev, 0)
+      RETURN key, m.projectId AS projectId, s.rows AS summary`,
+    params: { ids },
+  }),
+  /** The impact revision a refresh reads before it walks (writes.ts storeImpactSummary). */
+  revision: (ids: readonly string[]): Query => ({
+    cypher: cy`
+      UNWIND $ids AS key
+      MATCH (m:ModelVersion {id: key})
+      RETURN key, coalesce(m.impactRev, 0) AS rev`,
     params: { ids },
   }),
   own: (ids: readonly string[]): Query => ({

@@ -5,6 +5,7 @@
  */
 import type { GraphBatch, Platform } from '../store/types.ts';
 import { cy, type Query } from './query.ts';
+import { MAX_HOPS } from './reads.ts';
 
 
 export function upsertProjects(rows: NonNullable<GraphBatch['projects']>, source: Platform, syncedAt: string): Query {
@@ -123,7 +124,54 @@ export function batchQueries(b: GraphBatch): Query[] {
   if (b.runs?.length) out.push(upsertRuns(b.runs, b.source, b.syncedAt));
   if (b.modelVersions?.length) out.push(upsertModelVersions(b.modelVersions, b.source, b.syncedAt));
   if (b.deployments?.length) out.push(upsertDeployments(b.deployments, b.source, b.syncedAt));
+  const modelIds = [...(b.modelVersions ?? []).map((m) => m.id), ...(b.deployments ?? []).map((d) => d.modelVersionId)];
+  const targetIds = (b.targets ?? []).map((t) => t.id);
+  if (modelIds.length || targetIds.length) out.push(touchImpact([...new Set(modelIds)], targetIds));
   return out;
+}
+
+/**
+ * Marks the impact summaries (reads.ts `impact.summary`) that this batch may have changed, in
+ * the batch's own transaction: the impact revision of every model version within MAX_HOPS
+ * upstream of a version it wrote (its project, its base, its deployments) or of a version
+ * deployed to a target it wrote (the target's project), the version itself included. A summary
+ * is used only while its revision is the version's, so no summary outlives a write it does not
+ * reflect. Unconditional (also where no summary exists yet): a refresh reads the revision
+ * before it walks, and a write that skipped versions without a summary could commit between
+ * the two unseen by both. Costs one property write per version touched and its bases.
+ */
+export function touchImpact(modelIds: readonly string[], targetIds: readonly string[]): Query {
+  return {
+    cypher: cy`
+      CALL {
+        UNWIND $modelIds AS id
+        MATCH (m:ModelVersion {id: id})
+        RETURN m
+        UNION
+        UNWIND $targetIds AS id
+        MATCH (:ReleaseTarget {id: id})<-[:DEPLOYED_TO]-(m:ModelVersion)
+        RETURN m
+      }
+      MATCH (m)-[:DERIVED_FROM*0..${MAX_HOPS}]->(a:ModelVersion)
+      WITH DISTINCT a
+      SET a.impactRev = coalesce(a.impactRev, 0) + 1`,
+    params: { modelIds, targetIds },
+  };
+}
+
+/**
+ * Stores a model version's impact summary computed at revision `rev`, unless a write has
+ * moved the revision since (then nothing is stored: the next reader walks and refreshes).
+ */
+export function storeImpactSummary(modelVersionId: string, rev: number, rows: string, computedAt: string): Query {
+  return {
+    cypher: cy`
+      MATCH (m:ModelVersion {id: $modelVersionId}) WHERE coalesce(m.impactRev, 0) = $rev
+      MERGE (s:ImpactSummary {modelVersionId: $modelVersionId})
+      SET s.rev = $rev, s.rows = $rows, s.computedAt = $computedAt
+      RETURN count(*) AS stored`,
+    params: { modelVersionId, rev, rows, computedAt },
+  };
 }
 
 export function setWatermark(platform: Platform, watermark: string | null, syncedAt: string): Query {

@@ -39,6 +39,11 @@ import {
 export interface OpenedStore {
   store: LineageStore;
   cleanup: () => Promise<void>;
+  /**
+   * Waits for the store's background work (Neo4j: impact summaries being computed), so that a
+   * later question is answered from it: the suite then covers both ways of answering.
+   */
+  settle?: () => Promise<void>;
 }
 
 /* ---------------------------------------------------------------------------------------------
@@ -407,7 +412,7 @@ function oracle(s: Scenario) {
 }
 
 /** Fresh built-in platforms over the scenario (their data are copies: writes do not leak). */
-function sourcesFor(s: Scenario) {
+export function sourcesFor(s: Scenario) {
   return {
     training: new BuiltinTrainingConnector(s),
     catalog: new BuiltinCatalogConnector(s),
@@ -640,6 +645,7 @@ export function describeLineageStoreContract(name: string, open: () => Promise<O
       expect(await store.deprecationImpactMany([], 10)).toEqual([]);
 
       // With refs: the same answers, and every target and project they name, as the lookups give them.
+      await opened?.settle?.();
       const withRefs = await store.deprecationImpactWithRefs(asked, 1000);
       expect(withRefs.impacts).toEqual(got);
       const named = impactRefIds(got);
@@ -900,6 +906,7 @@ export function describeLineageStoreContract(name: string, open: () => Promise<O
       expect(await nodesOf()).toEqual(f1);
 
       // A target both the version's own (a canary) and serving a model derived from it: counted once.
+      await opened?.settle?.();
       const canary = { id: 'zz-target#2', targetId: 'zz-target', modelVersionId: 'zz-model/1', from: at, to: null, trafficPercent: 10, state: 'CANARY' };
       await store.applyBatch({ source: 'inference', syncedAt: at, deployments: [canary] });
       const both = await store.deprecationImpact('zz-model/1', 10);

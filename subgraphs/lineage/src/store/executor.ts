@@ -36,6 +36,12 @@ export interface Neo4jConfig {
   maxConcurrentTraversals?: number;
   /** How long a traversal waits for its turn before failing as busy, in ms (default 5,000). */
   traversalWaitMs?: number;
+  /**
+   * A model version whose deprecation impact walked at least this many derived models or
+   * derived-serving targets gets an impact summary, refreshed in the background and kept exact
+   * by every write (default 1,000; 0: never). See the store's `impact`.
+   */
+  impactSummaryMin?: number;
 }
 
 export const NEO4J_DEFAULTS = {
@@ -45,6 +51,7 @@ export const NEO4J_DEFAULTS = {
   acquisitionTimeoutMs: 3_000,
   maxConcurrentTraversals: 4,
   traversalWaitMs: 5_000,
+  impactSummaryMin: 1_000,
 } as const;
 
 /** How long a read or write is retried on transient errors (the driver's, and autoCommitRead's). */
