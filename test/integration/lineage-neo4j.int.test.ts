@@ -121,6 +121,10 @@ describe('impact summaries on Neo4j', () => {
       const [again] = await summaries();
       expect(again!.rev).toBe(again!.current);
       expect(again!.rev).toBeGreaterThan(made!.rev as number);
+      // The same records written again unchanged (a change feed re-reads its watermark every pass) keep it.
+      await store.applyBatch({ source: 'inference', syncedAt: at, deployments: [{ id: 'zz-sum#1', targetId: 'zz-sum-target', modelVersionId: derived, from: at, to: null, trafficPercent: 100, state: 'ACTIVE' }] });
+      await syncOnce(store, sourcesFor(s));
+      expect(await summaries()).toEqual([again]);
 
       // The target named by that deployment joins a project: every derived-serving count moves with it.
       await store.applyBatch({ source: 'inference', syncedAt: at, targets: [{ id: 'zz-sum-target', name: 'zz', projectId: 'zz-sum-project', plant: 'p', line: 'l', environment: 'production' }] });

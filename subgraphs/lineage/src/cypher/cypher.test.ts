@@ -38,7 +38,6 @@ describe('cypher builders', () => {
       ...Object.values(R.impact).map((f) => f([HOSTILE], 1001)),
       W.upsertProjects([{ id: HOSTILE, name: HOSTILE, description: null, plant: HOSTILE, owners: [HOSTILE] }], 'lineage', HOSTILE),
       W.setWatermark('training', HOSTILE, HOSTILE),
-      W.touchImpact([HOSTILE], [HOSTILE]),
       W.storeImpactSummary(HOSTILE, 1, HOSTILE, HOSTILE),
     ].filter(Boolean);
     for (const q of qs) {

@@ -166,8 +166,8 @@ export const impact = {
   /**
    * With the version's impact summary (the rows of derived, derivedTargets and derivedProjects,
    * stored by the store's refresh as JSON) when it is of the version's current impact revision,
-   * i.e. no write touched the version's derived tree since it was computed (writes.ts
-   * touchImpact); null otherwise.
+   * i.e. no write changed the version's derived tree since it was computed (writes.ts
+   * bumpImpact); null otherwise.
    */
   root: (ids: readonly string[]): Query => ({
     cypher: cy`

@@ -7,6 +7,23 @@ import type { GraphBatch, Platform } from '../store/types.ts';
 import { cy, type Query } from './query.ts';
 import { MAX_HOPS } from './reads.ts';
 
+/**
+ * Moves the impact revision of `m` and every model version within MAX_HOPS upstream of it, in
+ * the writing statement's own transaction: their impact summaries (reads.ts `impact.root`)
+ * stop being used until refreshed. The statements below call it for the rows whose write can
+ * change a summary (a version's project or base, a deployment's liveness or role, a target's
+ * project) and not for rows rewritten unchanged, which a change feed re-reads at its
+ * watermark every pass. Unconditional otherwise (also where no summary exists yet): a refresh
+ * reads the revision before it walks, and a write that skipped versions without a summary
+ * could commit between the two, unseen by both.
+ */
+const bumpImpact = (m: string) => cy`
+  CALL {
+    WITH ${m}
+    MATCH (${m})-[:DERIVED_FROM*0..${MAX_HOPS}]->(a:ModelVersion)
+    SET a.impactRev = coalesce(a.impactRev, 0) + 1
+  }`;
+
 
 export function upsertProjects(rows: NonNullable<GraphBatch['projects']>, source: Platform, syncedAt: string): Query {
   return {
@@ -24,14 +41,19 @@ export function upsertTargets(rows: NonNullable<GraphBatch['targets']>, source: 
     cypher: cy`
       UNWIND $rows AS row
       MERGE (t:ReleaseTarget {id: row.id})
+      WITH t, row, coalesce(t.projectId, '') <> coalesce(row.projectId, '') AS moved
       SET t:Entity, t.name = row.name, t.projectId = row.projectId, t.plant = row.plant, t.line = row.line,
           t.environment = row.environment, t.source = $source, t.syncedAt = $syncedAt
       MERGE (p:Project {id: row.projectId})
       ON CREATE SET p:Entity
       MERGE (t)-[:IN_PROJECT]->(p)
-      WITH t, row
+      WITH t, row, moved
       OPTIONAL MATCH (t)-[old:IN_PROJECT]->(other:Project) WHERE other.id <> row.projectId
-      DELETE old`,
+      DELETE old
+      WITH DISTINCT t, moved WHERE moved
+      MATCH (t)<-[:DEPLOYED_TO]-(m:ModelVersion)
+      WITH DISTINCT m
+      ${bumpImpact('m')}`,
     params: { rows, source, syncedAt },
   };
 }
@@ -85,6 +107,8 @@ export function upsertModelVersions(rows: NonNullable<GraphBatch['modelVersions'
     cypher: cy`
       UNWIND $rows AS row
       MERGE (m:ModelVersion {id: row.id})
+      WITH m, row, coalesce(m.projectId, '') <> coalesce(row.projectId, '')
+        OR (row.derivedFrom IS NOT NULL AND NOT EXISTS { MATCH (m)-[:DERIVED_FROM]->(:ModelVersion {id: row.derivedFrom}) }) AS changed
       SET m:Entity, m.name = row.name, m.version = row.version, m.createdAt = row.createdAt, m.projectId = row.projectId,
           m.source = $source, m.syncedAt = $syncedAt
       FOREACH (runId IN CASE WHEN row.runId IS NULL THEN [] ELSE [row.runId] END |
@@ -94,7 +118,9 @@ export function upsertModelVersions(rows: NonNullable<GraphBatch['modelVersions'
       FOREACH (baseId IN CASE WHEN row.derivedFrom IS NULL THEN [] ELSE [row.derivedFrom] END |
         MERGE (b:ModelVersion {id: baseId})
         ON CREATE SET b:Entity
-        MERGE (m)-[:DERIVED_FROM]->(b))`,
+        MERGE (m)-[:DERIVED_FROM]->(b))
+      WITH m, changed WHERE changed
+      ${bumpImpact('m')}`,
     params: { rows, source, syncedAt },
   };
 }
@@ -108,8 +134,11 @@ export function upsertDeployments(rows: NonNullable<GraphBatch['deployments']>, 
       MERGE (t:ReleaseTarget {id: row.targetId})
       ON CREATE SET t:Entity
       MERGE (m)-[d:DEPLOYED_TO {deploymentId: row.id}]->(t)
+      WITH m, d, row, d.syncedAt IS NULL OR coalesce(d.state, '') <> coalesce(row.state, '') OR coalesce(d.to, '') <> coalesce(row.to, '') AS changed
       SET d.from = row.from, d.to = row.to, d.trafficPercent = row.trafficPercent, d.state = row.state,
-          d.source = $source, d.syncedAt = $syncedAt`,
+          d.source = $source, d.syncedAt = $syncedAt
+      WITH DISTINCT m, changed WHERE changed
+      ${bumpImpact('m')}`,
     params: { rows, source, syncedAt },
   };
 }
@@ -124,39 +153,7 @@ export function batchQueries(b: GraphBatch): Query[] {
   if (b.runs?.length) out.push(upsertRuns(b.runs, b.source, b.syncedAt));
   if (b.modelVersions?.length) out.push(upsertModelVersions(b.modelVersions, b.source, b.syncedAt));
   if (b.deployments?.length) out.push(upsertDeployments(b.deployments, b.source, b.syncedAt));
-  const modelIds = [...(b.modelVersions ?? []).map((m) => m.id), ...(b.deployments ?? []).map((d) => d.modelVersionId)];
-  const targetIds = (b.targets ?? []).map((t) => t.id);
-  if (modelIds.length || targetIds.length) out.push(touchImpact([...new Set(modelIds)], targetIds));
   return out;
-}
-
-/**
- * Marks the impact summaries (reads.ts `impact.summary`) that this batch may have changed, in
- * the batch's own transaction: the impact revision of every model version within MAX_HOPS
- * upstream of a version it wrote (its project, its base, its deployments) or of a version
- * deployed to a target it wrote (the target's project), the version itself included. A summary
- * is used only while its revision is the version's, so no summary outlives a write it does not
- * reflect. Unconditional (also where no summary exists yet): a refresh reads the revision
- * before it walks, and a write that skipped versions without a summary could commit between
- * the two unseen by both. Costs one property write per version touched and its bases.
- */
-export function touchImpact(modelIds: readonly string[], targetIds: readonly string[]): Query {
-  return {
-    cypher: cy`
-      CALL {
-        UNWIND $modelIds AS id
-        MATCH (m:ModelVersion {id: id})
-        RETURN m
-        UNION
-        UNWIND $targetIds AS id
-        MATCH (:ReleaseTarget {id: id})<-[:DEPLOYED_TO]-(m:ModelVersion)
-        RETURN m
-      }
-      MATCH (m)-[:DERIVED_FROM*0..${MAX_HOPS}]->(a:ModelVersion)
-      WITH DISTINCT a
-      SET a.impactRev = coalesce(a.impactRev, 0) + 1`,
-    params: { modelIds, targetIds },
-  };
 }
 
 /**

@@ -272,7 +272,7 @@ export class Neo4jLineageStore implements LineageStore {
    * 17,145 derived models and 6,437 serving targets, 190 ms of Neo4j however small the answer.
    * A version whose walk was that large gets a summary: those three queries' rows, computed in
    * the background (`refreshImpactSummary`) and stored with the version's impact revision,
-   * which every write that could change them moves (writes.ts touchImpact). The root query
+   * which every write that could change them moves (writes.ts bumpImpact). The root query
    * returns the summary while it is of the current revision, and the walks are not sent for
    * versions this process knows to have one; a stale one is walked in a second round trip of
    * the same transaction and refreshed again. Answers are the same either way (the contract
