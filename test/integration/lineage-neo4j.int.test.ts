@@ -132,6 +132,12 @@ describe('impact summaries on Neo4j', () => {
       expect(moved).toEqual(await walked.deprecationImpact(base, 1000));
       expect(moved!.projectIds).toContain('zz-sum-project');
       await store.summariesSettled();
+      // Summaries carry the derived targets' descriptions: a renamed target is read renamed.
+      const renamed = { id: 'zz-sum-target', name: 'zz renamed', projectId: 'zz-sum-project', plant: 'p', line: 'l', environment: 'production' };
+      await store.applyBatch({ source: 'inference', syncedAt: at, targets: [renamed] });
+      expect((await store.deprecationImpactWithRefs([base], 1000)).targets).toContainEqual(renamed);
+      await store.summariesSettled();
+      expect((await store.deprecationImpactWithRefs([base], 1000)).targets).toContainEqual(renamed);
 
       // A model newly derived from the base (training feed) is in the next answer.
       await store.applyBatch({ source: 'training', syncedAt: at, modelVersions: [{ id: 'zz-sum-model/1', name: 'zz-sum-model', version: 1, createdAt: at, runId: null, projectId: 'zz-sum-project', derivedFrom: base }] });

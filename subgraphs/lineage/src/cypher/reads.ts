@@ -159,23 +159,30 @@ export const reusedBy = (ids: readonly string[], limit: number): Query => ({
 });
 
 /**
+ * The shape of an impact summary's rows (the three walking queries' columns). A summary of
+ * another shape, stored by an older or newer version of this code, is not used.
+ */
+export const IMPACT_SUMMARY_FORMAT = 2;
+
+/**
  * The deprecation-impact queries for many model versions, run together in one read
  * transaction; every row carries its `key` (the model version asked about).
  */
 export const impact = {
   /**
    * With the version's impact summary (the rows of derived, derivedTargets and derivedProjects,
-   * stored by the store's refresh as JSON) when it is of the version's current impact revision,
+   * stored by the store's refresh as JSON) and its revision when it is of the version's current impact revision,
    * i.e. no write changed the version's derived tree since it was computed (writes.ts
    * bumpImpact); null otherwise.
    */
-  root: (ids: readonly string[]): Query => ({
+  root: (ids: readonly string[], held: Readonly<Record<string, number>> = {}): Query => ({
+    // `held`: the summaries (revision by key) the caller already holds parsed; theirs are not sent again.
     cypher: cy`
       UNWIND $ids AS key
       MATCH (m:ModelVersion {id: key})
-      OPTIONAL MATCH (s:ImpactSummary {modelVersionId: key}) WHERE s.rev = coalesce(m.impactRev, 0)
-      RETURN key, m.projectId AS projectId, s.rows AS summary`,
-    params: { ids },
+      OPTIONAL MATCH (s:ImpactSummary {modelVersionId: key}) WHERE s.rev = coalesce(m.impactRev, 0) AND s.format = $format
+      RETURN key, m.projectId AS projectId, s.rev AS summaryRev, CASE WHEN $held[key] = s.rev THEN null ELSE s.rows END AS summary`,
+    params: { ids, held, format: IMPACT_SUMMARY_FORMAT },
   }),
   /** The impact revision a refresh reads before it walks (writes.ts storeImpactSummary). */
   revision: (ids: readonly string[]): Query => ({
@@ -209,6 +216,8 @@ export const impact = {
       RETURN key, t.id AS targetId, t.projectId AS projectId, 'ROLLBACK' AS role`,
     params: { ids },
   }),
+  // derivedTargets also returns each target as targetsByIds would (null: not described yet), so
+  // the resolvers need no second read for them (a fleet base model names 1,000).
   // derived and derivedTargets return at most `lim` rows per key (the store asks for limit + 1 to
   // know whether it cut): a fleet base model at 30,000 targets has 17,000 derived paths and 6,400
   // serving targets, and shipping them all to be cut to 1,000 in JavaScript was most of its
@@ -232,12 +241,13 @@ export const impact = {
         WITH key
         MATCH p = (d:ModelVersion)-[:DERIVED_FROM*1..${MAX_HOPS}]->(:ModelVersion {id: key})
         MATCH (d)-[s:DEPLOYED_TO]->(t:ReleaseTarget) WHERE ${liveNow('s')}
-        WITH DISTINCT t.id AS targetId, t.projectId AS projectId, d.id AS modelVersionId, length(p) AS depth,
+        WITH DISTINCT t, d.id AS modelVersionId, length(p) AS depth,
              CASE s.state WHEN 'CANARY' THEN 'CANARY' ELSE 'SERVING' END AS role
-        ORDER BY targetId, modelVersionId LIMIT $lim
-        RETURN targetId, projectId, modelVersionId, depth, role
+        ORDER BY t.id, modelVersionId LIMIT $lim
+        RETURN t.id AS targetId, t.projectId AS projectId, modelVersionId, depth, role,
+               CASE WHEN t.name IS NULL THEN null ELSE ${targetMap} END AS target
       }
-      RETURN key, targetId, projectId, modelVersionId, depth, role`,
+      RETURN key, targetId, projectId, modelVersionId, depth, role, target`,
     params: { ids, lim },
   }),
   /**

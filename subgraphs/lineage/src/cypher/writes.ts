@@ -5,15 +5,15 @@
  */
 import type { GraphBatch, Platform } from '../store/types.ts';
 import { cy, type Query } from './query.ts';
-import { MAX_HOPS } from './reads.ts';
+import { IMPACT_SUMMARY_FORMAT, MAX_HOPS } from './reads.ts';
 
 /**
  * Moves the impact revision of `m` and every model version within MAX_HOPS upstream of it, in
  * the writing statement's own transaction: their impact summaries (reads.ts `impact.root`)
  * stop being used until refreshed. The statements below call it for the rows whose write can
  * change a summary (a version's project or base, a deployment's liveness or role, a target's
- * project) and not for rows rewritten unchanged, which a change feed re-reads at its
- * watermark every pass. Unconditional otherwise (also where no summary exists yet): a refresh
+ * description, which summaries carry) and not for rows rewritten unchanged, which a change feed
+ * re-reads at its watermark every pass. Unconditional otherwise (also where no summary exists yet): a refresh
  * reads the revision before it walks, and a write that skipped versions without a summary
  * could commit between the two, unseen by both.
  */
@@ -41,16 +41,17 @@ export function upsertTargets(rows: NonNullable<GraphBatch['targets']>, source: 
     cypher: cy`
       UNWIND $rows AS row
       MERGE (t:ReleaseTarget {id: row.id})
-      WITH t, row, coalesce(t.projectId, '') <> coalesce(row.projectId, '') AS moved
+      WITH t, row, t.name IS NULL OR [coalesce(t.name, ''), coalesce(t.projectId, ''), coalesce(t.plant, ''), coalesce(t.line, ''), coalesce(t.environment, '')]
+        <> [coalesce(row.name, ''), coalesce(row.projectId, ''), coalesce(row.plant, ''), coalesce(row.line, ''), coalesce(row.environment, '')] AS changed
       SET t:Entity, t.name = row.name, t.projectId = row.projectId, t.plant = row.plant, t.line = row.line,
           t.environment = row.environment, t.source = $source, t.syncedAt = $syncedAt
       MERGE (p:Project {id: row.projectId})
       ON CREATE SET p:Entity
       MERGE (t)-[:IN_PROJECT]->(p)
-      WITH t, row, moved
+      WITH t, row, changed
       OPTIONAL MATCH (t)-[old:IN_PROJECT]->(other:Project) WHERE other.id <> row.projectId
       DELETE old
-      WITH DISTINCT t, moved WHERE moved
+      WITH DISTINCT t, changed WHERE changed
       MATCH (t)<-[:DEPLOYED_TO]-(m:ModelVersion)
       WITH DISTINCT m
       ${bumpImpact('m')}`,
@@ -158,16 +159,16 @@ export function batchQueries(b: GraphBatch): Query[] {
 
 /**
  * Stores a model version's impact summary computed at revision `rev`, unless a write has
- * moved the revision since (then nothing is stored: the next reader walks and refreshes).
+ * changed the revision since (then nothing is stored: the next reader walks and refreshes).
  */
 export function storeImpactSummary(modelVersionId: string, rev: number, rows: string, computedAt: string): Query {
   return {
     cypher: cy`
       MATCH (m:ModelVersion {id: $modelVersionId}) WHERE coalesce(m.impactRev, 0) = $rev
       MERGE (s:ImpactSummary {modelVersionId: $modelVersionId})
-      SET s.rev = $rev, s.rows = $rows, s.computedAt = $computedAt
+      SET s.rev = $rev, s.format = $format, s.rows = $rows, s.computedAt = $computedAt
       RETURN count(*) AS stored`,
-    params: { modelVersionId, rev, rows, computedAt },
+    params: { modelVersionId, rev, rows, computedAt, format: IMPACT_SUMMARY_FORMAT },
   };
 }
 

@@ -124,6 +124,7 @@ export class Neo4jLineageStore implements LineageStore {
   private readonly traversals: Bulkhead;
   private readonly summaryMin: number;
   private readonly summarized = new Set<string>();
+  private readonly parsed = new Map<string, { rev: number; rows: WalkRows }>();
   private readonly refreshing = new Map<string, Promise<unknown>>();
 
   constructor(
@@ -282,11 +283,16 @@ export class Neo4jLineageStore implements LineageStore {
     if (ids.length === 0) return Promise.resolve({ impacts: [], targets: [], projects: [] });
     return this.traversals.run(() =>
       this.ex.readTransaction(async (run) => {
-        const impacts = this.assembleImpact(ids, limit, await this.impactRows(run, ids, limit));
+        const rows = await this.impactRows(run, ids, limit);
+        const impacts = this.assembleImpact(ids, limit, rows);
         if (!refs) return { impacts, targets: [], projects: [] };
         const { targetIds, projectIds } = impactRefIds(impacts);
-        const [t, p] = await runAll(run, [R.targetsByIds(targetIds), R.projectsByIds(projectIds)]);
-        return { impacts, targets: t!.map((r) => r.t as ReleaseTargetModel), projects: p!.map((r) => r.p as ProjectModel) };
+        // Derived targets came with their description (null: not described yet); read the rest.
+        const known = new Map<string, ReleaseTargetModel | null>(rows[4].map((r) => [r.targetId as string, (r.target ?? null) as ReleaseTargetModel | null]));
+        const [t, p] = await runAll(run, [R.targetsByIds(targetIds.filter((id) => !known.has(id))), R.projectsByIds(projectIds)]);
+        for (const r of t!) known.set(r.t.id as string, r.t as ReleaseTargetModel);
+        const targets = targetIds.map((id) => known.get(id)).filter((x): x is ReleaseTargetModel => !!x);
+        return { impacts, targets, projects: p!.map((r) => r.p as ProjectModel) };
       }),
     );
   }
@@ -297,8 +303,10 @@ export class Neo4jLineageStore implements LineageStore {
     const keys = [...new Set(ids)];
     const summaries = limit + 1 <= SUMMARY_ROWS && this.summaryMin > 0;
     const walk = summaries ? keys.filter((k) => !this.summarized.has(k)) : keys;
+    // Summaries parsed before: Neo4j sends one again only when its revision moved.
+    const held = new Map(keys.flatMap((k) => (this.parsed.has(k) ? [[k, this.parsed.get(k)!] as const] : [])));
     const [root, own, rollback, pending, ...walked] = await runAll(run, [
-      R.impact.root(keys),
+      R.impact.root(keys, Object.fromEntries([...held].map(([k, v]) => [k, v.rev]))),
       R.impact.own(keys),
       R.impact.rollback(keys),
       R.impact.pending(keys),
@@ -310,17 +318,17 @@ export class Neo4jLineageStore implements LineageStore {
     for (const r of root!) {
       const key = r.key as string;
       if (walking.has(key)) continue;
-      if (r.summary == null) {
+      if (r.summaryRev == null) {
         stale.push(key);
         continue;
       }
+      const s = r.summary == null ? held.get(key)!.rows : this.parse(key, r.summaryRev as number, r.summary as string);
       // Summaries hold SUMMARY_ROWS rows per cut list; the walk would have returned limit + 1.
-      const s = JSON.parse(r.summary as string) as WalkRows;
       derived.push(...s[0].slice(0, limit + 1));
       derivedTargets.push(...s[1].slice(0, limit + 1));
       derivedProjects.push(...s[2]);
     }
-    for (const r of root!) if (r.summary != null) this.remember(r.key as string);
+    for (const r of root!) if (r.summaryRev != null) this.remember(r.key as string);
     if (stale.length) {
       const [d, t, p] = (await runAll(run, walkQueries(stale, limit + 1))) as WalkRows;
       derived.push(...d);
@@ -329,7 +337,7 @@ export class Neo4jLineageStore implements LineageStore {
     }
     if (summaries) {
       // Versions whose walk was large get a summary (again, when theirs was stale).
-      const had = new Set(root!.filter((r) => r.summary != null).map((r) => r.key as string));
+      const had = new Set(root!.filter((r) => r.summaryRev != null).map((r) => r.key as string));
       const fresh = new Set([...walk.filter((k) => !had.has(k)), ...stale]);
       const rowsOf = new Map<string, number>();
       for (const r of [...derived, ...derivedTargets]) if (fresh.has(r.key)) rowsOf.set(r.key, (rowsOf.get(r.key) ?? 0) + 1);
@@ -370,6 +378,15 @@ export class Neo4jLineageStore implements LineageStore {
       .catch((e: unknown) => this.logger.warn({ modelVersionId: id, err: (e as Error)?.message }, 'impact summary refresh failed'))
       .finally(() => this.refreshing.delete(id));
     this.refreshing.set(id, p);
+  }
+
+  /** A summary's rows, kept parsed for the next request (bounded, least recent out). */
+  private parse(key: string, rev: number, json: string): WalkRows {
+    const rows = JSON.parse(json) as WalkRows;
+    this.parsed.delete(key);
+    this.parsed.set(key, { rev, rows });
+    if (this.parsed.size > MAX_PARSED) this.parsed.delete(this.parsed.keys().next().value!);
+    return rows;
   }
 
   /** Versions known to have a summary: their walks are not sent (bounded, least recent out). */
@@ -500,6 +517,8 @@ type WalkRows = [Rows, Rows, Rows];
 const SUMMARY_ROWS = 1_001;
 const MAX_REFRESHING = 2;
 const MAX_SUMMARIZED = 10_000;
+/** Parsed summaries held: each is about 1,000 derived models and 1,000 targets. */
+const MAX_PARSED = 32;
 
 const walkQueries = (keys: readonly string[], lim: number): Query[] => [
   R.impact.derived(keys, lim),
