@@ -106,8 +106,9 @@ describe('impact summaries on Neo4j', () => {
       await cypher('MATCH (s:ImpactSummary {modelVersionId: $id}) SET s.rows = $rows', { id: base, rows: JSON.stringify(dropFirstDerived(rows)) });
       const edited = await store.deprecationImpact(base, 1000);
       expect(edited!.derivedModels).toEqual(first!.derivedModels.slice(1));
-      // Smaller limits are cut from the same summary.
+      // Smaller limits are cut from the same summary, and the explorer's 5,000 is answered from it too.
       expect((await store.deprecationImpact(base, 2))!.derivedModels).toEqual(first!.derivedModels.slice(1, 3));
+      expect((await store.deprecationImpact(base, 5000))!.derivedModels).toEqual(first!.derivedModels.slice(1));
 
       // A new deployment of a derived model moves the base's revision: walked again, exact, and refreshed.
       const derived = first!.derivedModels.at(-1)!.modelVersionId;

@@ -513,12 +513,17 @@ type Rows7 = [Rows, Rows, Rows, Rows, Rows, Rows, Rows];
 /** The rows of the three walking impact queries: derived, derivedTargets, derivedProjects. */
 type WalkRows = [Rows, Rows, Rows];
 
-/** Rows per cut list in a summary: enough for the default limit (1,000) and every smaller one. */
-const SUMMARY_ROWS = 1_001;
+/**
+ * Rows per cut list in a summary: the largest limit the API takes (5,000, what the explorer asks
+ * for its CSV) + 1, so every limit is answered from it. The walk costs the same for 5,001 rows
+ * as for 1,001 (it visits the whole tree either way); the summary of a fleet base model is then
+ * about 1.5 MB of JSON, resent by Neo4j only when its revision moves.
+ */
+const SUMMARY_ROWS = 5_001;
 const MAX_REFRESHING = 2;
 const MAX_SUMMARIZED = 10_000;
-/** Parsed summaries held: each is about 1,000 derived models and 1,000 targets. */
-const MAX_PARSED = 32;
+/** Parsed summaries held: each up to 5,000 derived models and 5,000 targets. */
+const MAX_PARSED = 8;
 
 const walkQueries = (keys: readonly string[], lim: number): Query[] => [
   R.impact.derived(keys, lim),
