@@ -396,7 +396,7 @@ export class Neo4jLineageStore implements LineageStore {
     if (this.summarized.size > MAX_SUMMARIZED) this.summarized.delete(this.summarized.values().next().value!);
   }
 
-  /** The answers from the rows of `impactQueries`, in its order. */
+  /** The answers from the rows of `impactRows`, in its order. */
   private assembleImpact(ids: readonly string[], limit: number, rows: Record<string, any>[][]): (DeprecationImpactModel | null)[] {
     const [root, own, rollback, derived, derivedTargets, pending, derivedProjects] = rows as Rows7;
     const rootOf = new Map(root.map((r) => [r.key as string, r]));
