@@ -37,8 +37,8 @@ export interface Neo4jConfig {
   /** How long a traversal waits for its turn before failing as busy, in ms (default 5,000). */
   traversalWaitMs?: number;
   /**
-   * A model version whose deprecation impact walked at least this many derived models or
-   * derived-serving targets gets an impact summary, refreshed in the background and kept exact
+   * A model version whose deprecation-impact walk returned at least this many rows (derived
+   * models and derived-serving targets together) gets an impact summary, refreshed in the background and kept exact
    * by every write (default 1,000; 0: never). See the store's `impact`.
    */
   impactSummaryMin?: number;
