@@ -113,7 +113,8 @@ describe('impact summaries on Neo4j', () => {
       // A new deployment of a derived model moves the base's revision: walked again, exact, and refreshed.
       const derived = first!.derivedModels.at(-1)!.modelVersionId;
       const at = '2026-11-20T00:00:00.000Z';
-      await store.applyBatch({ source: 'inference', syncedAt: at, deployments: [{ id: 'zz-sum#1', targetId: 'zz-sum-target', modelVersionId: derived, from: at, to: null, trafficPercent: 100, state: 'ACTIVE' }] });
+      const deployment = { id: 'zz-sum#1', targetId: 'zz-sum-target', modelVersionId: derived, from: at, to: null, trafficPercent: 100, state: 'ACTIVE' };
+      await store.applyBatch({ source: 'inference', syncedAt: at, deployments: [deployment] });
       const deployed = await store.deprecationImpact(base, 1000);
       expect(deployed).toEqual(await walked.deprecationImpact(base, 1000));
       expect(deployed!.derivedTargets).toContainEqual({ targetId: 'zz-sum-target', projectId: null, modelVersionId: derived, role: 'SERVING', depth: expect.any(Number) });
@@ -123,7 +124,7 @@ describe('impact summaries on Neo4j', () => {
       expect(again!.rev).toBe(again!.current);
       expect(again!.rev).toBeGreaterThan(made!.rev as number);
       // The same records written again unchanged (a change feed re-reads its watermark every pass) keep it.
-      await store.applyBatch({ source: 'inference', syncedAt: at, deployments: [{ id: 'zz-sum#1', targetId: 'zz-sum-target', modelVersionId: derived, from: at, to: null, trafficPercent: 100, state: 'ACTIVE' }] });
+      await store.applyBatch({ source: 'inference', syncedAt: at, deployments: [deployment] });
       await syncOnce(store, sourcesFor(s));
       expect(await summaries()).toEqual([again]);
 
@@ -152,7 +153,8 @@ describe('impact summaries on Neo4j', () => {
       await store.applyBatch({ source: 'inference', syncedAt: at, deployments: [{ id: 'zz-sum#2', targetId: 'zz-sum-target', modelVersionId: 'zz-sum-model/1', from: at, to: null, trafficPercent: 10, state: 'CANARY' }] });
       const [late] = await store.ex.write(storeImpactSummary(base, rev, '[[],[],[]]', at));
       expect(late).toEqual([{ stored: 0 }]);
-      expect((await summaries())[0]!.rev).not.toBe((await summaries())[0]!.current);
+      const [outdated] = await summaries();
+      expect(outdated!.rev).not.toBe(outdated!.current);
       const last = await store.deprecationImpact(base, 1000);
       expect(last).toEqual(await walked.deprecationImpact(base, 1000));
       expect(last!.derivedTargets).toContainEqual(expect.objectContaining({ targetId: 'zz-sum-target', modelVersionId: 'zz-sum-model/1', role: 'CANARY' }));

@@ -171,12 +171,12 @@ export const IMPACT_SUMMARY_FORMAT = 2;
 export const impact = {
   /**
    * With the version's impact summary (the rows of derived, derivedTargets and derivedProjects,
-   * stored by the store's refresh as JSON) and its revision when it is of the version's current impact revision,
-   * i.e. no write changed the version's derived tree since it was computed (writes.ts
-   * bumpImpact); null otherwise.
+   * stored by the store's refresh as JSON) and its revision, when that is the version's current
+   * impact revision, i.e. no write changed the version's derived tree since it was computed
+   * (writes.ts bumpImpact); null otherwise. `held`: the summaries (revision by key) the caller
+   * already holds parsed; their rows are not sent again.
    */
   root: (ids: readonly string[], held: Readonly<Record<string, number>> = {}): Query => ({
-    // `held`: the summaries (revision by key) the caller already holds parsed; theirs are not sent again.
     cypher: cy`
       UNWIND $ids AS key
       MATCH (m:ModelVersion {id: key})

@@ -13,9 +13,9 @@ import { IMPACT_SUMMARY_FORMAT, MAX_HOPS } from './reads.ts';
  * stop being used until refreshed. The statements below call it for the rows whose write can
  * change a summary (a version's project or base, a deployment's liveness or role, a target's
  * description, which summaries carry) and not for rows rewritten unchanged, which a change feed
- * re-reads at its watermark every pass. Unconditional otherwise (also where no summary exists yet): a refresh
- * reads the revision before it walks, and a write that skipped versions without a summary
- * could commit between the two, unseen by both.
+ * re-reads at its watermark every pass. Unconditional otherwise (also where no summary exists
+ * yet): a refresh reads the revision before it walks, and a write that skipped versions without
+ * a summary could commit between the two, unseen by both.
  */
 const bumpImpact = (m: string) => cy`
   CALL {

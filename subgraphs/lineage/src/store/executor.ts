@@ -38,8 +38,8 @@ export interface Neo4jConfig {
   traversalWaitMs?: number;
   /**
    * A model version whose deprecation-impact walk returned at least this many rows (derived
-   * models and derived-serving targets together) gets an impact summary, refreshed in the background and kept exact
-   * by every write (default 1,000; 0: never). See the store's `impact`.
+   * models and derived-serving targets together) gets an impact summary, refreshed in the
+   * background and kept exact by every write (default 1,000; 0: never). See the store's `impact`.
    */
   impactSummaryMin?: number;
 }

@@ -315,8 +315,13 @@ export class Neo4jLineageStore implements LineageStore {
     const [derived, derivedTargets, derivedProjects] = walked.length ? (walked as WalkRows) : ([[], [], []] as WalkRows);
     const walking = new Set(walk);
     const stale: string[] = [];
+    const had = new Set<string>();
     for (const r of root!) {
       const key = r.key as string;
+      if (r.summaryRev != null) {
+        had.add(key);
+        this.remember(key);
+      }
       if (walking.has(key)) continue;
       if (r.summaryRev == null) {
         stale.push(key);
@@ -328,7 +333,6 @@ export class Neo4jLineageStore implements LineageStore {
       derivedTargets.push(...s[1].slice(0, limit + 1));
       derivedProjects.push(...s[2]);
     }
-    for (const r of root!) if (r.summaryRev != null) this.remember(r.key as string);
     if (stale.length) {
       const [d, t, p] = (await runAll(run, walkQueries(stale, limit + 1))) as WalkRows;
       derived.push(...d);
@@ -337,8 +341,7 @@ export class Neo4jLineageStore implements LineageStore {
     }
     if (summaries) {
       // Versions whose walk was large get a summary (again, when theirs was stale).
-      const had = new Set(root!.filter((r) => r.summaryRev != null).map((r) => r.key as string));
-      const fresh = new Set([...walk.filter((k) => !had.has(k)), ...stale]);
+      const fresh = new Set([...walk, ...stale].filter((k) => !had.has(k)));
       const rowsOf = new Map<string, number>();
       for (const r of [...derived, ...derivedTargets]) if (fresh.has(r.key)) rowsOf.set(r.key, (rowsOf.get(r.key) ?? 0) + 1);
       for (const [key, n] of rowsOf) if (n >= this.summaryMin) this.scheduleSummary(key);
