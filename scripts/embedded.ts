@@ -13,7 +13,7 @@ import { BuiltinCatalogConnector, type CatalogConnector } from '@mlops/connector
 import { BuiltinInferenceConnector, type InferenceConnector } from '@mlops/connectors/inference';
 import { BuiltinMonitoringConnector, type MonitoringConnector } from '@mlops/connectors/monitoring';
 import { BuiltinTrainingConnector, type TrainingConnector } from '@mlops/connectors/training';
-import { startGateway, type RunningGateway } from '@mlops/gateway';
+import { startGateway, type GatewayEngine, type RunningGateway } from '@mlops/gateway';
 import { catalog } from '@mlops/subgraph-catalog';
 import { inference } from '@mlops/subgraph-inference';
 import { createLineageBackend, lineage, scenarioProjects, startDeprecationClock, startSyncLoop, type DeprecationClock, type LineageBackend, type SyncLoop, type WebhookSender } from '@mlops/subgraph-lineage';
@@ -42,7 +42,7 @@ export interface EmbeddedOptions {
   /** Gateway → subgraph trust key (default: a random one per start, since all runs in this process). */
   internalKey?: string;
   /** Gateway limits and timeouts (defaults: kit's limits, 10 s / 15 s, no rate limit). */
-  gateway?: { maxDepth?: number; maxCost?: number; maxAliases?: number; subgraphTimeoutMs?: number; requestTimeoutMs?: number; rateLimitPerMinute?: number };
+  gateway?: { maxDepth?: number; maxCost?: number; maxAliases?: number; subgraphTimeoutMs?: number; requestTimeoutMs?: number; rateLimitPerMinute?: number; engine?: GatewayEngine; routerBinary?: string };
   /** HMAC key for pushed events (besides platform-writer tokens). */
   ingestSecret?: string;
   /** The subgraphs' executor (default graphql-jit; configuration key execution.subgraphs). */
@@ -146,6 +146,8 @@ export async function startEmbedded(opts: EmbeddedOptions = {}): Promise<Embedde
     ...(g.requestTimeoutMs ? { requestTimeoutMs: g.requestTimeoutMs } : {}),
     rateLimitPerMinute: g.rateLimitPerMinute ?? 0,
     urls: Object.fromEntries(Object.entries(subgraphs).map(([name, l]) => [name, l.url])),
+    ...(g.engine ? { engine: g.engine } : {}),
+    ...(g.routerBinary ? { routerBinary: g.routerBinary } : {}),
   });
   const stopped = new Set<string>();
   return {

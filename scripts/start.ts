@@ -103,6 +103,8 @@ const system = await startEmbedded({
     requestTimeoutMs: config.gateway.requestTimeoutMs,
     // The demo has one user at a time; a limit would only trip the browser tests.
     rateLimitPerMinute: config.mode === 'demo' ? 0 : config.gateway.rateLimitPerMinute,
+    engine: config.gateway.engine,
+    ...(config.gateway.routerBinary ? { routerBinary: config.gateway.routerBinary } : {}),
   },
 });
 

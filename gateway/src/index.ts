@@ -32,6 +32,14 @@ if (workers > 1 && cluster.isPrimary) {
     auth: authConfigOf(config),
     internalKey,
     urls: Object.fromEntries(Object.entries(config.subgraphs).map(([name, s]) => [name, s.url])),
+    engine: config.gateway.engine,
+    routerBinary: config.gateway.routerBinary,
+    // Without its router this process would answer every operation with an error: exit, so the
+    // supervisor (scripts/serve.ts, systemd, Kubernetes) sees the failure and restarts both.
+    onRouterExit: (code) => {
+      logger.error({ code }, 'the hive-router engine exited; the gateway stops');
+      process.exit(1);
+    },
   });
   runUntilSignal(gateway, logger, cluster.isWorker ? `gateway worker ${cluster.worker!.id}` : 'gateway');
 }

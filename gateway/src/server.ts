@@ -13,16 +13,26 @@ import { ApolloGateway } from '@apollo/gateway';
 import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
 import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { GraphQLError } from 'graphql';
+import { createRequire } from 'node:module';
 import { appError, createVerifier, maskError, signCaller, type AuthConfig, type Identity, type Logger } from '@mlops/kit';
 import { createErrorLog } from '@mlops/kit/error-log';
-import { armorFor, DEFAULT_LIMITS, graphqlHandler, listenApp, sendJson, type Listening } from '@mlops/kit/server';
+import { armorFor, DEFAULT_LIMITS, formatExecutionErrors, graphqlHandler, listenApp, sendJson, type FastRequest, type Listening } from '@mlops/kit/server';
 import { operationCost } from './cost.ts';
 import { createRequestCounter, GatewayDataSource, type SubgraphRequestCounter } from './datasource.ts';
 import { mountGraphiQL } from './graphiql.ts';
 import { createRateLimiter, type RateLimiter } from './rate-limit.ts';
 import { securityHeaders } from './security-headers.ts';
+import { resultOf, startHiveRouter, type HiveRouter } from './hive-router.ts';
 
 export const supergraphPath = fileURLToPath(new URL('../../schema/supergraph.graphql', import.meta.url));
+export const apiSchemaPath = fileURLToPath(new URL('../../schema/api.graphql', import.meta.url));
+
+/**
+ * Who plans and executes operations: `apollo` (@apollo/gateway in this process, the default) or
+ * `hive-router` (Hive Router, a Rust router built by router/install.sh, behind this process;
+ * gateway/src/hive-router.ts). Everything else this file sets up is the same for both.
+ */
+export type GatewayEngine = 'apollo' | 'hive-router';
 
 export interface GatewayOptions {
   /** Subgraph name → GraphQL URL (overrides the URLs baked into the supergraph). */
@@ -45,6 +55,12 @@ export interface GatewayOptions {
   rateLimitPerMinute?: number;
   /** Where the per-caller buckets live; default: in this process (workers.ts passes the primary's). */
   rateLimiter?: RateLimiter;
+  /** Default `apollo`. */
+  engine?: GatewayEngine;
+  /** The hive-router engine's binary (default: router/install.sh's, router/.cache/bin/hive_router). */
+  routerBinary?: string;
+  /** The hive-router engine: the router exited while the gateway was running. */
+  onRouterExit?: (code: number | null) => void;
 }
 
 interface GatewayContext {
@@ -58,8 +74,11 @@ const httpError = (code: Parameters<typeof appError>[0], message: string, status
   new GraphQLError(message, { extensions: { code, http: { status } } });
 
 export interface RunningGateway extends Listening {
-  /** Subgraph requests since the last reset, by subgraph name. */
+  /** Subgraph requests since the last reset, by subgraph name (the apollo engine only: the router's are its own). */
   subgraphRequests: SubgraphRequestCounter;
+  engine: GatewayEngine;
+  /** The hive-router engine's loopback router URL. */
+  routerUrl?: string;
 }
 
 export async function startGateway(opts: GatewayOptions): Promise<RunningGateway> {
@@ -67,10 +86,26 @@ export async function startGateway(opts: GatewayOptions): Promise<RunningGateway
   const verifier = createVerifier(opts.auth);
   const subgraphTimeoutMs = opts.subgraphTimeoutMs ?? 10_000;
   const requestTimeoutMs = opts.requestTimeoutMs ?? 15_000;
-  const gateway = new ApolloGateway({
-    supergraphSdl: opts.supergraphSdl ?? readFileSync(supergraphPath, 'utf8'),
-    buildService: ({ name, url }) => new GatewayDataSource(name, opts.urls[name] ?? url!, counter, subgraphTimeoutMs),
-  });
+  const supergraphSdl = opts.supergraphSdl ?? readFileSync(supergraphPath, 'utf8');
+  const engine = opts.engine ?? 'apollo';
+  const router: HiveRouter | null =
+    engine === 'hive-router'
+      ? await startHiveRouter({
+          binary: opts.routerBinary,
+          supergraphSdl,
+          apiSdl: readFileSync(apiSchemaPath, 'utf8'),
+          urls: opts.urls,
+          subgraphTimeoutMs,
+          logger: opts.logger,
+          onExit: opts.onRouterExit,
+        })
+      : null;
+  const gateway = router
+    ? router.gateway
+    : new ApolloGateway({
+        supergraphSdl,
+        buildService: ({ name, url }) => new GatewayDataSource(name, opts.urls[name] ?? url!, counter, subgraphTimeoutMs),
+      });
   const limits = { maxDepth: opts.maxDepth ?? DEFAULT_LIMITS.maxDepth, maxAliases: opts.maxAliases ?? DEFAULT_LIMITS.maxAliases, maxCost: opts.maxCost ?? DEFAULT_LIMITS.maxCost };
   const armor = armorFor(limits, false);
   const costPlugin: ApolloServerPlugin<GatewayContext> = {
@@ -100,6 +135,7 @@ export async function startGateway(opts: GatewayOptions): Promise<RunningGateway
     },
   };
   const errors = createErrorLog(opts.logger);
+  const formatError = (formatted: Parameters<typeof maskError>[0], error: unknown) => maskError(formatted, error, (e) => errors.log(e));
   const server = new ApolloServer<GatewayContext>({
     gateway,
     // Analysts explore the schema in GraphiQL; callers are authenticated in production anyway.
@@ -108,7 +144,7 @@ export async function startGateway(opts: GatewayOptions): Promise<RunningGateway
     includeStacktraceInErrorResponses: false,
     plugins: [ApolloServerPluginLandingPageDisabled(), ...armor.plugins, costPlugin, statusPlugin],
     validationRules: armor.validationRules,
-    formatError: (formatted, error) => maskError(formatted, error, (e) => errors.log(e)),
+    formatError,
   });
   await server.start();
 
@@ -136,7 +172,9 @@ export async function startGateway(opts: GatewayOptions): Promise<RunningGateway
   app.get('/', (_req, res) => res.redirect('/graphiql'));
   mountGraphiQL(app);
   // /graphql goes from node:http straight to Apollo Server (kit graphqlHandler), as in the subgraphs.
+  const fast = router ? routerFastPath(router, limits.maxCost, formatError) : undefined;
   const graphql = graphqlHandler<GatewayContext, true>(server, {
+    ...(fast ? { fast } : {}),
     bodyLimitBytes: 1024 * 1024,
     authenticate: async (req, res) => {
       securityHeaders(req, res);
@@ -172,8 +210,65 @@ export async function startGateway(opts: GatewayOptions): Promise<RunningGateway
     '/graphql',
     async () => {
       await server.stop();
+      await router?.stop();
     },
     graphql,
   );
-  return { ...listening, subgraphRequests: counter };
+  return { ...listening, subgraphRequests: counter, engine, ...(router ? { routerUrl: router.url } : {}) };
+}
+
+// The schema's variable coercion from the CommonJS graphql build @apollo/gateway and the API
+// schema use (one module instance for graphql's instanceof checks).
+const { getVariableValues } = createRequire(import.meta.url)('graphql') as typeof import('graphql');
+
+/**
+ * The hive-router engine's fast path: an operation whose text and name Apollo Server has
+ * already parsed, validated (Armor's rules and token limit) and let through the cost plugin is
+ * sent to the router without Apollo Server's request pipeline, and the router's answer is
+ * written as it came when it has no errors (Apollo Server's format: the same bytes and a final
+ * newline). What still runs per request is what depends on the request: the caller's token
+ * and rate limit (the shared context), variable coercion and the cost model, which read the
+ * variables. Anything that would be refused (a context that fails, variables that do not
+ * coerce, a cost over the limit) goes to Apollo Server, which refuses it in its own words; an
+ * answer with errors is mapped and masked as the executor's results are
+ * (hive-router.ts resultOf, maskError), never sent twice.
+ */
+function routerFastPath(
+  router: HiveRouter,
+  maxCost: number,
+  formatError: (formatted: Parameters<typeof maskError>[0], error: unknown) => ReturnType<typeof maskError>,
+): (request: FastRequest, res: import('node:http').ServerResponse, context: () => Promise<GatewayContext>) => Promise<boolean> {
+  return async (request, res, context) => {
+    const op = router.validated(request.query, request.operationName);
+    if (!op) return false;
+    const variables = request.variables ?? {};
+    if (getVariableValues(router.schema, op.operation.variableDefinitions ?? [], variables).errors) return false;
+    if (operationCost(router.schema, op.document, op.operation, variables) > maxCost) return false;
+    let ctx: GatewayContext;
+    try {
+      ctx = await context();
+    } catch {
+      return false;
+    }
+    const answer = await router.forward(request, await ctx.callerHeader);
+    router.stats.fastAnswers += 1;
+    if (res.headersSent) {
+      res.end();
+      return true;
+    }
+    res.setHeader('content-type', 'application/json; charset=utf-8');
+    // A key "errors" anywhere (a payload's errors field) only sends the answer the long way.
+    if (answer.status === 200 && !answer.body.includes('"errors"')) {
+      res.statusCode = 200;
+      res.end(`${answer.body}\n`);
+      return true;
+    }
+    const result = resultOf(answer);
+    const head = { status: 200, headers: new Map<string, string>() };
+    const errors = result.errors?.length ? formatExecutionErrors(result.errors as never, formatError, head) : undefined;
+    for (const [key, value] of head.headers) res.setHeader(key, value);
+    res.statusCode = head.status;
+    res.end(`${JSON.stringify({ errors, data: result.data })}\n`);
+    return true;
+  };
 }

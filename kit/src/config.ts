@@ -171,6 +171,14 @@ export const ConfigSchema = z
          * gateway runs as its own process (`npm run serve`); the rate limit stays one per caller.
          */
         workers: z.coerce.number().int().min(1).max(64).default(1),
+        /**
+         * Who plans and executes operations behind this gateway's checks (gateway/src/server.ts):
+         * `apollo` (@apollo/gateway in the gateway process) or `hive-router` (Hive Router, Rust,
+         * built once by router/install.sh; the gateway starts it on loopback).
+         */
+        engine: z.enum(['apollo', 'hive-router']).default('apollo'),
+        /** The hive-router engine's binary; default router/.cache/bin/hive_router. */
+        routerBinary: z.string().min(1).optional(),
       })
       .strict()
       .prefault({}),
@@ -265,6 +273,8 @@ export const ENV_OVERRIDES: Record<string, string> = {
   GATEWAY_REQUEST_TIMEOUT_MS: 'gateway.requestTimeoutMs',
   GATEWAY_RATE_LIMIT: 'gateway.rateLimitPerMinute',
   GATEWAY_WORKERS: 'gateway.workers',
+  GATEWAY_ENGINE: 'gateway.engine',
+  GATEWAY_ROUTER_BINARY: 'gateway.routerBinary',
   SUBGRAPH_EXECUTOR: 'execution.subgraphs',
   TRAINING_URL: 'subgraphs.training.url',
   CATALOG_URL: 'subgraphs.catalog.url',
@@ -369,6 +379,11 @@ export function readConfig(opts: LoadOptions = {}): { config: Config; file: stri
   }
   if (problems.length) throw new ConfigError(problems);
   const config = result.data!;
+  if (config.gateway.engine === 'hive-router' && config.gateway.workers > 1) {
+    // One router per worker would plan every operation once per worker and hold one
+    // connection pool per worker; the router already runs on every core.
+    problems.push('gateway.workers: the hive-router engine runs one gateway process (the router uses every core itself); set workers: 1');
+  }
   if (config.platforms.catalog.connector === 'openlineage' && !config.neo4j.uri) {
     problems.push('platforms.catalog.connector: openlineage reads the lineage graph\'s Neo4j; set neo4j.uri');
   }

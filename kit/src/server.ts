@@ -108,8 +108,12 @@ export const fastPathAnswers = (server: object): number | null => fastPaths.get(
 const SUGGESTION = /Did you mean ".+"/g;
 const SUGGESTION_MASK = '[Suggestion hidden]';
 
-/** Apollo Server's normalizeAndFormatErrors (errorNormalize.ts), for errors of an execution. */
-function formatExecutionErrors(errors: readonly GraphQLError[], fast: FastPath, head: { status: number; headers: Map<string, string> }): GraphQLFormattedError[] {
+/** Apollo Server's normalizeAndFormatErrors (errorNormalize.ts), for errors of an execution; `head` collects what they ask of the HTTP answer. */
+export function formatExecutionErrors(
+  errors: readonly GraphQLError[],
+  formatError: (formatted: GraphQLFormattedError, error: unknown) => GraphQLFormattedError,
+  head: { status: number; headers: Map<string, string> },
+): GraphQLFormattedError[] {
   return errors.map((error) => {
     try {
       // graphql-jit's errors have a read-only message: mask a copy.
@@ -121,14 +125,15 @@ function formatExecutionErrors(errors: readonly GraphQLError[], fast: FastPath, 
         if (http.headers instanceof Map) for (const [k, v] of http.headers as Map<string, string>) head.headers.set(k, v);
         delete extensions.http;
       }
-      return fast.formatError({ ...error.toJSON(), message, extensions }, error);
+      return formatError({ ...error.toJSON(), message, extensions }, error);
     } catch {
       return { message: 'Internal server error', extensions: { code: 'INTERNAL_SERVER_ERROR' } };
     }
   });
 }
 
-interface FastRequest {
+/** A GraphQL request as a JSON POST carries it (see fastRequest). */
+export interface FastRequest {
   query: string;
   operationName?: string | null;
   variables?: Record<string, unknown> | null;
@@ -248,7 +253,7 @@ async function answerFast<C>(fast: FastPath, request: FastRequest, res: http.Ser
   if (!('data' in result)) return false;
   fast.answered += 1;
   const head = { status: 200, headers: new Map<string, string>() };
-  const errors = result.errors?.length ? formatExecutionErrors(result.errors, fast, head) : undefined;
+  const errors = result.errors?.length ? formatExecutionErrors(result.errors, fast.formatError, head) : undefined;
   if (res.headersSent) {
     res.end();
     return true;
@@ -277,9 +282,17 @@ export function graphqlHandler<C extends BaseContext, A>(
     /** Returns who is asking, or undefined after answering the request itself (401, 429…). */
     authenticate: (req: http.IncomingMessage, res: http.ServerResponse) => Promise<A | undefined>;
     context: (req: http.IncomingMessage, caller: A, res: http.ServerResponse) => Promise<C>;
+    /**
+     * A fast path of the caller's own (the gateway's hive-router engine): answers the request and
+     * resolves true, or resolves false having written nothing, and Apollo Server answers it.
+     * It shares the request's one context with Apollo Server: a context that failed there
+     * fails the same way here, never twice (the rate limit takes once per request).
+     */
+    fast?: (request: FastRequest, res: http.ServerResponse, context: () => Promise<C>) => Promise<boolean>;
   },
 ): (req: http.IncomingMessage, res: http.ServerResponse) => Promise<void> {
   const fast = fastPaths.get(server);
+  const own = opts.fast;
   return async (req, res) => {
     try {
       const caller = await opts.authenticate(req, res);
@@ -301,15 +314,18 @@ export function graphqlHandler<C extends BaseContext, A>(
           return sendJson(res, 400, { error: 'request body is not valid JSON' });
         }
       }
-      const request = fast && body !== undefined ? fastRequest(body, req.headers.accept) : null;
-      if (fast && request && (await answerFast(fast, request, res, () => opts.context(req, caller, res)))) return;
+      let ctx: Promise<C> | undefined;
+      const context = () => (ctx ??= opts.context(req, caller, res));
+      const request = (fast || own) && body !== undefined ? fastRequest(body, req.headers.accept) : null;
+      if (fast && request && (await answerFast(fast, request, res, context))) return;
+      if (own && request && (await own(request, res, context))) return;
       const headers = new HeaderMap();
       for (const [key, value] of Object.entries(req.headers)) if (value !== undefined) headers.set(key, Array.isArray(value) ? value.join(', ') : value);
       const url = req.url ?? '';
       const q = url.indexOf('?');
       const answer = await server.executeHTTPGraphQLRequest({
         httpGraphQLRequest: { method, headers, search: q < 0 ? '' : url.slice(q), body },
-        context: () => opts.context(req, caller, res),
+        context,
       });
       if (res.headersSent) return void res.end();
       for (const [key, value] of answer.headers) res.setHeader(key, value);

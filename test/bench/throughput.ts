@@ -19,6 +19,10 @@
  *                 one for the gateway.
  *   new-embedded  the working tree laid out like `old` (subgraphs in one process, gateway in
  *                 another): separates what the code changed from what the process layout did.
+ *   new-router    `new` with GATEWAY_ENGINE=hive-router: the gateway process keeps our checks
+ *                 (token, rate limit, Armor, cost, masking) and Hive Router, built by
+ *                 router/install.sh and started by the gateway, plans and executes; its CPU is
+ *                 the gateway's plus the router's (role `router`).
  *   hive-router   a dev-only peer (issue 11, goal 2): the same production-mode subgraph processes
  *                 as `new` (scripts/serve.ts; its own gateway process stays up but idle, reported
  *                 as `idle-gateway` and left out of every sum), with Hive Router 0.2 (Rust,
@@ -87,11 +91,11 @@ const SAMPLE = Number(args.sample);
 const WARMUP_SECONDS = Number(args.warmup);
 const TARGETS = Number(args.targets);
 const SYSTEM_NAMES = args.systems.split(',').map((s) => s.trim()).filter(Boolean) as SystemName[];
-type SystemName = 'old' | 'old-serve' | 'new' | 'new-semi' | 'new-workers' | 'new-graphql-js' | 'new-embedded' | 'hive-router';
-const KNOWN_SYSTEMS = ['old', 'old-serve', 'new', 'new-semi', 'new-workers', 'new-graphql-js', 'new-embedded', 'hive-router'];
+type SystemName = 'old' | 'old-serve' | 'new' | 'new-semi' | 'new-workers' | 'new-graphql-js' | 'new-embedded' | 'new-router' | 'hive-router';
+const KNOWN_SYSTEMS = ['old', 'old-serve', 'new', 'new-semi', 'new-workers', 'new-graphql-js', 'new-embedded', 'new-router', 'hive-router'];
 for (const s of SYSTEM_NAMES) if (!KNOWN_SYSTEMS.includes(s)) throw new Error(`unknown system ${s}; use ${KNOWN_SYSTEMS.join(', ')}`);
 const HIVE_ROUTER_BIN = path.join(MAIN, 'router', '.cache', 'bin', 'hive_router');
-if (SYSTEM_NAMES.includes('hive-router') && !existsSync(HIVE_ROUTER_BIN)) throw new Error(`hive-router: ${path.relative(MAIN, HIVE_ROUTER_BIN)} is missing; build it once with router/install.sh (15–25 minutes)`);
+if ((SYSTEM_NAMES.includes('hive-router') || SYSTEM_NAMES.includes('new-router')) && !existsSync(HIVE_ROUTER_BIN)) throw new Error(`hive-router / new-router: ${path.relative(MAIN, HIVE_ROUTER_BIN)} is missing; build it once with router/install.sh (15–45 minutes)`);
 const PEER_NOTE =
   'hive-router is a lower bound: it skips our token verification (the client sends a pre-signed caller header), cost model, limits and error masking, so its CPU is what a router costs before doing our work';
 
@@ -313,7 +317,7 @@ async function startSystem(name: SystemName, oldRoot: string | null): Promise<Sy
   const agent = new http.Agent({ keepAlive: true, maxSockets: CONNECTIONS });
   const common = { MLOPS_CONFIG: config, LOG_LEVEL: 'warn', AUTH_ISSUER: ISSUER, AUTH_AUDIENCE: AUDIENCE, AUTH_SECRET, AUTH_ANONYMOUS_ROLE: 'none', INTERNAL_KEY, GATEWAY_RATE_LIMIT: '0' };
 
-  if (name === 'new' || name === 'old-serve' || name === 'new-semi' || name === 'new-workers' || name === 'new-graphql-js' || name === 'hive-router') {
+  if (name === 'new' || name === 'old-serve' || name === 'new-semi' || name === 'new-workers' || name === 'new-graphql-js' || name === 'new-router' || name === 'hive-router') {
     log(`${name}: npm run serve (scripts/serve.ts) with a generated production config`);
     const env = childEnv(common);
     // new-semi: every service with a 32 MiB young generation (V8's default is 16 MiB on 64-bit):
@@ -325,6 +329,9 @@ async function startSystem(name: SystemName, oldRoot: string | null): Promise<Sy
     if (name === 'new-graphql-js') env.SUBGRAPH_EXECUTOR = 'graphql-js';
     // new-workers: the gateway as `--workers` node:cluster processes sharing its port.
     if (name === 'new-workers') env.GATEWAY_WORKERS = String(Number(args.workers));
+    // new-router: the gateway's hive-router engine (gateway/src/hive-router.ts): our checks in
+    // the gateway process, Hive Router (started by it, reported as `router`) planning and executing.
+    if (name === 'new-router') env.GATEWAY_ENGINE = 'hive-router';
     const { child, lines } = spawnTs(root, path.join(root, 'scripts', 'serve.ts'), env, tail, name);
     const seen: string[] = [];
     await waitFor(
@@ -346,6 +353,8 @@ async function startSystem(name: SystemName, oldRoot: string | null): Promise<Sy
     const entries: [string, string][] = [
       // Under the peer our gateway process runs but gets no request: kept apart, out of every sum.
       [name === 'hive-router' ? 'idle-gateway' : 'gateway', 'gateway/src/index.ts'],
+      // The hive-router engine's router, a child of the gateway process.
+      ['router', 'router/.cache/bin/hive_router'],
       ...['training', 'catalog', 'inference', 'monitoring', 'lineage'].map((n): [string, string] => [`subgraph:${n}`, `subgraphs/${n}/src/index.ts`]),
       ['platforms', 'scripts/platforms-host.ts'],
     ];
@@ -391,6 +400,8 @@ async function startSystem(name: SystemName, oldRoot: string | null): Promise<Sy
           ? `working tree, npm run serve, GATEWAY_WORKERS=${Number(args.workers)} (the gateway as ${Number(args.workers)} cluster workers)`
           : name === 'new-graphql-js'
             ? 'working tree, npm run serve, SUBGRAPH_EXECUTOR=graphql-js (subgraphs on the interpreter)'
+            : name === 'new-router'
+            ? 'working tree, npm run serve, GATEWAY_ENGINE=hive-router (our gateway\'s checks in front of Hive Router; gateway + router CPU summed)'
             : 'working tree, npm run serve (one process per service, subgraphs on graphql-jit)',
       root,
       gatewayUrl,

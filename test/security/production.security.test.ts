@@ -6,13 +6,14 @@
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { SignJWT } from 'jose';
 import neo4j from 'neo4j-driver';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { CALLER_HEADER, DEV_AUTH, issueToken, signCaller } from '@mlops/kit';
+import { DEFAULT_ROUTER_BINARY } from '../../gateway/src/hive-router.ts';
 import { wipeNeo4j } from '../helpers/neo4j-wipe.ts';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
@@ -23,7 +24,10 @@ const ISSUER = 'https://idp.plant.example';
 const AUDIENCE = 'mlops-gateway';
 const RATE = 60;
 
-function writeConfig(extra = ''): string {
+/** The gateway engines this machine can run: hive-router once router/install.sh has built it (.ci/run does). */
+const ENGINES = ['apollo', ...(existsSync(DEFAULT_ROUTER_BINARY) ? ['hive-router'] : [])];
+
+function writeConfig(extra = '', engine = 'apollo'): string {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'mlops-serve-'));
   const file = path.join(dir, 'mlops.config.yaml');
   const n = inject('neo4j');
@@ -33,7 +37,7 @@ function writeConfig(extra = ''): string {
 log: { level: warn }
 scenario: { targets: 30, seed: 42 }
 auth: { issuer: ${ISSUER}, audience: ${AUDIENCE} }
-gateway: { port: 0, rateLimitPerMinute: ${RATE} }
+gateway: { port: 0, rateLimitPerMinute: ${RATE}, engine: ${engine} }
 subgraphs:
   training: { port: 0 }
   catalog: { port: 0 }
@@ -114,9 +118,22 @@ describe('production configuration is refused when unsafe', () => {
     expect(r2.status).toBe(1);
     for (const key of ['gateway.port', 'gateway.maxDepth', 'auth.anonymousRole', 'auth.jwksUrl', 'execution.subgraphs']) expect(r2.stderr).toContain(key);
   });
+
+  it('refuses gateway.workers above 1 with the hive-router engine, and an unknown engine', () => {
+    const workers = writeConfig('', 'hive-router');
+    writeFileSync(workers, readFileSync(workers, 'utf8').replace('engine: hive-router', 'engine: hive-router, workers: 2'));
+    const r = run(secretEnv(), workers);
+    expect(r.status).toBe(1);
+    expect(r.stderr).toContain('gateway.workers: the hive-router engine runs one gateway process');
+    const f = writeConfig();
+    writeFileSync(f, readFileSync(f, 'utf8').replace('engine: apollo', 'engine: nginx'));
+    const r2 = run(secretEnv(), f);
+    expect(r2.status).toBe(1);
+    expect(r2.stderr).toContain('gateway.engine');
+  });
 });
 
-describe('production mode (one process per service, real Neo4j)', () => {
+describe.each(ENGINES)('production mode (one process per service, real Neo4j), gateway.engine %s', (engine) => {
   let served: Served;
   let gw: string;
   const post = (body: unknown, headers: Record<string, string> = {}, url = gw) =>
@@ -124,7 +141,7 @@ describe('production mode (one process per service, real Neo4j)', () => {
   const bearer = (t: string) => ({ authorization: `Bearer ${t}` });
 
   beforeAll(async () => {
-    served = await serve(writeConfig());
+    served = await serve(writeConfig('', engine));
     gw = served.urls.gateway!;
   }, 180_000);
   afterAll(async () => {

@@ -1,0 +1,277 @@
+/**
+ * The `hive-router` engine (configuration `gateway.engine`, issue 11 goal 2): Hive Router, a
+ * Rust federation router, plans and executes every operation; this process keeps everything
+ * that is ours in front of it, unchanged: token verification, the rate limit, GraphQL Armor's
+ * limits, the cost model, error masking, SUBGRAPH_UNAVAILABLE naming, the caller header the
+ * subgraphs require, /health and GraphiQL.
+ *
+ * How: Apollo Server's gateway interface (the seam kit/src/jit.ts uses) with an executor that
+ * forwards the operation to the router on loopback. The router propagates only the signed
+ * caller header to the subgraphs; its own error masking is off because the subgraphs already
+ * mask theirs (kit maskError) and this process maps what the router adds (see routerError).
+ *
+ * The router is built by router/install.sh into router/.cache (15–45 minutes of compile, so
+ * never by `npm start`); a missing binary is a clear startup error naming the script.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createRequire } from 'node:module';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { ApolloServerOptionsWithGateway, BaseContext } from '@apollo/server';
+import type { DocumentNode, GraphQLSchema, OperationDefinitionNode } from 'graphql';
+import { Agent, request as undiciRequest } from 'undici';
+import { CALLER_HEADER, ERROR_CODES, type Logger } from '@mlops/kit';
+
+type GatewayInterface = ApolloServerOptionsWithGateway<BaseContext>['gateway'];
+type GatewayExecutor = NonNullable<Awaited<ReturnType<GatewayInterface['load']>>['executor']>;
+
+// Apollo Server validates with the graphql build @apollo/gateway loads (CommonJS); errors and the
+// schema must come from that same module instance for its instanceof checks.
+const { buildSchema, GraphQLError } = createRequire(import.meta.url)('graphql') as typeof import('graphql');
+
+/** Where router/install.sh puts the binary. */
+export const DEFAULT_ROUTER_BINARY = fileURLToPath(new URL('../../router/.cache/bin/hive_router', import.meta.url));
+
+export interface HiveRouterOptions {
+  /** The router binary (default: router/install.sh's). */
+  binary?: string;
+  supergraphSdl: string;
+  /**
+   * The client-facing schema of that supergraph (schema/api.graphql, generated with it by
+   * schema/compose.ts and checked in CI): what Apollo Server validates against, as Apollo
+   * Gateway's API schema would be.
+   */
+  apiSdl: string;
+  /** Subgraph name → GraphQL URL. */
+  urls: Record<string, string>;
+  /** Per subgraph fetch. */
+  subgraphTimeoutMs: number;
+  logger: Logger;
+  /** Called when the router exits while it should be running (the gateway process exits with it). */
+  onExit?: (code: number | null) => void;
+}
+
+/** An operation Apollo Server has parsed, validated (Armor's rules, token limit) and let through the cost plugin once. */
+export interface ValidatedOperation {
+  document: DocumentNode;
+  operation: OperationDefinitionNode;
+}
+
+export interface RouterAnswer {
+  status: number;
+  /** The router's JSON body, as it sent it. */
+  body: string;
+}
+
+export interface HiveRouter {
+  gateway: GatewayInterface;
+  /** The API schema Apollo Server validates against. */
+  schema: GraphQLSchema;
+  /** The router's loopback GraphQL URL (tests and benches). */
+  url: string;
+  /**
+   * The operation for a query text and operation name (as the client sent them) that Apollo
+   * Server has already validated and executed once, or undefined. Validation depends on the
+   * document and the schema only, so the same text needs no second pass (server.ts' fast path).
+   */
+  validated(source: string, operationName: string | null | undefined): ValidatedOperation | undefined;
+  /** Sends one operation to the router with the caller header. */
+  forward(request: { query: string; operationName?: string | null; variables?: Record<string, unknown> | null }, callerHeader: string | undefined): Promise<RouterAnswer>;
+  /** Requests the fast path answered (tests prove it ran). */
+  stats: { fastAnswers: number };
+  stop(): Promise<void>;
+}
+
+interface GatewayContext {
+  callerHeader?: Promise<string>;
+}
+
+interface RouterError {
+  message?: unknown;
+  path?: unknown;
+  locations?: unknown;
+  extensions?: Record<string, unknown>;
+}
+
+const REGISTERED = new Set(Object.keys(ERROR_CODES));
+
+/**
+ * One router error as our gateway (gateway/src/datasource.ts over @apollo/gateway) would have
+ * reported it. The router marks what a subgraph answered, and what failed on the way to one,
+ * with `extensions.service`:
+ * - a registered code from a subgraph is the subgraph's answer: message and extensions kept,
+ *   the subgraph named as `serviceName` (Apollo Gateway's key);
+ * - a subgraph's validation failure is about a value only it can check (a custom scalar
+ *   literal): BAD_USER_INPUT, as datasource.ts does;
+ * - anything else from or about a subgraph (connection refused, timeout, a 5xx, a body that is
+ *   not GraphQL) is SUBGRAPH_UNAVAILABLE naming it, never the router's text (which carries the
+ *   subgraph's URL);
+ * - an error of the router's own (none is expected: this process validated the operation
+ *   against the same supergraph) goes to formatError unregistered, i.e. masked and logged.
+ */
+export function routerError(e: RouterError): InstanceType<typeof GraphQLError> {
+  const { service, affectedPath: _a, ...ext } = e.extensions ?? {};
+  const message = typeof e.message === 'string' ? e.message : '';
+  const at = Array.isArray(e.path) ? { path: e.path as (string | number)[] } : {};
+  if (typeof service === 'string') {
+    const code = ext.code;
+    if (code === 'GRAPHQL_VALIDATION_FAILED') return new GraphQLError(message, { ...at, extensions: { code: 'BAD_USER_INPUT', serviceName: service } });
+    if (typeof code === 'string' && REGISTERED.has(code) && code !== 'INTERNAL_SERVER_ERROR') {
+      return new GraphQLError(message, { ...at, extensions: { ...ext, code, serviceName: service } });
+    }
+    return new GraphQLError(`The ${service} subgraph is unavailable; fields it provides are null`, { ...at, extensions: { code: 'SUBGRAPH_UNAVAILABLE', serviceName: service } });
+  }
+  return new GraphQLError(message || 'router error', { ...at, extensions: { ...ext, code: typeof ext.code === 'string' ? ext.code : 'INTERNAL_SERVER_ERROR', router: true } });
+}
+
+/**
+ * The router's answer as an execution result of Apollo Server's gateway interface, its errors
+ * mapped by routerError. A body that is not a GraphQL answer (the router failing) is an
+ * unregistered error, i.e. masked.
+ */
+export function resultOf(answer: RouterAnswer): { data?: Record<string, unknown> | null; errors?: InstanceType<typeof GraphQLError>[] } {
+  let body: { data?: Record<string, unknown> | null; errors?: RouterError[] };
+  try {
+    body = JSON.parse(answer.body) as typeof body;
+  } catch {
+    return { errors: [new GraphQLError(`the router answered ${answer.status} with a body that is not JSON`, { extensions: { code: 'INTERNAL_SERVER_ERROR', router: true } })] };
+  }
+  const errors = Array.isArray(body.errors) && body.errors.length ? body.errors.map(routerError) : undefined;
+  return { ...('data' in body ? { data: body.data } : {}), ...(errors ? { errors } : {}) };
+}
+
+function freePort(host: string): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = net.createServer();
+    srv.once('error', reject);
+    srv.listen(0, host, () => {
+      const { port } = srv.address() as net.AddressInfo;
+      srv.close(() => resolve(port));
+    });
+  });
+}
+
+
+export async function startHiveRouter(opts: HiveRouterOptions): Promise<HiveRouter> {
+  const binary = opts.binary ?? DEFAULT_ROUTER_BINARY;
+  if (!existsSync(binary)) {
+    throw new Error(`gateway.engine hive-router: the router binary ${binary} is missing; build it once with "bash router/install.sh" (15–45 minutes), or set gateway.engine: apollo`);
+  }
+  const schema: GraphQLSchema = buildSchema(opts.apiSdl);
+  const host = '127.0.0.1';
+  const port = await freePort(host);
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'mlops-hive-router-'));
+  const supergraphFile = path.join(dir, 'supergraph.graphql');
+  writeFileSync(supergraphFile, opts.supergraphSdl);
+  const config = {
+    log: { level: 'warn' },
+    laboratory: { enabled: false },
+    // Loopback only: the router trusts whoever reaches it. It answers nothing useful without
+    // a caller header signed with the internal key, which only this process holds.
+    http: { host, port },
+    supergraph: { source: 'file', path: supergraphFile },
+    override_subgraph_urls: { subgraphs: Object.fromEntries(Object.entries(opts.urls).map(([n, url]) => [n, { url }])) },
+    headers: { all: { request: [{ propagate: { named: CALLER_HEADER } }] } },
+    // The subgraphs mask their own errors; routerError maps the router's.
+    error_masking: { enabled: false },
+    traffic_shaping: {
+      // Our subgraphs close a keep-alive connection after 5 s idle (kit/src/server.ts).
+      all: { pool_idle_timeout: '4s', request_timeout: `${opts.subgraphTimeoutMs}ms` },
+    },
+  };
+  const configFile = path.join(dir, 'router.config.json');
+  writeFileSync(configFile, JSON.stringify(config, null, 2));
+  const child: ChildProcess = spawn(binary, [], {
+    env: { PATH: process.env.PATH ?? '', ROUTER_CONFIG_FILE_PATH: configFile },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let stopping = false;
+  let tail = '';
+  const keep = (d: Buffer) => {
+    tail = (tail + String(d)).slice(-4000);
+  };
+  child.stdout!.on('data', keep);
+  child.stderr!.on('data', (d: Buffer) => {
+    keep(d);
+    opts.logger.warn({ output: String(d).trim().slice(0, 2000) }, 'hive-router');
+  });
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  void exited.then((code) => {
+    if (!stopping) {
+      opts.logger.error({ code, output: tail.slice(-1000) }, 'hive-router exited');
+      opts.onExit?.(code);
+    }
+  });
+  const url = `http://${host}:${port}/graphql`;
+  const deadline = Date.now() + 30_000;
+  for (;;) {
+    if (child.exitCode !== null) throw new Error(`hive-router exited with ${child.exitCode} before it was ready: ${tail.slice(-1000)}`);
+    const ok = await fetch(`http://${host}:${port}/readiness`).then((r) => r.ok, () => false);
+    if (ok) break;
+    if (Date.now() > deadline) {
+      child.kill('SIGKILL');
+      throw new Error(`hive-router did not become ready within 30 s: ${tail.slice(-1000)}`);
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+
+  const pool = new Agent({ keepAliveTimeout: 4_000, keepAliveMaxTimeout: 4_000, connections: 256 });
+  const forward: HiveRouter['forward'] = async (request, callerHeader) => {
+    const res = await undiciRequest(url, {
+      dispatcher: pool,
+      method: 'POST',
+      headers: { 'content-type': 'application/json', accept: 'application/json', ...(callerHeader ? { [CALLER_HEADER]: callerHeader } : {}) },
+      body: JSON.stringify({ query: request.query, operationName: request.operationName ?? undefined, variables: request.variables ?? undefined }),
+    });
+    return { status: res.statusCode, body: await res.body.text() };
+  };
+  const maxCached = 500;
+  const validatedOps = new Map<string, ValidatedOperation>();
+  const executor: GatewayExecutor = async (rc) => {
+    const answer = await forward(rc.request as { query: string }, await (rc.context as GatewayContext).callerHeader);
+    const key = `${rc.source}\u0000${rc.request.operationName ?? ''}`;
+    if (rc.operation && !validatedOps.has(key)) {
+      validatedOps.set(key, { document: rc.document, operation: rc.operation });
+      if (validatedOps.size > maxCached) validatedOps.delete(validatedOps.keys().next().value!);
+    }
+    return resultOf(answer);
+  };
+  const gateway: GatewayInterface = {
+    onSchemaLoadOrUpdate(callback) {
+      callback({ apiSchema: schema, coreSupergraphSdl: opts.supergraphSdl });
+      return () => {};
+    },
+    async load() {
+      return { executor };
+    },
+    async stop() {},
+  };
+  return {
+    gateway,
+    schema,
+    url,
+    validated: (source, operationName) => validatedOps.get(`${source}\u0000${operationName ?? ''}`),
+    forward,
+    stats: { fastAnswers: 0 },
+    async stop() {
+      stopping = true;
+      await pool.close().catch(() => {});
+      if (child.exitCode === null) {
+        child.kill('SIGTERM');
+        const timer = setTimeout(() => child.kill('SIGKILL'), 5_000);
+        await exited;
+        clearTimeout(timer);
+      }
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** What router/install.sh recorded it built ("0.2.0 lab0.3.0"), or null. */
+export function routerBuild(binary = DEFAULT_ROUTER_BINARY): string | null {
+  const marker = path.join(path.dirname(binary), '.built');
+  return existsSync(marker) ? readFileSync(marker, 'utf8').trim() : null;
+}
