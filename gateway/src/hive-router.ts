@@ -139,7 +139,14 @@ export function resultOf(answer: RouterAnswer): { data?: Record<string, unknown>
   } catch {
     return { errors: [new GraphQLError(`the router answered ${answer.status} with a body that is not JSON`, { extensions: { code: 'INTERNAL_SERVER_ERROR', router: true } })] };
   }
-  const errors = Array.isArray(body.errors) && body.errors.length ? body.errors.map(routerError) : undefined;
+  const list = Array.isArray(body.errors) ? body.errors : [];
+  // A subgraph that refuses with a non-2xx status and GraphQL errors (a 400 for an invalid
+  // scalar literal) gets both its errors and one of the router's about the status; the apollo
+  // engine reports the subgraph's own (datasource.ts), so the status error goes when the same
+  // subgraph has another error in the answer.
+  const hasOwn = new Set(list.filter((e) => e?.extensions?.code !== 'SUBREQUEST_HTTP_ERROR').map((e) => e?.extensions?.service));
+  const kept = list.filter((e) => !(e?.extensions?.code === 'SUBREQUEST_HTTP_ERROR' && typeof e.extensions.service === 'string' && hasOwn.has(e.extensions.service)));
+  const errors = kept.length ? kept.map(routerError) : undefined;
   return { ...('data' in body ? { data: body.data } : {}), ...(errors ? { errors } : {}) };
 }
 
@@ -231,6 +238,11 @@ export async function startHiveRouter(opts: HiveRouterOptions): Promise<HiveRout
   const maxCached = 500;
   const validatedOps = new Map<string, ValidatedOperation>();
   const executor: GatewayExecutor = async (rc) => {
+    // Apollo Server hands over a document whose operation it could not pick; @apollo/gateway
+    // throws graphql-js's words for it, which gateway/src/server.ts answers with a 400.
+    if (!rc.operation) {
+      throw new GraphQLError(rc.request.operationName ? `Unknown operation named "${rc.request.operationName}".` : 'Must provide operation name if query contains multiple operations.');
+    }
     const answer = await forward(rc.request as { query: string }, await (rc.context as GatewayContext).callerHeader);
     const key = `${rc.source}\u0000${rc.request.operationName ?? ''}`;
     if (rc.operation && !validatedOps.has(key)) {

@@ -83,6 +83,8 @@ describe.skipIf(!HAVE_ROUTER)('the hive-router engine answers as the apollo engi
       }
     }
     expect(pages).toBeGreaterThanOrEqual(12);
+    // Apollo Server validated the flagship once; every later page took the fast path.
+    expect(router.fastAnswers!()).toBeGreaterThanOrEqual(pages - 1);
     // A scoped caller sees only its project, through either engine.
     const scoped = await token('scoped.viewer', { 'pump-anomaly': 'viewer' });
     const mine = await same({ query: FLAGSHIP, variables: { projectId: 'pump-anomaly', first: 20 } }, bearer(scoped));
@@ -112,25 +114,40 @@ describe.skipIf(!HAVE_ROUTER)('the hive-router engine answers as the apollo engi
     const deep = `{ releaseTargets(first: 1) { nodes { currentDeployments { modelVersion { run { modelVersions { nodes { run { modelVersions { nodes { run { modelVersions { nodes { run { modelVersions { nodes { id } } } } } } } } } } } } } } } } }`;
     const aliases = `{ ${Array.from({ length: 40 }, (_, i) => `a${i}: releaseTargets(first: 1) { totalCount }`).join(' ')} }`;
     const flood = `{ ${Array.from({ length: 20 }, (_, i) => `a${i}: modelVersions(first: 500) { nodes { reusedBy(limit: 1000) { truncated } } }`).join(' ')} }`;
-    const codes: unknown[] = [];
-    for (const query of ['{ releaseTargets(first: 1) {', '{ releaseTargets(first: 1) { nope } }', deep, aliases, flood]) {
+    const refusals: [string, string][] = [];
+    for (const query of ['{ releaseTargets(first: 1) {', '{ releaseTargets(first: 1) { nope } }', deep, aliases, '{ releaseTargets(first: 100000) { totalCount } }', flood]) {
       const body = await same({ query });
-      codes.push(body.errors?.[0]?.extensions?.code);
+      expect(body.data, query.slice(0, 60)).toBeUndefined();
+      refusals.push([body.errors![0]!.extensions!.code as string, body.errors![0]!.message]);
     }
-    expect(codes).toEqual(['GRAPHQL_PARSE_FAILED', 'GRAPHQL_VALIDATION_FAILED', 'GRAPHQL_VALIDATION_FAILED', 'GRAPHQL_VALIDATION_FAILED', 'RATE_LIMITED']);
-    const unknown = await same({ query: 'query A { releaseTargets(first: 1) { totalCount } }', operationName: 'B' });
-    expect(unknown.errors).toHaveLength(1);
+    // Apollo Server with GraphQL Armor reports a syntax error and Armor's static cost limit as validation failures.
+    expect(refusals).toEqual([
+      ['GRAPHQL_VALIDATION_FAILED', expect.stringMatching(/^Syntax Error: Expected Name, found <EOF>/)],
+      ['GRAPHQL_VALIDATION_FAILED', expect.stringMatching(/Cannot query field "nope"/)],
+      ['GRAPHQL_VALIDATION_FAILED', expect.stringMatching(/depth/i)],
+      ['GRAPHQL_VALIDATION_FAILED', expect.stringMatching(/alias/i)],
+      ['GRAPHQL_VALIDATION_FAILED', expect.stringMatching(/Query Cost limit of 200000 exceeded/)],
+      ['RATE_LIMITED', expect.stringMatching(/^Query cost \d+ exceeds the limit of 200000/)],
+    ]);
+    for (const body of [{ query: 'query A { releaseTargets(first: 1) { totalCount } }', operationName: 'B' }, { query: 'query A { releaseTargets(first: 1) { totalCount } } query C { releaseTargets(first: 2) { totalCount } }' }]) {
+      const { a, r } = await both(body);
+      expect(a.status).toBe(400);
+      expect([r.status, r.body]).toEqual([a.status, a.body]);
+    }
     await same('{"query": ', {}, 'a body that is not JSON');
   });
 
   it('errors a subgraph answers pass through as the apollo engine passes them: BAD_USER_INPUT, a custom scalar literal, FORBIDDEN in a payload, a null entity', async () => {
-    const tooBig = await same({ query: '{ releaseTargets(first: 100000) { totalCount } }' });
-    expect(tooBig.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT' });
-    const scalar = await same({ query: '{ releaseTargets(first: 1) { nodes { id currentDeployments { modelVersion { id } } } } targetsTrainedOnDataBefore(before: "not a date", first: 1) { totalCount } }' });
-    expect(scalar.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
+    const tooBig = await same({ query: '{ releaseTargets(first: 501) { totalCount } }' });
+    expect(tooBig.errors).toEqual([{ path: ['releaseTargets'], message: 'first: must be an integer from 0 to 500, got 501', extensions: { code: 'BAD_USER_INPUT', argument: 'first', serviceName: 'lineage' } }]);
+    const scalar = await same({ query: '{ targetsTrainedOnDataBefore(before: "not a date", first: 1) { totalCount } }' });
+    expect(scalar.errors?.[0]?.extensions).toEqual({ code: 'BAD_USER_INPUT', serviceName: 'lineage' });
+    // Sent again, each goes the fast path (Apollo Server validated it once): the same bytes.
+    await same({ query: '{ releaseTargets(first: 501) { totalCount } }' });
+    await same({ query: '{ targetsTrainedOnDataBefore(before: "not a date", first: 1) { totalCount } }' });
     const viewer = await token('vic.viewer', { '*': 'viewer' });
     const refused = await same(
-      { query: 'mutation($p: ID!) { setReleasePolicy(projectId: $p, idempotencyKey: "hr-test", policy: { requiredApprovals: 2, gateMetric: "f1", tolerance: 0.01, allowOverride: true, defaultStrategy: CANARY, defaultCanaryPercent: 10 }) { errors { code message field } policy { requiredApprovals } } }', variables: { p: 'pump-anomaly' } },
+      { query: 'mutation($p: ID!) { setReleasePolicy(projectId: $p, idempotencyKey: "hive-router-test", policy: { requiredApprovals: 2, gateMetric: "f1", tolerance: 0.01, allowOverride: true, defaultStrategy: CANARY, defaultCanaryPercent: 10 }) { errors { code message field } policy { requiredApprovals } } }', variables: { p: 'pump-anomaly' } },
       bearer(viewer),
     );
     expect(refused.data.setReleasePolicy.errors[0].code).toBe('FORBIDDEN');
@@ -141,7 +158,11 @@ describe.skipIf(!HAVE_ROUTER)('the hive-router engine answers as the apollo engi
   it('a subgraph that is down: its fields are null with SUBGRAPH_UNAVAILABLE naming it, never its address; the rest answers', async () => {
     await stack.stopSubgraph('monitoring');
     const query = '{ releaseTargets(projectId: "pump-anomaly", first: 3) { nodes { id currentDeployments { id health { status } } } } }';
+    // Twice: the second goes the fast path, which maps and masks the router's errors itself.
+    await both({ query });
+    const fastBefore = router.fastAnswers!();
     const { a, r } = await both({ query });
+    expect(router.fastAnswers!()).toBe(fastBefore + 1);
     expect(r.status).toBe(a.status);
     const [ab, rb] = [JSON.parse(a.body), JSON.parse(r.body)];
     expect(rb.data).toEqual(ab.data);
