@@ -34,18 +34,18 @@ describe('routerError: the router’s errors as the apollo engine reports them',
   });
 
   it('an error of the router’s own is left unregistered for formatError to mask; a body that is not JSON is one too', () => {
-    expect(json(routerError({ message: 'Failed to plan', extensions: { code: 'QUERY_PLAN_BUILD_FAILED' } })).extensions).toEqual({ code: 'QUERY_PLAN_BUILD_FAILED', router: true });
-    const r = resultOf({ status: 502, body: '<html>bad gateway</html>' });
+    expect(json(routerError({ message: 'Failed to plan', extensions: { code: 'QUERY_PLAN_BUILD_FAILED' } })).extensions).toEqual({ code: 'QUERY_PLAN_BUILD_FAILED' });
+    const r = resultOf({ status: 502, body: Buffer.from('<html>bad gateway</html>') });
     expect(r.data).toBeUndefined();
     expect(r.errors?.map((e) => e.extensions.code)).toEqual(['INTERNAL_SERVER_ERROR']);
-    expect(resultOf({ status: 200, body: '{"data":{"a":1}}' })).toEqual({ data: { a: 1 } });
+    expect(resultOf({ status: 200, body: Buffer.from('{"data":{"a":1}}') })).toEqual({ data: { a: 1 } });
   });
 });
 
 describe('startHiveRouter', () => {
   it('refuses to start without the binary and names the script that builds it', async () => {
     await expect(
-      startHiveRouter({ binary: '/nonexistent/hive_router', supergraphSdl: '', apiSdl: 'type Query { a: Int }', urls: {}, subgraphTimeoutMs: 1000, logger: createLogger('test', 'error') }),
+      startHiveRouter({ binary: '/nonexistent/hive_router', supergraphSdl: '', apiSdl: 'type Query { a: Int }', urls: {}, subgraphTimeoutMs: 1000, requestTimeoutMs: 2000, logger: createLogger('test', 'error') }),
     ).rejects.toThrow(/router binary \/nonexistent\/hive_router is missing; build it once with "bash router\/install\.sh"/);
   });
 });

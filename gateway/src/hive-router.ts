@@ -49,6 +49,8 @@ export interface HiveRouterOptions {
   urls: Record<string, string>;
   /** Per subgraph fetch. */
   subgraphTimeoutMs: number;
+  /** The whole operation at the router (its plan may fetch several times in a row). */
+  requestTimeoutMs: number;
   logger: Logger;
   /** Called when the router exits while it should be running (the gateway process exits with it). */
   onExit?: (code: number | null) => void;
@@ -62,8 +64,8 @@ export interface ValidatedOperation {
 
 export interface RouterAnswer {
   status: number;
-  /** The router's JSON body, as it sent it. */
-  body: string;
+  /** The router's JSON body, the bytes it sent (never decoded on the fast path's way through). */
+  body: Buffer;
 }
 
 export interface HiveRouter {
@@ -110,7 +112,8 @@ const REGISTERED = new Set(Object.keys(ERROR_CODES));
  *   not GraphQL) is SUBGRAPH_UNAVAILABLE naming it, never the router's text (which carries the
  *   subgraph's URL);
  * - an error of the router's own (none is expected: this process validated the operation
- *   against the same supergraph) goes to formatError unregistered, i.e. masked and logged.
+ *   against the same supergraph) keeps the router's code for formatError, which lets a client
+ *   code through and masks and logs anything else.
  */
 export function routerError(e: RouterError): InstanceType<typeof GraphQLError> {
   const { service, affectedPath: _a, ...ext } = e.extensions ?? {};
@@ -124,7 +127,7 @@ export function routerError(e: RouterError): InstanceType<typeof GraphQLError> {
     }
     return new GraphQLError(`The ${service} subgraph is unavailable; fields it provides are null`, { ...at, extensions: { code: 'SUBGRAPH_UNAVAILABLE', serviceName: service } });
   }
-  return new GraphQLError(message || 'router error', { ...at, extensions: { ...ext, code: typeof ext.code === 'string' ? ext.code : 'INTERNAL_SERVER_ERROR', router: true } });
+  return new GraphQLError(message || 'router error', { ...at, extensions: { ...ext, code: typeof ext.code === 'string' ? ext.code : 'INTERNAL_SERVER_ERROR' } });
 }
 
 /**
@@ -135,9 +138,9 @@ export function routerError(e: RouterError): InstanceType<typeof GraphQLError> {
 export function resultOf(answer: RouterAnswer): { data?: Record<string, unknown> | null; errors?: InstanceType<typeof GraphQLError>[] } {
   let body: { data?: Record<string, unknown> | null; errors?: RouterError[] };
   try {
-    body = JSON.parse(answer.body) as typeof body;
+    body = JSON.parse(answer.body.toString('utf8')) as typeof body;
   } catch {
-    return { errors: [new GraphQLError(`the router answered ${answer.status} with a body that is not JSON`, { extensions: { code: 'INTERNAL_SERVER_ERROR', router: true } })] };
+    return { errors: [new GraphQLError(`the router answered ${answer.status} with a body that is not JSON`, { extensions: { code: 'INTERNAL_SERVER_ERROR' } })] };
   }
   const list = Array.isArray(body.errors) ? body.errors : [];
   // A subgraph that refuses with a non-2xx status and GraphQL errors (a 400 for an invalid
@@ -232,8 +235,13 @@ export async function startHiveRouter(opts: HiveRouterOptions): Promise<HiveRout
       method: 'POST',
       headers: { 'content-type': 'application/json', accept: 'application/json', ...(callerHeader ? { [CALLER_HEADER]: callerHeader } : {}) },
       body: JSON.stringify({ query: request.query, operationName: request.operationName ?? undefined, variables: request.variables ?? undefined }),
+      // The client has had its REQUEST_TIMEOUT by then (server.ts); this frees the socket.
+      headersTimeout: opts.requestTimeoutMs,
+      bodyTimeout: opts.requestTimeoutMs,
     });
-    return { status: res.statusCode, body: await res.body.text() };
+    const chunks: Buffer[] = [];
+    for await (const chunk of res.body) chunks.push(chunk as Buffer);
+    return { status: res.statusCode, body: chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks) };
   };
   const maxCached = 500;
   const validatedOps = new Map<string, ValidatedOperation>();

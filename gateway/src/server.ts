@@ -98,6 +98,7 @@ export async function startGateway(opts: GatewayOptions): Promise<RunningGateway
           apiSdl: readFileSync(apiSchemaPath, 'utf8'),
           urls: opts.urls,
           subgraphTimeoutMs,
+          requestTimeoutMs,
           logger: opts.logger,
           onExit: opts.onRouterExit,
         })
@@ -219,6 +220,9 @@ export async function startGateway(opts: GatewayOptions): Promise<RunningGateway
   return { ...listening, subgraphRequests: counter, engine, ...(router ? { routerUrl: router.url, fastAnswers: () => router.stats.fastAnswers } : {}) };
 }
 
+const ERRORS_KEY = Buffer.from('"errors"');
+const NEWLINE = Buffer.from('\n');
+
 // The schema's variable coercion from the CommonJS graphql build @apollo/gateway and the API
 // schema use (one module instance for graphql's instanceof checks).
 const { getVariableValues } = createRequire(import.meta.url)('graphql') as typeof import('graphql');
@@ -260,9 +264,9 @@ function routerFastPath(
     }
     res.setHeader('content-type', 'application/json; charset=utf-8');
     // A key "errors" anywhere (a payload's errors field) only sends the answer the long way.
-    if (answer.status === 200 && !answer.body.includes('"errors"')) {
+    if (answer.status === 200 && !answer.body.includes(ERRORS_KEY)) {
       res.statusCode = 200;
-      res.end(`${answer.body}\n`);
+      res.end(Buffer.concat([answer.body, NEWLINE]));
       return true;
     }
     const result = resultOf(answer);

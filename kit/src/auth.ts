@@ -57,11 +57,22 @@ export function createVerifier(cfg: AuthConfig): Verifier {
   // leaked shared secret (or alg "none") can never pass as an identity provider's.
   const algorithms = cfg.jwksUrl ? JWKS_ALGORITHMS : ['HS256'];
   const maxTtl = cfg.maxTokenTtlSeconds ?? 24 * 3600;
+  // A client sends the same token with every request until it expires. jose verifies through
+  // WebCrypto, a job on libuv's thread pool per call: about a quarter of the gateway process's
+  // CPU per flagship request on the hive-router engine (BENCHMARKS.md). A token that verified
+  // is remembered until its expiry, and for a minute at most, so a JWKS key that was rotated
+  // out stops admitting its tokens within a minute. Failures are never remembered.
+  const verified = new Map<string, { id: Identity; until: number }>();
   return {
     async identify(authorization) {
       if (!authorization) {
         if (cfg.anonymousRole === 'none') throw appError('UNAUTHENTICATED', 'a bearer token is required');
         return { sub: 'anonymous', name: 'anonymous', roles: { '*': cfg.anonymousRole }, anonymous: true };
+      }
+      const hit = verified.get(authorization);
+      if (hit) {
+        if (hit.until > Date.now()) return hit.id;
+        verified.delete(authorization);
       }
       const m = /^Bearer ([A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*)$/.exec(authorization.trim());
       if (!m) throw appError('UNAUTHENTICATED', 'the Authorization header must be "Bearer <jwt>"');
@@ -86,7 +97,10 @@ export function createVerifier(cfg: AuthConfig): Verifier {
       if (payload.exp - issued > maxTtl) throw appError('UNAUTHENTICATED', `the token is valid for longer than the allowed ${maxTtl} s`);
       const claims = Claims.safeParse(payload);
       if (!claims.success) throw appError('UNAUTHENTICATED', `the token's claims are not valid: ${claims.error.issues.map((i) => i.path.join('.') || 'claims').join(', ')}`);
-      return { sub: claims.data.sub, name: claims.data.name ?? claims.data.sub, roles: claims.data.roles, anonymous: false };
+      const id: Identity = Object.freeze({ sub: claims.data.sub, name: claims.data.name ?? claims.data.sub, roles: Object.freeze(claims.data.roles), anonymous: false });
+      if (verified.size >= 10_000) verified.clear();
+      verified.set(authorization, { id, until: Math.min(payload.exp * 1000, Date.now() + 60_000) });
+      return id;
     },
   };
 }
