@@ -15,6 +15,6 @@ export default defineConfig({
     globalSetup: ['test/helpers/neo4j-global-setup.ts'],
     testTimeout: 60_000,
     hookTimeout: 180_000,
-    ...(report ? { reporters: ['default', 'json'], outputFile: { json: `${report}/main.json` } } : {}),
+    ...(report ? { reporters: ['default', 'json'], outputFile: { json: `${report}/${process.env.VITEST_REPORT_NAME ?? 'main'}.json` } } : {}),
   },
 });

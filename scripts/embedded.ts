@@ -13,7 +13,7 @@ import { BuiltinCatalogConnector, type CatalogConnector } from '@mlops/connector
 import { BuiltinInferenceConnector, type InferenceConnector } from '@mlops/connectors/inference';
 import { BuiltinMonitoringConnector, type MonitoringConnector } from '@mlops/connectors/monitoring';
 import { BuiltinTrainingConnector, type TrainingConnector } from '@mlops/connectors/training';
-import { startGateway, type GatewayEngine, type RunningGateway } from '@mlops/gateway';
+import { createRequestCounter, startGateway, type GatewayEngine, type RunningGateway } from '@mlops/gateway';
 import { catalog } from '@mlops/subgraph-catalog';
 import { inference } from '@mlops/subgraph-inference';
 import { createLineageBackend, lineage, scenarioProjects, startDeprecationClock, startSyncLoop, type DeprecationClock, type LineageBackend, type SyncLoop, type WebhookSender } from '@mlops/subgraph-lineage';
@@ -127,7 +127,19 @@ export async function startEmbedded(opts: EmbeddedOptions = {}): Promise<Embedde
   const deprecationClock = startDeprecationClock(backend.releases.deprecations, logger, opts.deprecationCheckMs ?? 0);
   const g = opts.gateway ?? {};
   const limits = { maxDepth: g.maxDepth ?? 16, maxAliases: g.maxAliases ?? 30, maxCost: g.maxCost ?? 200_000 };
-  const sub = (name: SubgraphName) => ({ host, port: port(SUBGRAPH_NAMES.indexOf(name) + 1), logger: logger.child({ component: name }), internalKey, limits, ...(opts.executor ? { executor: opts.executor } : {}) });
+  // The apollo engine counts its subgraph requests itself (gateway/src/datasource.ts); a router's
+  // requests are counted where they arrive, so tests assert the same counts through either engine.
+  const arrivals = createRequestCounter();
+  const counted = g.engine === 'hive-router';
+  const sub = (name: SubgraphName) => ({
+    host,
+    port: port(SUBGRAPH_NAMES.indexOf(name) + 1),
+    logger: logger.child({ component: name }),
+    internalKey,
+    limits,
+    ...(opts.executor ? { executor: opts.executor } : {}),
+    ...(counted ? { onGraphQLRequest: () => arrivals.byService.set(name, (arrivals.byService.get(name) ?? 0) + 1) } : {}),
+  });
   const subgraphs: Record<SubgraphName, Listening> = {
     training: await training.start(connectors.training, sub('training')),
     catalog: await catalog.start(connectors.catalog, sub('catalog')),
@@ -135,7 +147,7 @@ export async function startEmbedded(opts: EmbeddedOptions = {}): Promise<Embedde
     monitoring: await monitoring.start(connectors.monitoring, sub('monitoring')),
     lineage: await lineage.start(backend, sub('lineage')),
   };
-  const gateway = await startGateway({
+  const started = await startGateway({
     host,
     port: port(0),
     logger: logger.child({ component: 'gateway' }),
@@ -149,6 +161,7 @@ export async function startEmbedded(opts: EmbeddedOptions = {}): Promise<Embedde
     ...(g.engine ? { engine: g.engine } : {}),
     ...(g.routerBinary ? { routerBinary: g.routerBinary } : {}),
   });
+  const gateway: RunningGateway = counted ? { ...started, subgraphRequests: arrivals } : started;
   const stopped = new Set<string>();
   return {
     scenario,

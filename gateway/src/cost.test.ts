@@ -5,7 +5,7 @@
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { describe, expect, it } from 'vitest';
-import { operationCost } from './cost.ts';
+import { cachedOperationCost, operationCost } from './cost.ts';
 
 // The same graphql build cost.ts uses (the gateway's CommonJS one).
 const { buildSchema, parse } = createRequire(import.meta.url)('graphql') as typeof import('graphql');
@@ -48,5 +48,26 @@ describe('gateway cost model', () => {
     const c = cost(panel, { id: 'x' });
     expect(c).toBeGreaterThan(5000);
     expect(c).toBeLessThan(LIMIT);
+  });
+});
+
+describe('cachedOperationCost', () => {
+  it('equals operationCost for every page of one parsed operation, remembering by the variables the cost reads', () => {
+    const flagship = readFileSync(new URL('../../test/flagship.graphql', import.meta.url), 'utf8');
+    const doc = parse(flagship);
+    const op = doc.definitions.find((d) => d.kind === 'OperationDefinition')! as never;
+    const seen = new Set<number>();
+    for (const first of [10, 30, 10, 500, 0, 30]) {
+      for (const after of [null, 'cursor-a', 'cursor-b']) {
+        const variables = { projectId: after ? 'p' : 'q', first, after };
+        const c = cachedOperationCost(schema, doc, op, variables);
+        expect(c, JSON.stringify(variables)).toBe(operationCost(schema, doc, op, variables));
+        seen.add(c);
+      }
+    }
+    // 10, 30, 500 and 0 (the default page) price differently; cursors and projects do not.
+    expect(seen.size).toBe(4);
+    // An absent page size prices as the default, like an explicit null.
+    expect(cachedOperationCost(schema, doc, op, { projectId: 'p' })).toBe(operationCost(schema, doc, op, { projectId: 'p', first: null }));
   });
 });

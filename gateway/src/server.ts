@@ -17,12 +17,14 @@ import { createRequire } from 'node:module';
 import { appError, createVerifier, maskError, signCaller, type AuthConfig, type Identity, type Logger } from '@mlops/kit';
 import { createErrorLog } from '@mlops/kit/error-log';
 import { armorFor, DEFAULT_LIMITS, formatExecutionErrors, graphqlHandler, listenApp, sendJson, type FastRequest, type Listening } from '@mlops/kit/server';
-import { operationCost } from './cost.ts';
+import { cachedOperationCost } from './cost.ts';
 import { createRequestCounter, GatewayDataSource, type SubgraphRequestCounter } from './datasource.ts';
 import { mountGraphiQL } from './graphiql.ts';
 import { createRateLimiter, type RateLimiter } from './rate-limit.ts';
 import { securityHeaders } from './security-headers.ts';
 import { resultOf, startHiveRouter, type HiveRouter } from './hive-router.ts';
+
+export { createRequestCounter, type SubgraphRequestCounter } from './datasource.ts';
 
 export const supergraphPath = fileURLToPath(new URL('../../schema/supergraph.graphql', import.meta.url));
 export const apiSchemaPath = fileURLToPath(new URL('../../schema/api.graphql', import.meta.url));
@@ -116,7 +118,7 @@ export async function startGateway(opts: GatewayOptions): Promise<RunningGateway
       return {
         async didResolveOperation({ document, operation, schema, request }) {
           if (!operation) return;
-          const cost = operationCost(schema, document, operation, request.variables ?? {});
+          const cost = cachedOperationCost(schema, document, operation, request.variables ?? {});
           if (cost > limits.maxCost) {
             throw httpError('RATE_LIMITED', `Query cost ${Math.round(cost)} exceeds the limit of ${limits.maxCost} (page sizes and graph traversals such as reusedBy, lineage and deprecationImpact weigh most)`, 400);
           }
@@ -249,7 +251,7 @@ function routerFastPath(
     if (!op) return false;
     const variables = request.variables ?? {};
     if (getVariableValues(router.schema, op.operation.variableDefinitions ?? [], variables).errors) return false;
-    if (operationCost(router.schema, op.document, op.operation, variables) > maxCost) return false;
+    if (cachedOperationCost(router.schema, op.document, op.operation, variables) > maxCost) return false;
     let ctx: GatewayContext;
     try {
       ctx = await context();

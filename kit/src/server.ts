@@ -34,7 +34,12 @@ export function armorFor(limits: QueryLimits, subgraph: boolean) {
   const protection = new ApolloArmor({
     // The gateway's entity fetches nest `_entities` and inline fragments one level deeper than the client's query.
     maxDepth: { n: limits.maxDepth + (subgraph ? 4 : 0) },
-    costLimit: { maxCost: limits.maxCost },
+    // The gateway prices the client's operation (Armor and gateway/src/cost.ts); a subgraph sees
+    // the planner's fetches, whose shape is the planner's: Hive Router's fetch of a page of 200
+    // datasets with versions and provenance prices 5% above the limit that @apollo/gateway's
+    // fetch of the same operation stays under. Behind the signed caller header this limit is a
+    // second line, so it leaves the planner room.
+    costLimit: { maxCost: limits.maxCost * (subgraph ? 2 : 1) },
     maxAliases: { n: limits.maxAliases },
     maxDirectives: { n: 50 },
     maxTokens: { n: subgraph ? 50_000 : 5000 },
@@ -168,6 +173,8 @@ export async function listenSubgraph<C extends BaseContext>(
     routes?: (app: express.Express) => void;
     /** The key the gateway signs the caller header with; requests without a valid one get 401. */
     internalKey: string;
+    /** Called for each GraphQL request from the gateway (signed caller header verified): tests count them. */
+    onGraphQLRequest?: () => void;
   },
 ): Promise<Listening> {
   await server.start();
@@ -189,7 +196,9 @@ export async function listenSubgraph<C extends BaseContext>(
     // `_service` and `_entities` away from the world.
     authenticate: async (req, res) => {
       try {
-        return await verifyCaller(req.headers[CALLER_HEADER] as string | undefined);
+        const caller = await verifyCaller(req.headers[CALLER_HEADER] as string | undefined);
+        opts.onGraphQLRequest?.();
+        return caller;
       } catch (e) {
         sendJson(res, 401, { errors: [{ message: (e as Error).message, extensions: { code: 'UNAUTHENTICATED' } }] });
         return undefined;
@@ -416,6 +425,7 @@ export function defineSubgraph<B, C extends BaseContext>(def: {
       limits?: QueryLimits;
       executor?: SubgraphExecutor;
       routes?: (app: express.Express) => void;
+      onGraphQLRequest?: () => void;
     },
   ): Promise<Listening> => {
     const { server, context } = createServer(backend, opts.logger, opts.limits, opts.executor);
@@ -431,6 +441,7 @@ export function defineSubgraph<B, C extends BaseContext>(def: {
       context,
       ...(def.health ? { health: () => def.health!(backend) } : {}),
       routes,
+      ...(opts.onGraphQLRequest ? { onGraphQLRequest: opts.onGraphQLRequest } : {}),
     });
   };
   return { createServer, start };

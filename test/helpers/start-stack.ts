@@ -19,8 +19,15 @@ export interface Stack extends Embedded {
   resetCounts(): void;
 }
 
+/**
+ * MLOPS_TEST_ENGINE=hive-router runs every stack's gateway on the hive-router engine
+ * (`npm run test:router`, which .ci/run runs through `npm test`): the integration suite through
+ * the Rust router.
+ */
+const ENGINE = process.env.MLOPS_TEST_ENGINE === 'hive-router' ? ('hive-router' as const) : undefined;
+
 export async function startStack(opts: EmbeddedOptions = {}): Promise<Stack> {
-  const e = await startEmbedded({ ...opts, basePort: 0 });
+  const e = await startEmbedded({ ...opts, basePort: 0, ...(ENGINE ? { gateway: { ...opts.gateway, engine: ENGINE } } : {}) });
   return {
     ...e,
     async query(query, variables, token) {
