@@ -3,9 +3,39 @@
  * startup refusal without a binary. The engine against a real router is
  * test/integration/hive-router.int.test.ts.
  */
+import { spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { createLogger } from '@mlops/kit';
-import { resultOf, routerError, startHiveRouter } from './hive-router.ts';
+import { DEFAULT_ROUTER_BINARY, resultOf, routerError, startHiveRouter } from './hive-router.ts';
+
+const ROOT = path.resolve(import.meta.dirname, '../..');
+const SUPERGRAPH = readFileSync(path.join(ROOT, 'schema/supergraph.graphql'), 'utf8');
+const API = readFileSync(path.join(ROOT, 'schema/api.graphql'), 'utf8');
+
+/** Processes whose environment names this router configuration: the watchdog shell and the router. */
+function processesOf(configFile: string): number[] {
+  const out: number[] = [];
+  for (const pid of readdirSync('/proc').filter((d) => /^\d+$/.test(d))) {
+    try {
+      if (readFileSync(`/proc/${pid}/environ`, 'utf8').split('\0').includes(`ROUTER_CONFIG_FILE_PATH=${configFile}`)) out.push(Number(pid));
+    } catch {
+      // gone, or not ours to read
+    }
+  }
+  return out;
+}
+
+async function gone(configFile: string, ms = 10_000): Promise<boolean> {
+  const deadline = Date.now() + ms;
+  while (Date.now() < deadline) {
+    if (processesOf(configFile).length === 0) return true;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  return false;
+}
 
 const json = (e: ReturnType<typeof routerError>) => JSON.parse(JSON.stringify(e.toJSON())) as { message: string; path?: unknown; extensions: Record<string, unknown> };
 
@@ -47,5 +77,47 @@ describe('startHiveRouter', () => {
     await expect(
       startHiveRouter({ binary: '/nonexistent/hive_router', supergraphSdl: '', apiSdl: 'type Query { a: Int }', urls: {}, subgraphTimeoutMs: 1000, requestTimeoutMs: 2000, logger: createLogger('test', 'error') }),
     ).rejects.toThrow(/router binary \/nonexistent\/hive_router is missing; build it once with "bash router\/install\.sh"/);
+  });
+});
+
+describe.skipIf(!existsSync(DEFAULT_ROUTER_BINARY))('the router never outlives its gateway process', () => {
+  const opts = { supergraphSdl: SUPERGRAPH, apiSdl: API, urls: {}, subgraphTimeoutMs: 1000, requestTimeoutMs: 2000, logger: createLogger('test', 'error') };
+
+  it('stop() ends the router and its watchdog', async () => {
+    const router = await startHiveRouter(opts);
+    // The watchdog shell, its watcher subshell and the router.
+    expect(processesOf(router.configFile).length).toBe(3);
+    await router.stop();
+    expect(await gone(router.configFile)).toBe(true);
+  });
+
+  it('a gateway process killed with SIGKILL takes its router with it', async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'mlops-router-orphan-'));
+    const script = path.join(dir, 'start.mts');
+    writeFileSync(
+      script,
+      `import { readFileSync } from 'node:fs';
+import { createLogger } from ${JSON.stringify(path.join(ROOT, 'kit/src/index.ts'))};
+import { startHiveRouter } from ${JSON.stringify(path.join(ROOT, 'gateway/src/hive-router.ts'))};
+const r = await startHiveRouter({ supergraphSdl: readFileSync(${JSON.stringify(path.join(ROOT, 'schema/supergraph.graphql'))}, 'utf8'), apiSdl: readFileSync(${JSON.stringify(path.join(ROOT, 'schema/api.graphql'))}, 'utf8'), urls: {}, subgraphTimeoutMs: 1000, requestTimeoutMs: 2000, logger: createLogger('t', 'error') });
+console.log('CONFIG ' + r.configFile);
+setInterval(() => {}, 1000);
+`,
+    );
+    // node itself with tsx's loader: the tsx command would run the script in a child of its own,
+    // which a SIGKILL of the command leaves running.
+    const child = spawn(process.execPath, ['--import', 'tsx', script], { cwd: ROOT, stdio: ['ignore', 'pipe', 'inherit'] });
+    const configFile = await new Promise<string>((resolve, reject) => {
+      let out = '';
+      child.stdout!.on('data', (d) => {
+        out += String(d);
+        const m = /CONFIG (\S+)/.exec(out);
+        if (m) resolve(m[1]!);
+      });
+      child.once('exit', (code) => reject(new Error(`the gateway stand-in exited with ${code}: ${out}`)));
+    });
+    expect(processesOf(configFile).length).toBe(3);
+    child.kill('SIGKILL');
+    expect(await gone(configFile)).toBe(true);
   });
 });

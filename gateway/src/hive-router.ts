@@ -74,6 +74,8 @@ export interface HiveRouter {
   schema: GraphQLSchema;
   /** The router's loopback GraphQL URL (tests and benches). */
   url: string;
+  /** The router's configuration file (in its environment as ROUTER_CONFIG_FILE_PATH: tests find the process by it). */
+  configFile: string;
   /**
    * The operation for a query text and operation name (as the client sent them) that Apollo
    * Server has already validated and executed once, or undefined. Validation depends on the
@@ -153,6 +155,23 @@ export function resultOf(answer: RouterAnswer): { data?: Record<string, unknown>
   return { ...('data' in body ? { data: body.data } : {}), ...(errors ? { errors } : {}) };
 }
 
+/**
+ * `sh -c WATCHDOG <router binary>`: runs the router with no stdin and, beside it, waits for the
+ * end of the shell's stdin (the gateway's pipe); then stops the router. Exits with the router's
+ * status whichever ends first.
+ */
+const WATCHDOG = [
+  'exec 3<&0',
+  '"$0" </dev/null 3<&- &',
+  'r=$!',
+  '{ read -r _ <&3; kill -TERM "$r" 2>/dev/null; } &',
+  'w=$!',
+  'exec 3<&-',
+  'wait "$r"; s=$?',
+  'kill "$w" 2>/dev/null',
+  'exit "$s"',
+].join('\n');
+
 function freePort(host: string): Promise<number> {
   return new Promise((resolve, reject) => {
     const srv = net.createServer();
@@ -194,9 +213,16 @@ export async function startHiveRouter(opts: HiveRouterOptions): Promise<HiveRout
   };
   const configFile = path.join(dir, 'router.config.json');
   writeFileSync(configFile, JSON.stringify(config, null, 2));
-  const child: ChildProcess = spawn(binary, [], {
+  // The router must not outlive this process, however it ends: a gateway killed with SIGKILL
+  // (or crashing) runs no stop(), and an orphaned router would hold its port and memory forever
+  // (one was found after a bench run). So a shell starts it and watches a pipe only this process
+  // writes to: when this process is gone the pipe closes, and the shell stops the router.
+  // stop() closes the pipe the same way. The shell leads its own process group, so a router
+  // that ignores SIGTERM can still be killed with the group.
+  const child: ChildProcess = spawn('/bin/sh', ['-c', WATCHDOG, binary], {
     env: { PATH: process.env.PATH ?? '', ROUTER_CONFIG_FILE_PATH: configFile },
-    stdio: ['ignore', 'pipe', 'pipe'],
+    stdio: ['pipe', 'pipe', 'pipe'],
+    detached: true,
   });
   let stopping = false;
   let tail = '';
@@ -273,6 +299,7 @@ export async function startHiveRouter(opts: HiveRouterOptions): Promise<HiveRout
     gateway,
     schema,
     url,
+    configFile,
     validated: (source, operationName) => validatedOps.get(`${source}\u0000${operationName ?? ''}`),
     forward,
     stats: { fastAnswers: 0 },
@@ -280,8 +307,14 @@ export async function startHiveRouter(opts: HiveRouterOptions): Promise<HiveRout
       stopping = true;
       await pool.close().catch(() => {});
       if (child.exitCode === null) {
-        child.kill('SIGTERM');
-        const timer = setTimeout(() => child.kill('SIGKILL'), 5_000);
+        child.stdin!.end();
+        const timer = setTimeout(() => {
+          try {
+            process.kill(-child.pid!, 'SIGKILL');
+          } catch {
+            // already gone
+          }
+        }, 5_000);
         await exited;
         clearTimeout(timer);
       }
