@@ -9,9 +9,10 @@
  *               single-client p50/p99 at 300 targets (first 20 and 100).
  *   throughput  test/bench/throughput.ts: the distinct-page flagship load (50 connections) on
  *               `old` (43c5fd3, the commit the issue measured), `new` (the working tree in
- *               production mode), `new-workers` (the same with the gateway as 2 node:cluster
- *               workers, gateway.workers) and `new-graphql-js` (the same with the subgraphs on
- *               graphql-js' interpreter), plus `hive-router` when router/install.sh has built it, rounds
+ *               production mode) and, when router/install.sh has built the router, `new-router`
+ *               (the same on gateway.engine hive-router) and `hive-router` (the bare router, the
+ *               goal-2 peer); without the router, `new-workers` (the gateway as 2 node:cluster
+ *               workers) in their place. Rounds
  *               alternating; requests/s, p50, p99, CPU per request per process, peak RSS,
  *               subgraph requests per query.
  *   sync        test/bench/sync.ts at 10,000 targets: old (88c619a) and new transactional full
@@ -101,7 +102,14 @@ async function counts(): Promise<CountRow[]> {
 }
 
 // -------------------------------------------------------------------------------- the steps
-const throughputSystems = ['old', 'new', 'new-workers', 'new-graphql-js', ...(existsSync(HIVE_ROUTER_BIN) ? ['new-router', 'hive-router'] : [])];
+// Every system stays up through the step (its own Neo4j JVM and seven Node processes), idle
+// outside its rounds but not free: with six systems the load reached 10.7 and the systems that
+// use both cores ran 10–23% slower than with four (the peer router 215 against 265–279
+// requests/s; the old code, bound by its one gateway process, did not move) (BENCHMARKS.md,
+// 2026-11-25). The
+// goals need old, new and, once the router is built, the hive-router engine and the bare router;
+// the two gateway workers and the interpreter are earlier comparisons, run with --systems.
+const throughputSystems = existsSync(HIVE_ROUTER_BIN) ? ['old', 'new', 'new-router', 'hive-router'] : ['old', 'new', 'new-workers'];
 if (!args['from-results']) {
   if (STEPS.has('counts')) writeFileSync(path.join(RESULTS, 'counts-latest.json'), JSON.stringify({ date: new Date().toISOString(), rows: await counts() }, null, 2) + '\n');
   if (STEPS.has('throughput')) {
