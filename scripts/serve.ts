@@ -9,10 +9,10 @@
  * A configured port of 0 means any free port (the supervisor picks it and tells the gateway).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import net from 'node:net';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createLogger } from '@mlops/kit';
+import { freePort } from '@mlops/kit/ports';
 import { readConfig, ConfigError, SUBGRAPH_NAMES, type Config } from '@mlops/kit/config';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -34,17 +34,6 @@ if (config.mode !== 'production') {
   process.exit(1);
 }
 const logger = createLogger('serve', config.log.level);
-
-async function freePort(host: string): Promise<number> {
-  return new Promise((ok, fail) => {
-    const srv = net.createServer();
-    srv.once('error', fail);
-    srv.listen(0, host, () => {
-      const { port } = srv.address() as net.AddressInfo;
-      srv.close(() => ok(port));
-    });
-  });
-}
 
 const children: { name: string; child: ChildProcess }[] = [];
 let stopping = false;

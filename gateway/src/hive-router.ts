@@ -16,7 +16,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createRequire } from 'node:module';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -24,9 +23,10 @@ import type { ApolloServerOptionsWithGateway, BaseContext } from '@apollo/server
 import type { DocumentNode, GraphQLSchema, OperationDefinitionNode } from 'graphql';
 import { Agent, request as undiciRequest } from 'undici';
 import { CALLER_HEADER, ERROR_CODES, type Logger } from '@mlops/kit';
+import { executorGateway, type GatewayExecutor } from '@mlops/kit/jit';
+import { freePort } from '@mlops/kit/ports';
 
 type GatewayInterface = ApolloServerOptionsWithGateway<BaseContext>['gateway'];
-type GatewayExecutor = NonNullable<Awaited<ReturnType<GatewayInterface['load']>>['executor']>;
 
 // Apollo Server validates with the graphql build @apollo/gateway loads (CommonJS); errors and the
 // schema must come from that same module instance for its instanceof checks.
@@ -172,18 +172,6 @@ const WATCHDOG = [
   'exit "$s"',
 ].join('\n');
 
-function freePort(host: string): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = net.createServer();
-    srv.once('error', reject);
-    srv.listen(0, host, () => {
-      const { port } = srv.address() as net.AddressInfo;
-      srv.close(() => resolve(port));
-    });
-  });
-}
-
-
 export async function startHiveRouter(opts: HiveRouterOptions): Promise<HiveRouter> {
   const binary = opts.binary ?? DEFAULT_ROUTER_BINARY;
   if (!existsSync(binary)) {
@@ -285,16 +273,7 @@ export async function startHiveRouter(opts: HiveRouterOptions): Promise<HiveRout
     }
     return resultOf(answer);
   };
-  const gateway: GatewayInterface = {
-    onSchemaLoadOrUpdate(callback) {
-      callback({ apiSchema: schema, coreSupergraphSdl: opts.supergraphSdl });
-      return () => {};
-    },
-    async load() {
-      return { executor };
-    },
-    async stop() {},
-  };
+  const gateway = executorGateway(schema, executor, opts.supergraphSdl);
   return {
     gateway,
     schema,

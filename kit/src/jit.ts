@@ -19,7 +19,25 @@ import type { ApolloServerOptionsWithGateway, BaseContext } from '@apollo/server
 
 // @apollo/server does not re-export its gateway interface's types; take them from its options.
 type GatewayInterface = ApolloServerOptionsWithGateway<BaseContext>['gateway'];
-type GatewayExecutor = NonNullable<Awaited<ReturnType<GatewayInterface['load']>>['executor']>;
+export type GatewayExecutor = NonNullable<Awaited<ReturnType<GatewayInterface['load']>>['executor']>;
+
+/**
+ * Apollo Server's gateway interface over a fixed schema and an executor: the seam that replaces
+ * execution while parsing, validation, plugins and formatError stay Apollo Server's (this
+ * file's graphql-jit executor, the gateway's hive-router engine).
+ */
+export function executorGateway(schema: GraphQLSchema, executor: GatewayExecutor, coreSupergraphSdl = ''): GatewayInterface {
+  return {
+    onSchemaLoadOrUpdate(callback) {
+      callback({ apiSchema: schema, coreSupergraphSdl });
+      return () => {};
+    },
+    async load() {
+      return { executor };
+    },
+    async stop() {},
+  };
+}
 
 export interface JitExecutor {
   gateway: GatewayInterface;
@@ -121,16 +139,7 @@ export function jitGateway(schema: GraphQLSchema, opts: { maxCached?: number } =
   };
   const interpret: GatewayExecutor = async (rc) =>
     execute({ schema, document: rc.document, operationName: rc.request.operationName, variableValues: rc.request.variables ?? {}, contextValue: rc.context });
-  const gateway: GatewayInterface = {
-    onSchemaLoadOrUpdate(callback) {
-      callback({ apiSchema: schema, coreSupergraphSdl: '' });
-      return () => {};
-    },
-    async load() {
-      return { executor };
-    },
-    async stop() {},
-  };
+  const gateway = executorGateway(schema, executor);
   return {
     gateway,
     validated: (source, operationName) => bySource.get(`${source}\u0000${operationName ?? ''}`),
