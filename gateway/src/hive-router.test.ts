@@ -9,7 +9,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { createLogger } from '@mlops/kit';
-import { DEFAULT_ROUTER_BINARY, resultOf, routerError, startHiveRouter } from './hive-router.ts';
+import { answerHasNoErrors, DEFAULT_ROUTER_BINARY, resultOf, routerError, startHiveRouter } from './hive-router.ts';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
 const SUPERGRAPH = readFileSync(path.join(ROOT, 'schema/supergraph.graphql'), 'utf8');
@@ -65,10 +65,40 @@ describe('routerError: the router’s errors as the apollo engine reports them',
 
   it('an error of the router’s own is left unregistered for formatError to mask; a body that is not JSON is one too', () => {
     expect(json(routerError({ message: 'Failed to plan', extensions: { code: 'QUERY_PLAN_BUILD_FAILED' } })).extensions).toEqual({ code: 'QUERY_PLAN_BUILD_FAILED' });
-    const r = resultOf({ status: 502, body: Buffer.from('<html>bad gateway</html>') });
+    const r = resultOf({ status: 502, chunks: [Buffer.from('<html>bad '), Buffer.from('gateway</html>')] });
     expect(r.data).toBeUndefined();
     expect(r.errors?.map((e) => e.extensions.code)).toEqual(['INTERNAL_SERVER_ERROR']);
-    expect(resultOf({ status: 200, body: Buffer.from('{"data":{"a":1}}') })).toEqual({ data: { a: 1 } });
+    expect(resultOf({ status: 200, chunks: [Buffer.from('{"data":{"a":'), Buffer.from('1}}')] })).toEqual({ data: { a: 1 } });
+  });
+
+  it('reads an answer as free of errors only when its shape rules errors out, wherever the pieces split', () => {
+    const split = (text: string, at: number[]) => {
+      const b = Buffer.from(text);
+      const cuts = [0, ...at, b.length];
+      return cuts.slice(1).map((end, i) => b.subarray(cuts[i], end));
+    };
+    const answers: [string, boolean][] = [
+      ['{"data":{"a":[1,2]}}', true],
+      ['{"data":{}}', true],
+      ['{"data":null}', true],
+      ['{"data":{"a":1},"errors":[{"message":"x"}]}', false],
+      ['{"data":null,"errors":[{"message":"x"}]}', false],
+      ['{"errors":[{"message":"x"}]}', false],
+      ['{"data":{"a":1},"extensions":{"b":[1]}}', true],
+      ['{"data":{"errors":[]}}', true],
+      ['<html>bad gateway</html>', false],
+      ['', false],
+    ];
+    // The one shape that would fool the check, extensions after errors, needs configuration
+    // this router never gets (startHiveRouter writes it): no propagated subgraph extensions, no
+    // exposed query plans.
+    for (const [text, clean] of answers) {
+      for (const at of [[], [text.length - 1].filter((n) => n > 0), [1, text.length - 2].filter((n) => n > 1 && n < text.length)]) {
+        expect(answerHasNoErrors({ status: 200, chunks: split(text, at) }), `${text} split at ${at.join(',')}`).toBe(clean);
+      }
+    }
+    expect(answerHasNoErrors({ status: 500, chunks: [Buffer.from('{"data":{"a":1}}')] })).toBe(false);
+    expect(answerHasNoErrors({ status: 200, chunks: [] })).toBe(false);
   });
 });
 

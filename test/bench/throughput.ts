@@ -13,6 +13,8 @@
  *                 its own in front of them (what the issue measured).
  *   old-serve     the commit at --old in production mode (its scripts/serve.ts, laid out as
  *                 `new`): for comparing two commits that both have the production layout.
+ *   old-router    old-serve on the hive-router engine (this checkout's router build): for
+ *                 comparing two commits of the engine.
  *   new           the working tree in production mode: scripts/serve.ts with a generated
  *                 configuration (ports 0, random auth secret, internal key and webhook secret,
  *                 rate limit off), one process per subgraph, one for the built-in platforms,
@@ -91,11 +93,11 @@ const SAMPLE = Number(args.sample);
 const WARMUP_SECONDS = Number(args.warmup);
 const TARGETS = Number(args.targets);
 const SYSTEM_NAMES = args.systems.split(',').map((s) => s.trim()).filter(Boolean) as SystemName[];
-type SystemName = 'old' | 'old-serve' | 'new' | 'new-semi' | 'new-workers' | 'new-graphql-js' | 'new-embedded' | 'new-router' | 'hive-router';
-const KNOWN_SYSTEMS = ['old', 'old-serve', 'new', 'new-semi', 'new-workers', 'new-graphql-js', 'new-embedded', 'new-router', 'hive-router'];
+type SystemName = 'old' | 'old-serve' | 'old-router' | 'new' | 'new-semi' | 'new-workers' | 'new-graphql-js' | 'new-embedded' | 'new-router' | 'hive-router';
+const KNOWN_SYSTEMS = ['old', 'old-serve', 'old-router', 'new', 'new-semi', 'new-workers', 'new-graphql-js', 'new-embedded', 'new-router', 'hive-router'];
 for (const s of SYSTEM_NAMES) if (!KNOWN_SYSTEMS.includes(s)) throw new Error(`unknown system ${s}; use ${KNOWN_SYSTEMS.join(', ')}`);
 const HIVE_ROUTER_BIN = path.join(MAIN, 'router', '.cache', 'bin', 'hive_router');
-if ((SYSTEM_NAMES.includes('hive-router') || SYSTEM_NAMES.includes('new-router')) && !existsSync(HIVE_ROUTER_BIN)) throw new Error(`hive-router / new-router: ${path.relative(MAIN, HIVE_ROUTER_BIN)} is missing; build it once with router/install.sh (15–45 minutes)`);
+if ((['hive-router', 'new-router', 'old-router'] as const).some((n) => SYSTEM_NAMES.includes(n)) && !existsSync(HIVE_ROUTER_BIN)) throw new Error(`hive-router / new-router: ${path.relative(MAIN, HIVE_ROUTER_BIN)} is missing; build it once with router/install.sh (15–45 minutes)`);
 const PEER_NOTE =
   'hive-router is a lower bound: it skips our token verification (the client sends a pre-signed caller header), cost model, limits and error masking, so its CPU is what a router costs before doing our work';
 
@@ -308,7 +310,7 @@ function writeConfig(neo: LocalNeo4j): string {
 const portOf = (url: string) => new URL(url).port;
 
 async function startSystem(name: SystemName, oldRoot: string | null): Promise<System> {
-  const root = name === 'old' || name === 'old-serve' ? oldRoot! : MAIN;
+  const root = name === 'old' || name === 'old-serve' || name === 'old-router' ? oldRoot! : MAIN;
   log(`${name}: starting Neo4j`);
   const neo = (await startLocalNeo4j({ heap: '512m', pagecache: '512m' })) as LocalNeo4j;
   neo4js.push(neo);
@@ -317,7 +319,7 @@ async function startSystem(name: SystemName, oldRoot: string | null): Promise<Sy
   const agent = new http.Agent({ keepAlive: true, maxSockets: CONNECTIONS });
   const common = { MLOPS_CONFIG: config, LOG_LEVEL: 'warn', AUTH_ISSUER: ISSUER, AUTH_AUDIENCE: AUDIENCE, AUTH_SECRET, AUTH_ANONYMOUS_ROLE: 'none', INTERNAL_KEY, GATEWAY_RATE_LIMIT: '0' };
 
-  if (name === 'new' || name === 'old-serve' || name === 'new-semi' || name === 'new-workers' || name === 'new-graphql-js' || name === 'new-router' || name === 'hive-router') {
+  if (name === 'new' || name === 'old-serve' || name === 'old-router' || name === 'new-semi' || name === 'new-workers' || name === 'new-graphql-js' || name === 'new-router' || name === 'hive-router') {
     log(`${name}: npm run serve (scripts/serve.ts) with a generated production config`);
     const env = childEnv(common);
     // new-semi: every service with a 32 MiB young generation (V8's default is 16 MiB on 64-bit):
@@ -332,6 +334,9 @@ async function startSystem(name: SystemName, oldRoot: string | null): Promise<Sy
     // new-router: the gateway's hive-router engine (gateway/src/hive-router.ts): our checks in
     // the gateway process, Hive Router (started by it, reported as `router`) planning and executing.
     if (name === 'new-router') env.GATEWAY_ENGINE = 'hive-router';
+    // old-router: the commit at --old on the same engine, with this checkout's router build
+    // (a worktree has none): for comparing two commits of the engine.
+    if (name === 'old-router') Object.assign(env, { GATEWAY_ENGINE: 'hive-router', GATEWAY_ROUTER_BINARY: HIVE_ROUTER_BIN });
     const { child, lines } = spawnTs(root, path.join(root, 'scripts', 'serve.ts'), env, tail, name);
     const seen: string[] = [];
     await waitFor(
@@ -354,7 +359,7 @@ async function startSystem(name: SystemName, oldRoot: string | null): Promise<Sy
       // Under the peer our gateway process runs but gets no request: kept apart, out of every sum.
       [name === 'hive-router' ? 'idle-gateway' : 'gateway', 'gateway/src/index.ts'],
       // The hive-router engine's router, a child of the gateway process.
-      ['router', 'router/.cache/bin/hive_router'],
+      ['router', path.relative(root, HIVE_ROUTER_BIN)],
       ...['training', 'catalog', 'inference', 'monitoring', 'lineage'].map((n): [string, string] => [`subgraph:${n}`, `subgraphs/${n}/src/index.ts`]),
       ['platforms', 'scripts/platforms-host.ts'],
     ];
@@ -394,6 +399,8 @@ async function startSystem(name: SystemName, oldRoot: string | null): Promise<Sy
       label:
         name === 'old-serve'
           ? `${path.basename(root).replace('old-', '')}: npm run serve (one process per service)`
+          : name === 'old-router'
+          ? `${path.basename(root).replace('old-', '')}: npm run serve, GATEWAY_ENGINE=hive-router (gateway + router CPU summed)`
           : name === 'new-semi'
           ? `working tree, npm run serve, NODE_OPTIONS --max-semi-space-size=${Number(args.semi)}`
           : name === 'new-workers'
@@ -809,7 +816,7 @@ const newUncommittedFiles = git('status', '--porcelain', '--untracked-files=no')
 
 let exitCode = 0;
 try {
-  const worktree = SYSTEM_NAMES.includes('old') || SYSTEM_NAMES.includes('old-serve') ? ensureWorktree(args.old) : null;
+  const worktree = SYSTEM_NAMES.some((n) => n === 'old' || n === 'old-serve' || n === 'old-router') ? ensureWorktree(args.old) : null;
   const systems: System[] = [];
   for (const name of SYSTEM_NAMES) {
     const sys = await startSystem(name, worktree?.root ?? null);
