@@ -42,7 +42,7 @@ export interface EmbeddedOptions {
   /** Gateway → subgraph trust key (default: a random one per start, since all runs in this process). */
   internalKey?: string;
   /** Gateway limits and timeouts (defaults: kit's limits, 10 s / 15 s, no rate limit). */
-  gateway?: { maxDepth?: number; maxCost?: number; maxAliases?: number; subgraphTimeoutMs?: number; requestTimeoutMs?: number; rateLimitPerMinute?: number; engine?: GatewayEngine; routerBinary?: string };
+  gateway?: { maxDepth?: number; maxCost?: number; maxAliases?: number; subgraphTimeoutMs?: number; requestTimeoutMs?: number; rateLimitPerMinute?: number; engine?: GatewayEngine; routerBinary?: string; routerWorkers?: number };
   /** HMAC key for pushed events (besides platform-writer tokens). */
   ingestSecret?: string;
   /** The subgraphs' executor (default graphql-jit; configuration key execution.subgraphs). */
@@ -160,6 +160,7 @@ export async function startEmbedded(opts: EmbeddedOptions = {}): Promise<Embedde
     urls: Object.fromEntries(Object.entries(subgraphs).map(([name, l]) => [name, l.url])),
     ...(g.engine ? { engine: g.engine } : {}),
     ...(g.routerBinary ? { routerBinary: g.routerBinary } : {}),
+    ...(g.routerWorkers ? { routerWorkers: g.routerWorkers } : {}),
   });
   const gateway: RunningGateway = counted ? { ...started, subgraphRequests: arrivals } : started;
   const stopped = new Set<string>();

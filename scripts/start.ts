@@ -105,6 +105,7 @@ const system = await startEmbedded({
     rateLimitPerMinute: config.mode === 'demo' ? 0 : config.gateway.rateLimitPerMinute,
     engine: config.gateway.engine,
     ...(config.gateway.routerBinary ? { routerBinary: config.gateway.routerBinary } : {}),
+    ...(config.gateway.routerWorkers ? { routerWorkers: config.gateway.routerWorkers } : {}),
   },
 });
 

@@ -9,7 +9,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { createLogger } from '@mlops/kit';
-import { answerHasNoErrors, DEFAULT_ROUTER_BINARY, resultOf, routerError, startHiveRouter } from './hive-router.ts';
+import { answerHasNoErrors, DEFAULT_ROUTER_BINARY, defaultRouterWorkers, resultOf, routerError, startHiveRouter } from './hive-router.ts';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
 const SUPERGRAPH = readFileSync(path.join(ROOT, 'schema/supergraph.graphql'), 'utf8');
@@ -113,8 +113,23 @@ describe('startHiveRouter', () => {
 describe.skipIf(!existsSync(DEFAULT_ROUTER_BINARY))('the router never outlives its gateway process', () => {
   const opts = { supergraphSdl: SUPERGRAPH, apiSdl: API, urls: {}, subgraphTimeoutMs: 1000, requestTimeoutMs: 2000, logger: createLogger('test', 'error') };
 
+  it('runs the router with the workers asked for, by default one per core less our gateway process’s', async () => {
+    expect(defaultRouterWorkers()).toBe(Math.max(1, os.availableParallelism() - 1));
+    const router = await startHiveRouter({ ...opts, workers: 3 });
+    try {
+      expect((JSON.parse(readFileSync(router.configFile, 'utf8')) as { http: { workers: number } }).http.workers).toBe(3);
+      // ntex names each worker's thread main:worker:N; the router really runs three.
+      const [pid] = processesOf(router.configFile).filter((p) => readFileSync(`/proc/${p}/cmdline`, 'utf8').startsWith(DEFAULT_ROUTER_BINARY));
+      const names = readdirSync(`/proc/${pid}/task`).map((t) => readFileSync(`/proc/${pid}/task/${t}/comm`, 'utf8').trim());
+      expect(names.filter((n) => /^main:worker:\d+$/.test(n)).length).toBe(3);
+    } finally {
+      await router.stop();
+    }
+  });
+
   it('stop() ends the router and its watchdog', async () => {
     const router = await startHiveRouter(opts);
+    expect((JSON.parse(readFileSync(router.configFile, 'utf8')) as { http: { workers: number } }).http.workers).toBe(defaultRouterWorkers());
     // The watchdog shell, its watcher subshell and the router.
     expect(processesOf(router.configFile).length).toBe(3);
     await router.stop();

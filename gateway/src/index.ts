@@ -34,6 +34,7 @@ if (workers > 1 && cluster.isPrimary) {
     urls: Object.fromEntries(Object.entries(config.subgraphs).map(([name, s]) => [name, s.url])),
     engine: config.gateway.engine,
     routerBinary: config.gateway.routerBinary,
+    routerWorkers: config.gateway.routerWorkers,
     // Without its router this process would answer every operation with an error: exit, so the
     // supervisor (scripts/serve.ts, systemd, Kubernetes) sees the failure and restarts both.
     onRouterExit: (code) => {

@@ -61,6 +61,8 @@ export interface GatewayOptions {
   engine?: GatewayEngine;
   /** The hive-router engine's binary (default: router/install.sh's, router/.cache/bin/hive_router). */
   routerBinary?: string;
+  /** The hive-router engine's worker threads (default: hive-router.ts defaultRouterWorkers). */
+  routerWorkers?: number;
   /** The hive-router engine: the router exited while the gateway was running. */
   onRouterExit?: (code: number | null) => void;
 }
@@ -96,6 +98,7 @@ export async function startGateway(opts: GatewayOptions): Promise<RunningGateway
     engine === 'hive-router'
       ? await startHiveRouter({
           binary: opts.routerBinary,
+          ...(opts.routerWorkers ? { workers: opts.routerWorkers } : {}),
           supergraphSdl,
           apiSdl: readFileSync(apiSchemaPath, 'utf8'),
           urls: opts.urls,

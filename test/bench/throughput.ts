@@ -3,6 +3,7 @@
  *
  *   npx tsx test/bench/throughput.ts [--old <git-ref>] [--seconds 20] [--rounds 3]
  *     [--connections 50] [--systems old,new,new-embedded,hive-router] [--profile-seconds 0] [--sample 40]
+ *     [--router-workers N] [--peer-workers N]
  *
  * Systems, each over its own fresh local Neo4j (neo4j/local-server.mjs) synced with the same
  * 300-target scenario, background sync off:
@@ -83,6 +84,10 @@ const { values: args } = parseArgs({
     semi: { type: 'string', default: '32' },
     /** new-workers' gateway processes (gateway.workers). */
     workers: { type: 'string', default: '2' },
+    /** The hive-router engine's worker threads (gateway.routerWorkers) in new-router; default the gateway's. */
+    'router-workers': { type: 'string', default: '' },
+    /** The bare router's (hive-router) worker threads; default the router's own, one per core. */
+    'peer-workers': { type: 'string', default: '' },
   },
 });
 const SECONDS = Number(args.seconds);
@@ -334,6 +339,7 @@ async function startSystem(name: SystemName, oldRoot: string | null): Promise<Sy
     // new-router: the gateway's hive-router engine (gateway/src/hive-router.ts): our checks in
     // the gateway process, Hive Router (started by it, reported as `router`) planning and executing.
     if (name === 'new-router') env.GATEWAY_ENGINE = 'hive-router';
+    if (name === 'new-router' && args['router-workers']) env.GATEWAY_ROUTER_WORKERS = String(Number(args['router-workers']));
     // old-router: the commit at --old on the same engine, with this checkout's router build
     // (a worktree has none): for comparing two commits of the engine.
     if (name === 'old-router') Object.assign(env, { GATEWAY_ENGINE: 'hive-router', GATEWAY_ROUTER_BINARY: HIVE_ROUTER_BIN });
@@ -376,7 +382,7 @@ async function startSystem(name: SystemName, oldRoot: string | null): Promise<Sy
       const router = await startHiveRouter(Object.fromEntries(['training', 'catalog', 'inference', 'monitoring', 'lineage'].map((n) => [n, url(new RegExp(`^\\s+${n} subgraph\\s+(http\\S+)`))!])), tail);
       const peer: System = {
         name,
-        label: `Hive Router ${router.version} (router/install.sh) in front of the same npm run serve subgraph processes; its client sends a pre-signed ${CALLER_HEADER}, the router propagates it`,
+        label: `Hive Router ${router.version} (router/install.sh${args['peer-workers'] ? `, ${Number(args['peer-workers'])} worker(s)` : ', its default workers'}) in front of the same npm run serve subgraph processes; its client sends a pre-signed ${CALLER_HEADER}, the router propagates it`,
         root,
         gatewayUrl: router.url,
         subgraphPorts,
@@ -498,7 +504,9 @@ async function startHiveRouter(urls: Record<string, string>, tail: string[]): Pr
   const config = {
     log: { level: 'warn' },
     laboratory: { enabled: false },
-    http: { host: '127.0.0.1', port },
+    // Its own default is one worker per core; --peer-workers sets it as gateway.routerWorkers
+    // sets our engine's, for a like-for-like comparison.
+    http: { host: '127.0.0.1', port, ...(args['peer-workers'] ? { workers: Number(args['peer-workers']) } : {}) },
     supergraph: { source: 'file', path: path.join(MAIN, 'schema', 'supergraph.graphql') },
     override_subgraph_urls: { subgraphs: Object.fromEntries(Object.entries(urls).map(([n, u]) => [n, { url: u }])) },
     headers: { all: { request: [{ propagate: { named: CALLER_HEADER } }] } },
@@ -997,7 +1005,7 @@ try {
     date: started.toISOString(),
     machine,
     loadAfter: readFileSync('/proc/loadavg', 'utf8').trim(),
-    settings: { seconds: SECONDS, rounds: ROUNDS, connections: CONNECTIONS, warmupSeconds: WARMUP_SECONDS, targets: TARGETS, oldRef: args.old, oldSha: worktree?.sha ?? null, oldInstall: worktree?.install ?? null, newHead, newUncommittedFiles },
+    settings: { seconds: SECONDS, rounds: ROUNDS, connections: CONNECTIONS, warmupSeconds: WARMUP_SECONDS, targets: TARGETS, routerWorkers: args['router-workers'] || null, peerWorkers: args['peer-workers'] || null, oldRef: args.old, oldSha: worktree?.sha ?? null, oldInstall: worktree?.install ?? null, newHead, newUncommittedFiles },
     systems: systemsInfo,
     ...(SYSTEM_NAMES.includes('hive-router') ? { peerNote: PEER_NOTE } : {}),
     pages: { distinct: bodies.length, sentPerSystem: Object.fromEntries(systems.map((s) => [s.name, (wraps.get(s.name) ?? 0) * bodies.length + (cursor.get(s.name) ?? 0)])), wraps: Object.fromEntries(wraps) },

@@ -119,7 +119,7 @@ describe('production configuration is refused when unsafe', () => {
     for (const key of ['gateway.port', 'gateway.maxDepth', 'auth.anonymousRole', 'auth.jwksUrl', 'execution.subgraphs']) expect(r2.stderr).toContain(key);
   });
 
-  it('refuses gateway.workers above 1 with the hive-router engine, and an unknown engine', () => {
+  it('refuses gateway.workers above 1 with the hive-router engine, an unknown engine, and no router worker', () => {
     const workers = writeConfig('', 'hive-router');
     writeFileSync(workers, readFileSync(workers, 'utf8').replace('engine: hive-router', 'engine: hive-router, workers: 2'));
     const r = run(secretEnv(), workers);
@@ -130,6 +130,11 @@ describe('production configuration is refused when unsafe', () => {
     const r2 = run(secretEnv(), f);
     expect(r2.status).toBe(1);
     expect(r2.stderr).toContain('gateway.engine');
+    const w = writeConfig('', 'hive-router');
+    writeFileSync(w, readFileSync(w, 'utf8').replace('engine: hive-router', 'engine: hive-router, routerWorkers: 0'));
+    const r3 = run(secretEnv(), w);
+    expect(r3.status).toBe(1);
+    expect(r3.stderr).toContain('gateway.routerWorkers');
   });
 });
 
