@@ -6,9 +6,9 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import net from 'node:net';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { freePort } from '@mlops/kit/ports';
 
 export const UI_DIR = path.dirname(fileURLToPath(import.meta.url));
 export const REPO_DIR = path.resolve(UI_DIR, '..');
@@ -49,17 +49,6 @@ export function ensureUiBuild(log: (line: string) => void = (l) => process.stder
   const s = (Date.now() - t0) / 1000;
   log(`explorer UI built in ${s.toFixed(1)} s`);
   return s;
-}
-
-async function freePort(host: string): Promise<number> {
-  return new Promise((ok, fail) => {
-    const srv = net.createServer();
-    srv.once('error', fail);
-    srv.listen(0, host, () => {
-      const { port } = srv.address() as net.AddressInfo;
-      srv.close(() => ok(port));
-    });
-  });
 }
 
 export interface RunningUi {
