@@ -67,19 +67,34 @@ export function createContext(backend: LineageBackend, _req: http.IncomingMessag
    * them in the impact's own transaction and they are primed here (absent ones as null,
    * which is what the loaders would have found), so no second read is made.
    */
+  /**
+   * The same primed refs, readable without a promise: an impact names up to 3,000 targets,
+   * and a resolver that answers each from here instead of `loader.load` spares the executor
+   * one promise per list item (refs.ts loadTarget; BENCHMARKS.md, "Primed refs").
+   */
+  const primed = { target: new Map<string, ReleaseTargetModel | null>(), project: new Map<string, ProjectModel | null>() };
   const impactWithRefs = async (ids: readonly string[], limit: number) => {
     const { impacts, targets, projects } = await store.deprecationImpactWithRefs(ids, limit);
     const { targetIds, projectIds } = impactRefIds(impacts);
     const t = new Map(targets.map((x) => [x.id, x]));
     const p = new Map(projects.map((x) => [x.id, x]));
-    for (const id of targetIds) target.prime(id, t.get(id) ?? null);
-    for (const id of projectIds) project.prime(id, p.get(id) ?? null);
+    for (const id of targetIds) {
+      const v = t.get(id) ?? null;
+      target.prime(id, v);
+      primed.target.set(id, v);
+    }
+    for (const id of projectIds) {
+      const v = p.get(id) ?? null;
+      project.prime(id, v);
+      primed.project.set(id, v);
+    }
     return impacts;
   };
   return {
     store,
     releases,
     caller: () => caller,
+    primed,
     loaders: {
       project,
       target,

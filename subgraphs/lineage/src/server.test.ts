@@ -12,9 +12,7 @@ import { lineage } from './server.ts';
 const scenario = getScenario();
 const raw = await MemoryLineageStore.fromScenario(scenario);
 const store = instrument(raw);
-const backend = createLineageBackend({
-  store,
-  rawStore: raw,
+const backendOptions = () => ({
   platforms: {
     training: new BuiltinTrainingConnector(scenario),
     catalog: new BuiltinCatalogConnector(scenario),
@@ -25,6 +23,7 @@ const backend = createLineageBackend({
   webhookSecret: 'test-webhook-secret',
   logger: createLogger('t', 'silent'),
 });
+const backend = createLineageBackend({ ...backendOptions(), store, rawStore: raw });
 const { server, context } = lineage.createServer(backend, createLogger('t', 'silent'));
 const run = async (q: string, v?: Record<string, unknown>) => execute(server, await context(), q, v);
 
@@ -54,5 +53,33 @@ describe('lineage subgraph contract', () => {
     const res = await run(`{ projects { totalCount nodes { id } } releaseTargets(filter: { search: "MOTOR-01" }, first: 500) { totalCount } }`);
     expect(res.data!.projects.totalCount).toBe(3);
     expect(res.data!.releaseTargets.totalCount).toBe(scenario.targets.filter((t) => t.id.includes('motor-01')).length);
+  });
+});
+
+describe('targets named by an impact', () => {
+  it('answers from the impact read, and names a target it could not describe', async () => {
+    // A store whose inference sync has not delivered one target's description yet.
+    const raw2 = await MemoryLineageStore.fromScenario(scenario);
+    let hidden = '';
+    const described = raw2.getTargets.bind(raw2);
+    raw2.getTargets = async (ids) => (await described(ids)).map((t) => (t?.id === hidden ? null : t));
+    const store2 = instrument(raw2);
+    const backend2 = createLineageBackend({ ...backendOptions(), store: store2, rawStore: raw2 });
+    const s = lineage.createServer(backend2, createLogger('t', 'silent'));
+    const champion = scenario.modelVersions.find((m) => m.targetId && m.aliases.includes('champion'))!;
+    const q = `query($id: ID!) { deprecationImpact(modelVersionId: $id) { targets { role target { id name } } } }`;
+
+    const ok = await execute(s.server, await s.context(), q, { id: champion.id });
+    expect(ok.errors).toBeUndefined();
+    const ids = ok.data!.deprecationImpact.targets.map((t: any) => t.target.id);
+    expect(ids).toContain(champion.targetId);
+    expect(ok.data!.deprecationImpact.targets.every((t: any) => typeof t.target.name === 'string' && t.target.name.length > 0)).toBe(true);
+    // The targets came with the impact's own read: no second store call for them.
+    expect(store2.calls.byMethod.get('getTargets') ?? 0).toBe(0);
+
+    hidden = champion.targetId!;
+    const bad = await execute(s.server, await s.context(), q, { id: champion.id });
+    expect(bad.errors?.[0]?.extensions?.code).toBe('NOT_FOUND');
+    expect(bad.errors?.[0]?.message).toBe(`release target ${JSON.stringify(champion.targetId)} is referenced in the lineage graph but not yet synced`);
   });
 });
