@@ -19,7 +19,7 @@ const backendOptions = () => ({
     inference: new BuiltinInferenceConnector(scenario),
     monitoring: new BuiltinMonitoringConnector(scenario),
   },
-  auth: { ...DEV_AUTH, anonymousRole: 'viewer' },
+  auth: { ...DEV_AUTH, anonymousRole: 'viewer' as const },
   webhookSecret: 'test-webhook-secret',
   logger: createLogger('t', 'silent'),
 });
