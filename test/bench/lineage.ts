@@ -20,6 +20,7 @@ import { buildLineage } from '../../subgraphs/lineage/src/lineage-graph.ts';
 // @ts-expect-error plain JS module with JSDoc types
 import { startLocalNeo4j } from '../../neo4j/local-server.mjs';
 import { startStack } from '../helpers/start-stack.ts';
+import { routerBuild } from '../../gateway/src/hive-router.ts';
 import { measureAlternating, type Summary } from './stats.ts';
 
 export interface LineageRow {
@@ -32,8 +33,10 @@ export interface LineageRow {
    * gateway: through the gateway; subgraph: the same GraphQL posted straight to the lineage
    * subgraph (with the signed caller header the gateway would send); direct: the store call.
    * gateway − subgraph is the gateway hop, subgraph − direct the subgraph's GraphQL and loaders.
+   * router: through a second stack whose gateway runs the hive-router engine (when the router is
+   * built), in the same turns, so both engines are measured on one graph in one run.
    */
-  cases: { case: string; gateway: Summary; subgraph?: Summary; direct: Summary; ratioP50: number }[];
+  cases: { case: string; gateway: Summary; subgraph?: Summary; direct: Summary; ratioP50: number; router?: Summary; routerRatioP50?: number }[];
 }
 
 const IMPACT = `query($id: ID!) { deprecationImpact(modelVersionId: $id, limit: 1000) {
@@ -51,9 +54,10 @@ export async function benchLineage(
   targets: number,
   n: number,
   log: (s: string) => void,
-  opts: { load?: 'sync' | 'import'; existing?: { uri: string; user: string; password: string } } = {},
+  opts: { load?: 'sync' | 'import'; existing?: { uri: string; user: string; password: string }; router?: boolean } = {},
 ): Promise<LineageRow> {
-  if (opts.existing) return measureLineage(targets, n, log, opts.existing, 0, async () => {});
+  const router = opts.router ?? routerBuild() !== null;
+  if (opts.existing) return measureLineage(targets, n, log, opts.existing, 0, async () => {}, router);
   const scenario = getScenario({ targets });
   const sources = {
     training: new BuiltinTrainingConnector(scenario),
@@ -78,7 +82,7 @@ export async function benchLineage(
     const syncSeconds = (performance.now() - tSync) / 1000;
     log(`  ${importDir ? 'imported' : 'synced'} in ${syncSeconds.toFixed(1)} s`);
     await store.close();
-    return await measureLineage(targets, n, log, neo, syncSeconds, () => neo.stop());
+    return await measureLineage(targets, n, log, neo, syncSeconds, () => neo.stop(), router);
   } catch (e) {
     await neo.stop();
     throw e;
@@ -97,6 +101,7 @@ async function measureLineage(
   neo: { uri: string; user: string; password: string },
   syncSeconds: number,
   done: () => Promise<void>,
+  router: boolean,
 ): Promise<LineageRow> {
   const scenario = getScenario({ targets });
   const store = new Neo4jLineageStore({ uri: neo.uri, user: neo.user, password: neo.password, database: 'neo4j' }, createLogger('bench', 'silent'));
@@ -104,6 +109,8 @@ async function measureLineage(
     const counts = await store.counts();
     log(`  ${counts.relationships} relationships`);
     const stack = await startStack({ targets, neo4j: { uri: neo.uri, user: neo.user, password: neo.password } });
+    // Started after the first, whose lineage subgraph has made its first sync pass by then.
+    const routed = router ? await startStack({ targets, neo4j: { uri: neo.uri, user: neo.user, password: neo.password }, gateway: { engine: 'hive-router' } }) : null;
     const champion = scenario.modelVersions.find((m) => m.targetId && m.aliases.includes('champion') && m.derivedFrom)!.id;
     const cases: LineageRow['cases'] = [];
     const caller = await signCaller(stack.internalKey, ANONYMOUS_VIEWER, 3600);
@@ -119,8 +126,10 @@ async function measureLineage(
     const run = async (name: string, gql: string, id: string, direct: () => Promise<unknown>) => {
       const check = await stack.query(gql, { id });
       if (check.errors) throw new Error(JSON.stringify(check.errors));
-      // In turns, so the ratios compare the three paths under the same machine state.
-      const { gateway, subgraph, direct: d } = await measureAlternating(n, 10, {
+      // The two engines must give the same answer, or their times compare nothing.
+      if (routed && JSON.stringify(await routed.query(gql, { id })) !== JSON.stringify(check)) throw new Error(`${name}: the hive-router engine answered differently`);
+      // In turns, so the ratios compare the paths under the same machine state.
+      const paths: Record<string, () => Promise<void>> = {
         gateway: async () => {
           await stack.query(gql, { id });
         },
@@ -128,9 +137,13 @@ async function measureLineage(
         direct: async () => {
           await direct();
         },
-      });
-      cases.push({ case: name, gateway, subgraph, direct: d, ratioP50: Math.round((gateway.p50 / d.p50) * 100) / 100 });
-      log(`  ${name}: gateway p50 ${gateway.p50} ms, lineage subgraph p50 ${subgraph.p50} ms, direct p50 ${d.p50} ms`);
+      };
+      if (routed) paths.router = async () => void (await routed.query(gql, { id }));
+      const m = await measureAlternating(n, 10, paths);
+      const { gateway, subgraph, direct: d, router: r } = m as Record<string, Summary> & { gateway: Summary; subgraph: Summary; direct: Summary; router?: Summary };
+      const ratio = (s: Summary) => Math.round((s.p50 / d.p50) * 100) / 100;
+      cases.push({ case: name, gateway, subgraph, direct: d, ratioP50: ratio(gateway), ...(r ? { router: r, routerRatioP50: ratio(r) } : {}) });
+      log(`  ${name}: gateway p50 ${gateway.p50} ms${r ? `, hive-router engine p50 ${r.p50} ms` : ''}, lineage subgraph p50 ${subgraph.p50} ms, direct p50 ${d.p50} ms`);
     };
     await run('deprecationImpact base model (fan-out)', IMPACT, 'pump-anomaly-base/2', () => store.deprecationImpact('pump-anomaly-base/2', 1000));
     await run('deprecationImpact machine champion', IMPACT, champion, () => store.deprecationImpact(champion, 1000));
@@ -138,6 +151,7 @@ async function measureLineage(
       buildLineage(store, { rootId: champion, direction: 'BOTH', depth: 3, types: null, at: null, maxNodes: 200 }),
     );
     await stack.stop();
+    await routed?.stop();
     await store.close();
     return {
       targets,
@@ -153,15 +167,23 @@ async function measureLineage(
   }
 }
 
-/** Standalone: `npx tsx test/bench/lineage.ts --targets 30000 --load import [--n 200]` prints the rows as JSON. */
+/** Standalone: `npx tsx test/bench/lineage.ts --targets 30000 --load import [--n 200] [--router yes|no]` prints the rows as JSON. */
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
   const { values } = parseArgs({
-    options: { targets: { type: 'string', default: '30000' }, load: { type: 'string', default: 'import' }, n: { type: 'string', default: '200' }, existing: { type: 'string' } },
+    options: {
+      targets: { type: 'string', default: '30000' },
+      load: { type: 'string', default: 'import' },
+      n: { type: 'string', default: '200' },
+      existing: { type: 'string' },
+      // yes | no; default: yes when router/install.sh has built the router.
+      router: { type: 'string' },
+    },
   });
   const existing = values.existing ? (JSON.parse(readFileSync(values.existing, 'utf8')) as { uri: string; user: string; password: string }) : undefined;
   const row = await benchLineage(Number(values.targets), Number(values.n), (s) => process.stderr.write(`${s}\n`), {
     load: values.load === 'sync' ? 'sync' : 'import',
     existing,
+    ...(values.router ? { router: values.router === 'yes' } : {}),
   });
   console.log(JSON.stringify(row, null, 2));
   process.exit(0);

@@ -18,7 +18,8 @@
  *   sync        test/bench/sync.ts at 10,000 targets: old (88c619a) and new transactional full
  *               sync, the bulk-import first load, and the incremental pass after 100 changes.
  *   lineage     test/bench/lineage.ts at 30,000 targets (bulk-imported): deprecationImpact and
- *               lineage through the gateway and directly on the store.
+ *               lineage through the gateway (both engines once the router is built) and directly
+ *               on the store.
  * `--quick` shortens every step (a smoke run; its figures are not for BENCHMARKS.md).
  * `--from-results` runs nothing and builds the table from the steps' latest JSON files.
  * Output: the table on stdout, test/bench/results/bench-latest.json and bench-<date>.md.
@@ -225,9 +226,14 @@ if (sync) {
 
 const lin = read('lineage-latest.json');
 if (lin) {
-  for (const c of lin.cases as { case: string; gateway: Summary; subgraph?: Summary; direct: Summary; ratioP50: number }[]) {
+  for (const c of lin.cases as { case: string; gateway: Summary; subgraph?: Summary; direct: Summary; ratioP50: number; router?: Summary; routerRatioP50?: number }[]) {
     add({ goal: '5', figure: `${c.case} at ${lin.targets} targets (${lin.relationships} rel): gateway p99 ms`, base: 'direct p99', baseValue: c.direct.p99, ours: c.gateway.p99, ratio: '–', target: '≤ 50 ms', met: c.gateway.p99 <= 50 });
     add({ goal: '5', figure: `${c.case}: gateway/direct p50`, base: 'direct p50', baseValue: c.direct.p50, ours: c.gateway.p50, ratio: `${c.ratioP50.toFixed(2)}×`, target: '≤ 1.5×', met: c.ratioP50 <= 1.5 });
+    // The same case through the hive-router engine, in the same turns (lineage.ts).
+    if (c.router && c.routerRatioP50 != null) {
+      add({ goal: '5', figure: `${c.case}: hive-router engine p99 ms`, base: 'direct p99', baseValue: c.direct.p99, ours: c.router.p99, ratio: '–', target: '≤ 50 ms', met: c.router.p99 <= 50 });
+      add({ goal: '5', figure: `${c.case}: hive-router engine/direct p50`, base: 'direct p50', baseValue: c.direct.p50, ours: c.router.p50, ratio: `${c.routerRatioP50.toFixed(2)}×`, target: '≤ 1.5×', met: c.routerRatioP50 <= 1.5 });
+    }
     // Where the difference goes: the lineage subgraph asked directly (no gateway hop) vs the store.
     if (c.subgraph) add({ goal: '5', figure: `${c.case}: lineage subgraph asked directly, p50 (vs store)`, base: 'direct p50', baseValue: c.direct.p50, ours: c.subgraph.p50, ratio: ratio(c.subgraph.p50, c.direct.p50), target: '', met: null });
   }
