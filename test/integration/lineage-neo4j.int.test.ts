@@ -71,6 +71,35 @@ describe('query plans', () => {
   });
 });
 
+describe('deployment writes', () => {
+  it('merge a deployment by expanding between its two bound nodes, at any graph size', async () => {
+    // A first load plans this statement on a nearly empty graph. With a relationship index on
+    // DEPLOYED_TO(deploymentId) that plan looked each relationship up in the index, and one
+    // 10,000-target load spent 16.7 s on a 402-row page there (migration 0007, BENCHMARKS.md).
+    const store = await freshNeo4j();
+    const driver = neo4j.driver(conn().uri, neo4j.auth.basic(conn().user, conn().password));
+    try {
+      const { upsertDeployments } = await import('../../subgraphs/lineage/src/cypher/writes.ts');
+      const q = upsertDeployments([{ id: 'd-1', modelVersionId: 'mv-1', targetId: 't-1', from: '2026-01-01T00:00:00Z', to: null, trafficPercent: 100, state: 'ACTIVE' }], 'inference', 'x');
+      const res = await driver.executeQuery(`EXPLAIN ${q.cypher}`, q.params, { database: 'neo4j' });
+      const names: string[] = [];
+      const walk = (p: { operatorType: string; children: unknown[] }) => {
+        names.push(p.operatorType.replace(/@.*$/, ''));
+        for (const c of p.children) walk(c as typeof p);
+      };
+      walk(res.summary.plan as unknown as { operatorType: string; children: unknown[] });
+      const plan = names.join(' ');
+      expect(plan, plan).toMatch(/LockingMerge( \w+)* Expand\(Into\)/);
+      expect(plan, plan).not.toMatch(/RelationshipIndex|RelationshipTypeScan|AllRelationshipsScan/);
+      const indexes = await driver.executeQuery('SHOW INDEXES YIELD name RETURN collect(name) AS names', {}, { database: 'neo4j' });
+      expect(indexes.records[0]!.get('names')).not.toContain('deployed_to_deployment');
+    } finally {
+      await driver.close();
+      await store.close();
+    }
+  });
+});
+
 // Every version whose impact walk finds a derived model gets an impact summary (production:
 // 1,000), so the suite's impact questions are answered both by walking and from summaries.
 describeLineageStoreContract('neo4j', async () => {
