@@ -119,8 +119,9 @@ const isTimeout = (e: unknown) => (e as { extensions?: { reason?: string } })?.e
  * Writes a batch; one that runs into the write timeout is split in two and each half written on
  * its own, down to `minSplit` records, before the error is given up. The write transaction was
  * rolled back, and every statement is a MERGE, so a half written again is the same graph. Why:
- * on a cold database a 2,000-record page of a first load once needed more than the 30 s write
- * limit (the bench at 10,000 targets), and retrying the same page every pass would never end.
+ * a page that needs more than the write limit would otherwise be retried every pass and never
+ * end. The case that made this (a 10,000-target first load's fleet-rollout page, 3 of 7 runs)
+ * was a plan through a relationship index, dropped by migration 0007; this stays as the net.
  * A half carries only the datasets and runs its own records refer to.
  */
 async function writeSplitting(store: SyncTarget, b: GraphBatch, minSplit: number, onSplit: (p: Platform) => void): Promise<void> {
