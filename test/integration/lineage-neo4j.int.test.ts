@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { createLogger, getScenario } from '@mlops/kit';
 import { syncOnce } from '@mlops/subgraph-lineage';
 import { Neo4jLineageStore } from '@mlops/subgraph-lineage/store';
-import neo4j from 'neo4j-driver';
+import neo4j, { type Driver } from 'neo4j-driver';
 import { describeLineageStoreContract, sourcesFor } from '../../subgraphs/lineage/src/store/contract.ts';
 import { storeImpactSummary } from '../../subgraphs/lineage/src/cypher/writes.ts';
 import { describeReleaseWorkflow } from './release-suite.ts';
@@ -42,25 +42,26 @@ describe('migrations', () => {
   });
 });
 
+/** The operators of a statement's plan (EXPLAIN), depth first, without Neo4j's `@database` suffix. */
+async function planOperators(driver: Driver, q: { cypher: string; params: Record<string, unknown> }): Promise<string> {
+  const res = await driver.executeQuery(`EXPLAIN ${q.cypher}`, q.params, { database: 'neo4j' });
+  const names: string[] = [];
+  const walk = (p: { operatorType: string; children: unknown[] }) => {
+    names.push(p.operatorType.replace(/@.*$/, ''));
+    for (const c of p.children) walk(c as typeof p);
+  };
+  walk(res.summary.plan as unknown as { operatorType: string; children: unknown[] });
+  return names.join(' ');
+}
+
 describe('query plans', () => {
   it('a page of one project\'s targets seeks the projectId index instead of scanning every target', async () => {
     const store = await freshNeo4j();
     const driver = neo4j.driver(conn().uri, neo4j.auth.basic(conn().user, conn().password));
     try {
       const { listTargets } = await import('../../subgraphs/lineage/src/cypher/reads.ts');
-      const operators = async (projectId: string | null) => {
-        const q = listTargets({ projectId, projectIds: projectId ? null : ['a', 'b'], line: null, plant: null, search: null }, 0, 20);
-        const res = await driver.executeQuery(`EXPLAIN ${q.cypher}`, q.params, { database: 'neo4j' });
-        const names: string[] = [];
-        const walk = (p: { operatorType: string; children: unknown[] }) => {
-          names.push(p.operatorType);
-          for (const c of p.children) walk(c as typeof p);
-        };
-        walk(res.summary.plan as unknown as { operatorType: string; children: unknown[] });
-        return names.join(' ');
-      };
       for (const projectId of ['pump-anomaly', null]) {
-        const plan = await operators(projectId);
+        const plan = await planOperators(driver, listTargets({ projectId, projectIds: projectId ? null : ['a', 'b'], line: null, plant: null, search: null }, 0, 20));
         expect(plan, plan).toMatch(/NodeIndexSeek/);
         expect(plan, plan).not.toMatch(/NodeByLabelScan|AllNodesScan/);
       }
@@ -80,15 +81,7 @@ describe('deployment writes', () => {
     const driver = neo4j.driver(conn().uri, neo4j.auth.basic(conn().user, conn().password));
     try {
       const { upsertDeployments } = await import('../../subgraphs/lineage/src/cypher/writes.ts');
-      const q = upsertDeployments([{ id: 'd-1', modelVersionId: 'mv-1', targetId: 't-1', from: '2026-01-01T00:00:00Z', to: null, trafficPercent: 100, state: 'ACTIVE' }], 'inference', 'x');
-      const res = await driver.executeQuery(`EXPLAIN ${q.cypher}`, q.params, { database: 'neo4j' });
-      const names: string[] = [];
-      const walk = (p: { operatorType: string; children: unknown[] }) => {
-        names.push(p.operatorType.replace(/@.*$/, ''));
-        for (const c of p.children) walk(c as typeof p);
-      };
-      walk(res.summary.plan as unknown as { operatorType: string; children: unknown[] });
-      const plan = names.join(' ');
+      const plan = await planOperators(driver, upsertDeployments([{ id: 'd-1', modelVersionId: 'mv-1', targetId: 't-1', from: '2026-01-01T00:00:00Z', to: null, trafficPercent: 100, state: 'ACTIVE' }], 'inference', 'x'));
       expect(plan, plan).toMatch(/LockingMerge( \w+)* Expand\(Into\)/);
       expect(plan, plan).not.toMatch(/RelationshipIndex|RelationshipTypeScan|AllRelationshipsScan/);
       const indexes = await driver.executeQuery('SHOW INDEXES YIELD name RETURN collect(name) AS names', {}, { database: 'neo4j' });
