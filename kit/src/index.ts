@@ -1,5 +1,6 @@
 export * from './errors.ts';
 export * from './pagination.ts';
+export * from './change-feed.ts';
 export * from './loaders.ts';
 export * from './logger.ts';
 export * from './instrument.ts';

@@ -122,6 +122,13 @@ async function child(root: string, system: string, targets: number, changed: num
         return f(...a);
       };
     }
+    // The array fields of a batch or a connector answer, with their lengths: which records a pass moved.
+    const sizes = (v: unknown) =>
+      v && typeof v === 'object'
+        ? Array.isArray(v)
+          ? ` [${v.length}]`
+          : Object.entries(v).flatMap(([k, x]) => (Array.isArray(x) && k !== 'tokens' ? [` ${k}=${x.length}`] : [])).join('')
+        : '';
     let traced = false;
     const trace = () => {
       if (traced) return;
@@ -133,7 +140,7 @@ async function child(root: string, system: string, targets: number, changed: num
           (o as Record<string, unknown>)[m] = async (...a: unknown[]) => {
             const s = performance.now();
             const r = await f.apply(o, a);
-            process.stderr.write(`  trace ${name}.${m} ${Math.round(performance.now() - s)} ms\n`);
+            process.stderr.write(`  trace ${name}.${m} ${Math.round(performance.now() - s)} ms${sizes(m === 'applyBatch' ? a[0] : r)}\n`);
             return r;
           };
         }

@@ -1,5 +1,5 @@
 /** The built-in data catalog: an in-process store over the plant scenario's datasets. */
-import { pageOf, type PageRequest } from '@mlops/kit';
+import { ChangeFeed, pageOf, type PageRequest } from '@mlops/kit';
 import type { Scenario } from '@mlops/kit/scenario';
 import { anyInScope, scopeSet, type ProjectScope } from '../scope.ts';
 import type { CatalogConnector, DatasetFilterInput, DatasetModel, DatasetVersionFilterInput, DatasetVersionModel } from './types.ts';
@@ -44,7 +44,7 @@ export class BuiltinCatalogConnector implements CatalogConnector {
   private readonly datasetById: Map<string, DatasetModel>;
   private readonly versionById: Map<string, DatasetVersionModel>;
   private readonly versionsByDataset: Map<string, DatasetVersionModel[]>;
-  private byChange: DatasetVersionModel[] | undefined;
+  private readonly feed = new ChangeFeed<DatasetVersionModel>(() => this.versionById.values(), (v) => v.createdAt);
 
   constructor(scenario: Scenario) {
     const uses = projectsOfVersions(scenario);
@@ -93,8 +93,7 @@ export class BuiltinCatalogConnector implements CatalogConnector {
   }
 
   async changedDatasetVersions(since: string | null, page: PageRequest) {
-    this.byChange ??= [...this.versionById.values()].sort((a, b) => a.createdAt.localeCompare(b.createdAt) || a.id.localeCompare(b.id));
-    return pageOf(since === null ? this.byChange : this.byChange.filter((v) => v.createdAt >= since), page);
+    return this.feed.page(since, page);
   }
 
   async latestVersions(datasetIds: readonly string[], filter: { projectIds?: ProjectScope } = {}) {

@@ -21,7 +21,7 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { badInput, ConnectorError, groupBy, pageOf, type PageRequest } from '@mlops/kit';
+import { badInput, codeUnitOrder, ConnectorError, groupBy, pageOf, type PageRequest } from '@mlops/kit';
 import { deploymentFilter } from './filter.ts';
 import type { DeployRequest, DeploymentFilterInput, DeploymentModel, DeploymentStrategy, InferenceConnector, TargetModel } from './types.ts';
 
@@ -159,7 +159,7 @@ export class MlserverInferenceConnector implements InferenceConnector {
   async changedDeployments(since: string | null, page: PageRequest) {
     const rows = this.ledger.deployments
       .filter((d) => since === null || d.updatedAt >= since)
-      .sort((a, b) => a.updatedAt.localeCompare(b.updatedAt) || a.id.localeCompare(b.id));
+      .sort((a, b) => codeUnitOrder(a.updatedAt, b.updatedAt) || codeUnitOrder(a.id, b.id));
     return pageOf(rows, page);
   }
 

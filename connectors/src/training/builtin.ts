@@ -1,5 +1,5 @@
 /** The built-in training platform: an in-process registry over the plant scenario. */
-import { byKeys, groupedByKeys, pageOf, type Page, type PageRequest } from '@mlops/kit';
+import { byKeys, ChangeFeed, groupedByKeys, pageOf, type Page, type PageRequest } from '@mlops/kit';
 import type { Scenario } from '@mlops/kit/scenario';
 import { inScope, scopeSet } from '../scope.ts';
 import type { ModelVersionFilterInput, ModelVersionModel, TrainingConnector, TrainingRunFilterInput, TrainingRunModel } from './types.ts';
@@ -10,7 +10,7 @@ export class BuiltinTrainingConnector implements TrainingConnector {
   private readonly runs: TrainingRunModel[];
   private readonly versionById: Map<string, ModelVersionModel>;
   private readonly runById: Map<string, TrainingRunModel>;
-  private byChange: ModelVersionModel[] | undefined;
+  private readonly feed = new ChangeFeed<ModelVersionModel>(() => this.versions, (v) => v.updatedAt);
 
   constructor(scenario: Scenario) {
     this.versions = scenario.modelVersions
@@ -70,13 +70,12 @@ export class BuiltinTrainingConnector implements TrainingConnector {
     if (change.removeAliases) v.aliases = [];
     // A registry change: the sync's feed picks it up from here.
     v.updatedAt = change.at;
-    this.byChange = undefined;
+    this.feed.touch(v);
     return true;
   }
 
   async changedModelVersions(since: string | null, page: PageRequest): Promise<Page<ModelVersionModel>> {
-    this.byChange ??= [...this.versions].sort((a, b) => a.updatedAt.localeCompare(b.updatedAt) || a.id.localeCompare(b.id));
-    return pageOf(since === null ? this.byChange : this.byChange.filter((v) => v.updatedAt >= since), page);
+    return this.feed.page(since, page);
   }
 
   async listRuns(filter: TrainingRunFilterInput, page: PageRequest): Promise<Page<TrainingRunModel>> {
