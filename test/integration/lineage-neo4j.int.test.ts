@@ -93,6 +93,78 @@ describe('deployment writes', () => {
   });
 });
 
+describe('write plans', () => {
+  it('replanWrites plans the very statements and parameter types a sync batch sends, and stores nothing', async () => {
+    // What it is for: after a first load, the first incremental pass spent ~1 s replanning the
+    // seven batch statements (sync.ts). It only helps if the real writes then find its plans.
+    const store = await freshNeo4j();
+    const driver = neo4j.driver(conn().uri, neo4j.auth.basic(conn().user, conn().password), { disableLosslessIntegers: true });
+    const cypher = async (q: string) => (await driver.executeQuery(q, {}, { database: 'neo4j' })).records.map((r) => r.toObject());
+    // Empties the plan caches and says how many plans they held ("… cleared of 7 queries.").
+    const clearPlans = async () => {
+      const [row] = await cypher('CALL db.clearQueryCaches() YIELD value RETURN value');
+      const text = String(row!.value);
+      if (/already empty/.test(text)) return 0;
+      const n = /cleared of (\d+) quer/.exec(text);
+      expect(n, text).not.toBeNull();
+      return Number(n![1]);
+    };
+    try {
+      await syncOnce(store, sourcesFor(getScenario({ targets: 12 })));
+      const graph = await store.counts();
+      await clearPlans();
+      await store.replanWrites();
+      expect(await clearPlans()).toBe(7);
+      expect(await store.counts()).toEqual(graph);
+      expect(await cypher('MATCH (n) WHERE n.id STARTS WITH "\\u0000" RETURN n.id AS id')).toEqual([]);
+
+      // A batch of every kind, with values of other types than the rehearsal's (lists filled,
+      // nulls given): the writes add no plan of their own, they use the seven rehearsed ones.
+      const at = '2026-03-01T00:00:00.000Z';
+      const batch = {
+        source: 'inference' as const,
+        syncedAt: at,
+        projects: [{ id: 'wp-project', name: 'WP', description: 'plans', plant: 'plant-a', owners: ['alice'] }],
+        targets: [{ id: 'wp-target', name: 'wp', projectId: 'wp-project', plant: 'plant-a', line: 'line-1', environment: 'prod' }],
+        datasets: [{ id: 'wp-data', name: 'wp data', kind: 'FEATURES', owner: 'bob' }],
+        datasetVersions: [{ id: 'wp-data@2', datasetId: 'wp-data', version: 2, uri: 's3://wp/2', owner: 'bob', createdAt: at, derivedFrom: ['wp-data@1'] }],
+        runs: [{ id: 'wp-run', experiment: 'wp', startTime: at, inputs: ['wp-data@2'] }],
+        modelVersions: [{ id: 'wp-model/2', name: 'wp-model', version: 2, createdAt: at, runId: 'wp-run', projectId: 'wp-project', derivedFrom: 'wp-model/1' }],
+        deployments: [{ id: 'wp-target#1', targetId: 'wp-target', modelVersionId: 'wp-model/2', from: at, to: '2026-03-02T00:00:00.000Z', trafficPercent: 50, state: 'RETIRED' }],
+      };
+      await clearPlans();
+      await store.replanWrites();
+      await store.applyBatch(batch);
+      expect(await clearPlans()).toBe(7);
+      // Without the rehearsal the same batch makes the same seven plans: the count above is the
+      // writes' own, not a cache that ignores them.
+      await store.applyBatch(batch);
+      expect(await clearPlans()).toBe(7);
+
+      // A store that starts on a graph at least `replanAtNodes` large plans them at init, one
+      // under it does not: seven plans more than init's own statements.
+      const nodes = (await store.counts()).nodes;
+      const initPlans = async (replanAtNodes: number) => {
+        const started = new Neo4jLineageStore({ ...conn(), database: 'neo4j', replanAtNodes }, createLogger('test', 'silent'));
+        try {
+          await clearPlans();
+          await started.init();
+          return await clearPlans();
+        } finally {
+          await started.close();
+        }
+      };
+      // (The first start of a store also plans what a new driver asks the server once.)
+      await initPlans(nodes + 1);
+      const replanned = await initPlans(nodes);
+      expect(replanned - (await initPlans(nodes + 1))).toBe(7);
+    } finally {
+      await driver.close();
+      await store.close();
+    }
+  });
+});
+
 // Every version whose impact walk finds a derived model gets an impact summary (production:
 // 1,000), so the suite's impact questions are answered both by walking and from summaries.
 describeLineageStoreContract('neo4j', async () => {

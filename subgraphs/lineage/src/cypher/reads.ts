@@ -420,6 +420,9 @@ export const targetsTrainedOnDataBefore = (before: string, projectId: string | n
 });
 
 
+/** Nodes only, from Neo4j's count store (one label): no scan, whatever the graph's size. */
+export const entityCount = (): Query => ({ cypher: 'MATCH (n:Entity) RETURN count(n) AS nodes', params: {} });
+
 export const counts = (): Query => ({
   cypher: cy`
     CALL { MATCH (n:Entity) RETURN count(n) AS nodes }

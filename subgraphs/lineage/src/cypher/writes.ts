@@ -158,6 +158,27 @@ export function batchQueries(b: GraphBatch): Query[] {
 }
 
 /**
+ * A batch with one made-up row of every kind, so that `batchQueries` gives all seven batch
+ * statements with the parameter types the sync sends (Neo4j caches a plan by statement text and
+ * parameter types). Only for `Neo4jLineageStore.replanWrites`, which runs them in a transaction
+ * it rolls back: nothing of it is ever stored.
+ */
+export function rehearsalBatch(syncedAt: string): GraphBatch {
+  const id = '\u0000replan';
+  return {
+    source: 'lineage',
+    syncedAt,
+    projects: [{ id, name: id, description: null, plant: id, owners: [] }],
+    targets: [{ id, name: id, projectId: id, plant: id, line: id, environment: id }],
+    datasets: [{ id, name: id, kind: id, owner: id }],
+    datasetVersions: [{ id, datasetId: id, version: 1, uri: id, owner: id, createdAt: syncedAt, derivedFrom: [] }],
+    runs: [{ id, experiment: id, startTime: syncedAt, inputs: [] }],
+    modelVersions: [{ id, name: id, version: 1, createdAt: syncedAt, runId: null, projectId: id, derivedFrom: null }],
+    deployments: [{ id, targetId: id, modelVersionId: id, from: syncedAt, to: null, trafficPercent: 100, state: 'ACTIVE' }],
+  };
+}
+
+/**
  * Stores a model version's impact summary computed at revision `rev`, unless a write has
  * changed the revision since (then nothing is stored: the next reader walks and refreshes).
  */

@@ -42,6 +42,11 @@ export interface Neo4jConfig {
    * background and kept exact by every write (default 1,000; 0: never). See the store's `impact`.
    */
   impactSummaryMin?: number;
+  /**
+   * A store that starts on a graph of at least this many nodes has Neo4j plan its batch writes
+   * at `init` (`replanWrites`), so the first sync pass does not (default 10,000).
+   */
+  replanAtNodes?: number;
 }
 
 export const NEO4J_DEFAULTS = {
@@ -52,6 +57,7 @@ export const NEO4J_DEFAULTS = {
   maxConcurrentTraversals: 4,
   traversalWaitMs: 5_000,
   impactSummaryMin: 1_000,
+  replanAtNodes: 10_000,
 } as const;
 
 /** How long a read or write is retried on transient errors (the driver's, and autoCommitRead's). */
@@ -222,6 +228,25 @@ export class Executor {
   /** Runs write queries in one write transaction (all or nothing). */
   write(...queries: Query[]): Promise<Record<string, any>[][]> {
     return this.tx('WRITE', (run) => runAll(run, queries));
+  }
+
+  /**
+   * Runs write queries in a transaction that is then rolled back: nothing is stored, but Neo4j
+   * plans each statement with the graph's statistics of now and caches the plan.
+   */
+  async rehearse(...queries: Query[]): Promise<void> {
+    const session = this.driver.session({ database: this.config.database, defaultAccessMode: neo4j.session.WRITE });
+    const tx = session.beginTransaction({ timeout: this.limits.writeTimeoutMs });
+    try {
+      for (const q of queries) await tx.run(q.cypher, toNeo4j(q.params) as Record<string, unknown>);
+    } catch (e) {
+      if (e instanceof neo4j.Neo4jError) this.wrap(e, 'WRITE');
+      throw e;
+    } finally {
+      // A failed statement has already ended the transaction; rolling back again is harmless.
+      await tx.rollback().catch(() => undefined);
+      await session.close();
+    }
   }
 
   /**

@@ -310,6 +310,12 @@ export interface TargetOrder {
   descending: boolean;
 }
 
+/**
+ * Records a sync pass writes from which the store replans its write statements at the end of
+ * the pass (`replanWrites`, sync.ts): below it, the statistics move little.
+ */
+export const REPLAN_AT = 10_000;
+
 export interface LineageStore {
   readonly kind: 'neo4j' | 'memory';
   /** Applies migrations (Neo4j) / nothing (memory); safe to call at every start. */
@@ -327,6 +333,11 @@ export interface LineageStore {
 
   /** Idempotent upsert (MERGE on keys); DEPLOYED_TO is keyed by deploymentId. */
   applyBatch(batch: GraphBatch): Promise<void>;
+  /**
+   * Neo4j: has the database plan every `applyBatch` statement now, with the graph as it is, in a
+   * transaction that is rolled back (sync.ts says when and why). Memory: absent, nothing to plan.
+   */
+  replanWrites?(): Promise<void>;
   getFreshness(): Promise<Freshness[]>;
   /**
    * Where each platform's feed resumes: `getFreshness` without the node counts, which cost a

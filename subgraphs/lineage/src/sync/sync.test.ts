@@ -132,3 +132,40 @@ describe('a write that times out', () => {
     await expect(syncOnce(broken, sources(), { batchSize: 400, minSplit: 50 })).rejects.toThrow(/timed out/);
   });
 });
+
+describe('after a large pass', () => {
+  it('the store replans its writes once, at the end of the pass, and not after a small pass', async () => {
+    const scenario = getScenario({ targets: 60 });
+    const inference = new BuiltinInferenceConnector(scenario);
+    const src = { training: new BuiltinTrainingConnector(scenario), catalog: new BuiltinCatalogConnector(scenario), inference, projects: scenarioProjects(scenario) };
+    const store = new MemoryLineageStore();
+    // The memory store has nothing to plan; this one records when it is asked, and what was written by then.
+    const calls: number[] = [];
+    let written = 0;
+    const applyBatch = store.applyBatch.bind(store);
+    const target = Object.assign(store, {
+      applyBatch: async (b: GraphBatch) => {
+        written++;
+        return applyBatch(b);
+      },
+      replanWrites: async () => {
+        calls.push(written);
+      },
+    });
+    const first = await syncOnce(target, src, { replanAfter: 1000 });
+    const records = first.reduce((n, r) => n + r.records, 0);
+    expect(records).toBeGreaterThanOrEqual(1000);
+    expect(calls).toEqual([written]);
+
+    await rollBackTargets(inference, scenario, 5, afterNewestChange(scenario, 1));
+    const second = await syncOnce(target, src, { replanAfter: 1000 });
+    expect(second.reduce((n, r) => n + r.records, 0)).toBeLessThan(1000);
+    expect(calls).toHaveLength(1);
+
+    // The default threshold (10,000 records) is above this whole first load.
+    const small = Object.assign(new MemoryLineageStore(), { replanWrites: async () => void calls.push(-1) });
+    const again = await syncOnce(small, { ...src, inference: new BuiltinInferenceConnector(scenario) });
+    expect(again.reduce((n, r) => n + r.records, 0)).toBeLessThan(10_000);
+    expect(calls).toHaveLength(1);
+  });
+});
