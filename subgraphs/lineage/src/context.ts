@@ -56,38 +56,36 @@ function perArg<A, V>(make: (arg: A) => DataLoader<string, V>, keyOf: (arg: A) =
   };
 }
 
+/** Values for `ids` from `known` where it has them, the rest from `read` (not called when none are left). */
+async function knownFirst<V>(known: ReadonlyMap<string, V>, ids: readonly string[], read: (ids: readonly string[]) => Promise<V[]>): Promise<V[]> {
+  const rest = ids.filter((id) => !known.has(id));
+  if (rest.length === 0) return ids.map((id) => known.get(id)!);
+  const got = new Map(rest.map((id, i) => [id, i]));
+  const values = await read(rest);
+  return ids.map((id) => (known.has(id) ? known.get(id)! : values[got.get(id)!]!));
+}
+
 export function createContext(backend: LineageBackend, _req: http.IncomingMessage | undefined, identity: Identity) {
   const { store, releases } = backend;
   // The gateway verified the caller's token and vouched for it in a signed header (kit/server).
   const caller = Promise.resolve(identity);
-  const project = loader<string, ProjectModel | null>((ids) => store.getProjects(ids));
-  const target = loader<string, ReleaseTargetModel | null>((ids) => store.getTargets(ids));
   /**
-   * The impact answers name targets and projects the resolvers then load; the store reads
-   * them in the impact's own transaction and they are primed here (absent ones as null,
-   * which is what the loaders would have found), so no second read is made.
-   */
-  /**
-   * The same primed refs, readable without a promise: an impact names up to 3,000 targets,
-   * and a resolver that answers each from here instead of `loader.load` spares the executor
-   * one promise per list item (refs.ts loadTarget; BENCHMARKS.md, "Primed refs").
+   * Targets and projects the request already read, answered without a store call: an impact
+   * answer names up to 3,000 targets, read in the impact's own transaction (absent ones as null,
+   * which is what the store would have said). Resolvers read it without a promise per list item
+   * (refs.ts loadTarget; BENCHMARKS.md, "Primed refs"); the loaders below ask the store only for
+   * the rest.
    */
   const primed = { target: new Map<string, ReleaseTargetModel | null>(), project: new Map<string, ProjectModel | null>() };
+  const project = loader<string, ProjectModel | null>((ids) => knownFirst(primed.project, ids, (rest) => store.getProjects(rest)));
+  const target = loader<string, ReleaseTargetModel | null>((ids) => knownFirst(primed.target, ids, (rest) => store.getTargets(rest)));
   const impactWithRefs = async (ids: readonly string[], limit: number) => {
     const { impacts, targets, projects } = await store.deprecationImpactWithRefs(ids, limit);
     const { targetIds, projectIds } = impactRefIds(impacts);
     const t = new Map(targets.map((x) => [x.id, x]));
     const p = new Map(projects.map((x) => [x.id, x]));
-    for (const id of targetIds) {
-      const v = t.get(id) ?? null;
-      target.prime(id, v);
-      primed.target.set(id, v);
-    }
-    for (const id of projectIds) {
-      const v = p.get(id) ?? null;
-      project.prime(id, v);
-      primed.project.set(id, v);
-    }
+    for (const id of targetIds) primed.target.set(id, t.get(id) ?? null);
+    for (const id of projectIds) primed.project.set(id, p.get(id) ?? null);
     return impacts;
   };
   return {
