@@ -215,7 +215,13 @@ export class Neo4jLineageStore implements LineageStore {
   }
 
   async replanWrites() {
-    await this.ex.rehearse(...W.batchQueries(W.rehearsalBatch(new Date().toISOString())));
+    // Only a head start: if it fails, the next write plans its statement itself, so a start-up
+    // or a sync pass that has already stored everything must not fail for it.
+    try {
+      await this.ex.rehearse(...W.batchQueries(W.rehearsalBatch(new Date().toISOString())));
+    } catch (e) {
+      this.logger.warn({ err: (e as Error).message }, 'replanning the sync writes failed; the next writes plan them');
+    }
   }
 
   async getFreshness(): Promise<Freshness[]> {

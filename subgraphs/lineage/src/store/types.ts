@@ -335,7 +335,8 @@ export interface LineageStore {
   applyBatch(batch: GraphBatch): Promise<void>;
   /**
    * Neo4j: has the database plan every `applyBatch` statement now, with the graph as it is, in a
-   * transaction that is rolled back (sync.ts says when and why). Memory: absent, nothing to plan.
+   * transaction that is rolled back (sync.ts says when and why). A failure is logged, not
+   * thrown: it is only a head start. Memory: absent, nothing to plan.
    */
   replanWrites?(): Promise<void>;
   getFreshness(): Promise<Freshness[]>;
