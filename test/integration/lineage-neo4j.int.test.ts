@@ -42,6 +42,18 @@ describe('migrations', () => {
   });
 });
 
+/** A wiped store and a driver of the test's own on the same database, both closed after `use`. */
+async function withStoreAndDriver(use: (store: Neo4jLineageStore, driver: Driver) => Promise<void>): Promise<void> {
+  const store = await freshNeo4j();
+  const driver = neo4j.driver(conn().uri, neo4j.auth.basic(conn().user, conn().password), { disableLosslessIntegers: true });
+  try {
+    await use(store, driver);
+  } finally {
+    await driver.close();
+    await store.close();
+  }
+}
+
 /** The operators of a statement's plan (EXPLAIN), depth first, without Neo4j's `@database` suffix. */
 async function planOperators(driver: Driver, q: { cypher: string; params: Record<string, unknown> }): Promise<string> {
   const res = await driver.executeQuery(`EXPLAIN ${q.cypher}`, q.params, { database: 'neo4j' });
@@ -55,21 +67,15 @@ async function planOperators(driver: Driver, q: { cypher: string; params: Record
 }
 
 describe('query plans', () => {
-  it('a page of one project\'s targets seeks the projectId index instead of scanning every target', async () => {
-    const store = await freshNeo4j();
-    const driver = neo4j.driver(conn().uri, neo4j.auth.basic(conn().user, conn().password));
-    try {
+  it('a page of one project\'s targets seeks the projectId index instead of scanning every target', () =>
+    withStoreAndDriver(async (_store, driver) => {
       const { listTargets } = await import('../../subgraphs/lineage/src/cypher/reads.ts');
       for (const projectId of ['pump-anomaly', null]) {
         const plan = await planOperators(driver, listTargets({ projectId, projectIds: projectId ? null : ['a', 'b'], line: null, plant: null, search: null }, 0, 20));
         expect(plan, plan).toMatch(/NodeIndexSeek/);
         expect(plan, plan).not.toMatch(/NodeByLabelScan|AllNodesScan/);
       }
-    } finally {
-      await driver.close();
-      await store.close();
-    }
-  });
+    }));
 });
 
 describe('deployment writes', () => {
@@ -77,19 +83,14 @@ describe('deployment writes', () => {
     // A first load plans this statement on a nearly empty graph. With a relationship index on
     // DEPLOYED_TO(deploymentId) that plan looked each relationship up in the index, and one
     // 10,000-target load spent 16.7 s on a 402-row page there (migration 0007, BENCHMARKS.md).
-    const store = await freshNeo4j();
-    const driver = neo4j.driver(conn().uri, neo4j.auth.basic(conn().user, conn().password));
-    try {
+    await withStoreAndDriver(async (_store, driver) => {
       const { upsertDeployments } = await import('../../subgraphs/lineage/src/cypher/writes.ts');
       const plan = await planOperators(driver, upsertDeployments([{ id: 'd-1', modelVersionId: 'mv-1', targetId: 't-1', from: '2026-01-01T00:00:00Z', to: null, trafficPercent: 100, state: 'ACTIVE' }], 'inference', 'x'));
       expect(plan, plan).toMatch(/LockingMerge( \w+)* Expand\(Into\)/);
       expect(plan, plan).not.toMatch(/RelationshipIndex|RelationshipTypeScan|AllRelationshipsScan/);
       const indexes = await driver.executeQuery('SHOW INDEXES YIELD name RETURN collect(name) AS names', {}, { database: 'neo4j' });
       expect(indexes.records[0]!.get('names')).not.toContain('deployed_to_deployment');
-    } finally {
-      await driver.close();
-      await store.close();
-    }
+    });
   });
 });
 
@@ -97,19 +98,17 @@ describe('write plans', () => {
   it('replanWrites plans the very statements and parameter types a sync batch sends, and stores nothing', async () => {
     // What it is for: after a first load, the first incremental pass spent ~1 s replanning the
     // seven batch statements (sync.ts). It only helps if the real writes then find its plans.
-    const store = await freshNeo4j();
-    const driver = neo4j.driver(conn().uri, neo4j.auth.basic(conn().user, conn().password), { disableLosslessIntegers: true });
-    const cypher = async (q: string) => (await driver.executeQuery(q, {}, { database: 'neo4j' })).records.map((r) => r.toObject());
-    // Empties the plan caches and says how many plans they held ("… cleared of 7 queries.").
-    const clearPlans = async () => {
-      const [row] = await cypher('CALL db.clearQueryCaches() YIELD value RETURN value');
-      const text = String(row!.value);
-      if (/already empty/.test(text)) return 0;
-      const n = /cleared of (\d+) quer/.exec(text);
-      expect(n, text).not.toBeNull();
-      return Number(n![1]);
-    };
-    try {
+    await withStoreAndDriver(async (store, driver) => {
+      const cypher = async (q: string) => (await driver.executeQuery(q, {}, { database: 'neo4j' })).records.map((r) => r.toObject());
+      // Empties the plan caches and says how many plans they held ("… cleared of 7 queries.").
+      const clearPlans = async () => {
+        const [row] = await cypher('CALL db.clearQueryCaches() YIELD value RETURN value');
+        const text = String(row!.value);
+        if (/already empty/.test(text)) return 0;
+        const n = /cleared of (\d+) quer/.exec(text);
+        expect(n, text).not.toBeNull();
+        return Number(n![1]);
+      };
       await syncOnce(store, sourcesFor(getScenario({ targets: 12 })));
       const graph = await store.counts();
       await clearPlans();
@@ -158,10 +157,7 @@ describe('write plans', () => {
       await initPlans(nodes + 1);
       const replanned = await initPlans(nodes);
       expect(replanned - (await initPlans(nodes + 1))).toBe(7);
-    } finally {
-      await driver.close();
-      await store.close();
-    }
+    });
   });
 });
 
