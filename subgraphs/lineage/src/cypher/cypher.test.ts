@@ -48,6 +48,18 @@ describe('cypher builders', () => {
     }
   });
 
+  it('orders target pages by a property from its own table, and refuses any other sort key', () => {
+    const f = { projectId: 'p', projectIds: null, line: null, plant: null, search: null };
+    expect(R.listTargets(f, 0, 10, { key: 'id', descending: true }).cypher).toContain('ORDER BY t.id DESC\n');
+    for (const key of ['name', 'line', 'plant'] as const) {
+      // Ties broken by id, so pages never overlap.
+      expect(R.listTargets(f, 0, 10, { key, descending: true }).cypher).toContain(`ORDER BY t.${key} DESC, t.id\n`);
+    }
+    for (const key of [HOSTILE, 'constructor', '__proto__', 'toString', 'environment']) {
+      expect(() => R.listTargets(f, 0, 10, { key: key as 'id', descending: false })).toThrow(/sort key must be one of id, name, line, plant/);
+    }
+  });
+
   it('keeps deprecation values in params too', () => {
     const doc = {
       id: HOSTILE,

@@ -197,7 +197,7 @@ export class Neo4jLineageStore implements LineageStore {
 
   async getTargets(ids: readonly string[]) {
     const [rows] = await this.ex.read(R.targetsByIds(ids));
-    const m = new Map(rows!.map((r) => [r.t.id as string, r.t as ReleaseTargetModel]));
+    const m = new Map(rows!.map((r) => [r.t[0] as string, R.targetFromRow(r.t)]));
     return ids.map((id) => m.get(id) ?? null);
   }
 
@@ -206,7 +206,7 @@ export class Neo4jLineageStore implements LineageStore {
     const [rows] = await this.ex.read(
       R.listTargets({ projectId, projectIds: f.projectIds ?? null, line: f.line ?? null, plant: f.plant ?? null, search: f.search ?? null }, skip, page.first, order),
     );
-    return pageFromRow<ReleaseTargetModel>(rows![0], skip);
+    return pageFromRow(rows![0], skip, R.targetFromRow);
   }
 
   async applyBatch(batch: GraphBatch) {
@@ -306,7 +306,7 @@ export class Neo4jLineageStore implements LineageStore {
         // Derived targets came with their description (null: not described yet); read the rest.
         const known = new Map<string, ReleaseTargetModel | null>(rows[4].map((r) => [r.targetId as string, (r.target ?? null) as ReleaseTargetModel | null]));
         const [t, p] = await runAll(run, [R.targetsByIds(targetIds.filter((id) => !known.has(id))), R.projectsByIds(projectIds)]);
-        for (const r of t!) known.set(r.t.id as string, r.t as ReleaseTargetModel);
+        for (const r of t!) known.set(r.t[0] as string, R.targetFromRow(r.t));
         const targets = targetIds.map((id) => known.get(id)).filter((x): x is ReleaseTargetModel => !!x);
         return { impacts, targets, projects: p!.map((r) => r.p as ProjectModel) };
       }),
@@ -509,7 +509,7 @@ export class Neo4jLineageStore implements LineageStore {
   async targetsNotOn(name: string, minVersion: number, projectId: string | null, page: PageRequest) {
     const skip = offsetOf(page);
     const [rows] = await this.traverse(R.targetsNotOn(name, minVersion, projectId, skip, page.first));
-    return pageFromRow<ReleaseTargetModel>(rows![0], skip);
+    return pageFromRow(rows![0], skip, R.targetFromRow);
   }
 
   async targetCountsByDataset(projectId: string | null, page: PageRequest) {
@@ -521,7 +521,7 @@ export class Neo4jLineageStore implements LineageStore {
   async targetsTrainedOnDataBefore(before: string, projectId: string | null, page: PageRequest) {
     const skip = offsetOf(page);
     const [rows] = await this.traverse(R.targetsTrainedOnDataBefore(before, projectId, skip, page.first));
-    return pageFromRow<ReleaseTargetModel>(rows![0], skip);
+    return pageFromRow(rows![0], skip, R.targetFromRow);
   }
 }
 
