@@ -71,10 +71,56 @@ describe('query plans', () => {
     withStoreAndDriver(async (_store, driver) => {
       const { listTargets } = await import('../../subgraphs/lineage/src/cypher/reads.ts');
       for (const projectId of ['pump-anomaly', null]) {
-        const plan = await planOperators(driver, listTargets({ projectId, projectIds: projectId ? null : ['a', 'b'], line: null, plant: null, search: null }, 0, 20));
+        const page = { projectId, projectIds: projectId ? null : ['a', 'b'], line: null, plant: null, search: null, skip: 0, limit: 20 };
+        const plan = await planOperators(driver, listTargets([page, { ...page, skip: 20 }]));
         expect(plan, plan).toMatch(/NodeIndexSeek/);
         expect(plan, plan).not.toMatch(/NodeByLabelScan|AllNodesScan/);
       }
+    }));
+});
+
+describe('pages of targets asked together', () => {
+  it('go to Neo4j as one statement per filter shape and order, each page answered as if asked alone', () =>
+    withStoreAndDriver(async (store) => {
+      await syncOnce(store, sourcesFor(getScenario({ targets: 60 })));
+      type Ask = Parameters<Neo4jLineageStore['listTargets']>;
+      const asks: Ask[] = [
+        ['pump-anomaly', {}, { first: 5, after: null }],
+        ['pump-anomaly', {}, { first: 7, after: '5' }],
+        ['motor-vibration', {}, { first: 100, after: null }],
+        ['no-such-project', {}, { first: 10, after: null }],
+        ['energy-forecast', { projectIds: ['energy-forecast'] }, { first: 3, after: null }],
+        ['pump-anomaly', { projectIds: ['motor-vibration'] }, { first: 3, after: null }],
+        [null, { line: 'line-1' }, { first: 4, after: null }],
+        ['pump-anomaly', {}, { first: 6, after: null }, { key: 'name', descending: true }],
+      ];
+      let reads = 0;
+      const read = store.ex.read.bind(store.ex);
+      store.ex.read = (...qs) => {
+        reads++;
+        return read(...qs);
+      };
+      const alone = [];
+      for (const a of asks) alone.push(await store.listTargets(...a));
+      expect(reads).toBe(asks.length);
+      expect(alone[0]!.items).toHaveLength(5);
+      expect(alone[1]!.items[0]!.id > alone[0]!.items[4]!.id).toBe(true);
+      expect(alone[3]).toEqual({ items: [], totalCount: 0, tokens: [], hasNextPage: false });
+      expect(alone[5]!.totalCount).toBe(0);
+      expect(alone[6]!.items.map((t) => t.line)).toEqual(['line-1', 'line-1', 'line-1', 'line-1']);
+
+      reads = 0;
+      const together = await Promise.all(asks.map((a) => store.listTargets(...a)));
+      expect(together).toEqual(alone);
+      // Shapes: projectId (4 pages), projectId + projectIds (2), line (1), projectId ordered by name (1).
+      expect(reads).toBe(4);
+
+      // A page the statement refuses fails alone; the pages asked with it are answered.
+      reads = 0;
+      const mixed = await Promise.allSettled([store.listTargets(...asks[0]!), store.listTargets('pump-anomaly', {}, { first: 5, after: null }, { key: 'environment' as 'id', descending: false })]);
+      expect(mixed[0]).toEqual({ status: 'fulfilled', value: alone[0] });
+      expect(mixed[1]!.status === 'rejected' && String(mixed[1].reason)).toMatch(/sort key must be one of/);
+      expect(reads).toBe(1);
     }));
 });
 

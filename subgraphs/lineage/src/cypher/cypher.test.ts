@@ -12,7 +12,12 @@ const HOSTILE = "x'}) DETACH DELETE n //";
 
 describe('cypher builders', () => {
   it('snapshot: list targets, trainedOn, reusedBy, expand, impact, usedBy, writes', () => {
-    expect(R.listTargets({ projectId: 'p', projectIds: null, line: null, plant: null, search: 'PUMP' }, 0, 20)).toMatchSnapshot();
+    expect(
+      R.listTargets([
+        { projectId: 'p', projectIds: null, line: null, plant: null, search: 'PUMP', skip: 0, limit: 20 },
+        { projectId: 'q', projectIds: null, line: null, plant: null, search: 'motor', skip: 20, limit: 10 },
+      ]),
+    ).toMatchSnapshot();
     expect(R.trainedOn(['m/1'], 3)).toMatchSnapshot();
     expect(R.reusedBy(['m/1', 'm/2'], 101)).toMatchSnapshot();
     expect(R.expand([['m/1'], ['m/2', 't']], 'DOWNSTREAM', null, 100)).toMatchSnapshot();
@@ -25,7 +30,7 @@ describe('cypher builders', () => {
 
   it('keeps every value in params, never in the Cypher text', () => {
     const qs = [
-      R.listTargets({ projectId: HOSTILE, projectIds: [HOSTILE], line: HOSTILE, plant: HOSTILE, search: HOSTILE }, 0, 10),
+      R.listTargets([{ projectId: HOSTILE, projectIds: [HOSTILE], line: HOSTILE, plant: HOSTILE, search: HOSTILE, skip: 0, limit: 10 }]),
       R.trainedOn([HOSTILE], 2),
       R.deployedTo([HOSTILE], HOSTILE),
       R.servedAt([HOSTILE], null),
@@ -49,15 +54,27 @@ describe('cypher builders', () => {
   });
 
   it('orders target pages by a property from its own table, and refuses any other sort key', () => {
-    const f = { projectId: 'p', projectIds: null, line: null, plant: null, search: null };
-    expect(R.listTargets(f, 0, 10, { key: 'id', descending: true }).cypher).toContain('ORDER BY t.id DESC\n');
+    const f = [{ projectId: 'p', projectIds: null, line: null, plant: null, search: null, skip: 0, limit: 10 }];
+    expect(R.listTargets(f, { key: 'id', descending: true }).cypher).toContain('ORDER BY t.id DESC\n');
     for (const key of ['name', 'line', 'plant'] as const) {
       // Ties broken by id, so pages never overlap.
-      expect(R.listTargets(f, 0, 10, { key, descending: true }).cypher).toContain(`ORDER BY t.${key} DESC, t.id\n`);
+      expect(R.listTargets(f, { key, descending: true }).cypher).toContain(`ORDER BY t.${key} DESC, t.id\n`);
     }
     for (const key of [HOSTILE, 'constructor', '__proto__', 'toString', 'environment']) {
-      expect(() => R.listTargets(f, 0, 10, { key: key as 'id', descending: false })).toThrow(/sort key must be one of id, name, line, plant/);
+      expect(() => R.listTargets(f, { key: key as 'id', descending: false })).toThrow(/sort key must be one of id, name, line, plant/);
     }
+  });
+
+  it('puts only pages that set the same filters in one statement', () => {
+    const page = { projectId: 'p', projectIds: null, line: null, plant: null, search: null, skip: 0, limit: 10 };
+    expect(() => R.listTargets([])).toThrow(/one or more pages that set the same filters/);
+    expect(() => R.listTargets([page, { ...page, line: 'l1' }])).toThrow(/one or more pages that set the same filters/);
+    expect(() => R.listTargets([page, { ...page, projectId: null }])).toThrow(/one or more pages that set the same filters/);
+    const q = R.listTargets([page, { ...page, projectId: 'q', skip: 30 }]);
+    expect((q.params.pages as { i: number; projectId: string; skip: number }[]).map((p) => [p.i, p.projectId, p.skip])).toEqual([
+      [0, 'p', 0],
+      [1, 'q', 30],
+    ]);
   });
 
   it('keeps deprecation values in params too', () => {

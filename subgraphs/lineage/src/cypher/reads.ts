@@ -63,19 +63,24 @@ export interface TargetFilterParams {
 /**
  * Only the filters that are set, so the planner can seek the projectId index: written as
  * `($projectId IS NULL OR t.projectId = $projectId)` every page scanned every target of every
- * project. The text varies only by which filters are set; every value stays a parameter.
+ * project. The text varies only by which filters are set; every value stays a parameter (a
+ * field of the page row `pg`).
  */
 const targetWhere = (f: TargetFilterParams): string =>
   [
     't.name IS NOT NULL',
-    f.projectId != null ? 't.projectId = $projectId' : '',
-    f.projectIds != null ? 't.projectId IN $projectIds' : '',
-    f.line != null ? 't.line = $line' : '',
-    f.plant != null ? 't.plant = $plant' : '',
-    f.search != null ? 'toLower(t.id) CONTAINS $search' : '',
+    f.projectId != null ? 't.projectId = pg.projectId' : '',
+    f.projectIds != null ? 't.projectId IN pg.projectIds' : '',
+    f.line != null ? 't.line = pg.line' : '',
+    f.plant != null ? 't.plant = pg.plant' : '',
+    f.search != null ? 'toLower(t.id) CONTAINS pg.search' : '',
   ]
     .filter(Boolean)
     .join(' AND ');
+
+/** Which filters a page sets, e.g. `projectId,projectIds`: pages of one statement share it. */
+export const targetFilterShape = (f: TargetFilterParams): string =>
+  (['projectId', 'projectIds', 'line', 'plant', 'search'] as const).filter((k) => f[k] != null).join(',');
 
 /**
  * The property each sort key orders by, as Cypher text from this table (never from the input):
@@ -84,21 +89,48 @@ const targetWhere = (f: TargetFilterParams): string =>
  */
 const SORT_PROPERTY: Readonly<Record<string, string>> = Object.freeze({ id: 't.id', name: 't.name', line: 't.line', plant: 't.plant' } satisfies Record<TargetSortKey, string>);
 
+/** One page of `listTargets`: its filters (null: not set), offset and size. */
+export interface TargetPageParams extends TargetFilterParams {
+  skip: number;
+  limit: number;
+}
+
 /**
- * The sort property and the direction keyword are text, from the two tables above; every
- * value is a parameter. Every matching target is counted and sorted, but only the page's are
- * projected.
+ * Pages of targets, one result row per page (`i`: the page's index in `pages`), in one
+ * statement: the lineage store sends the flagship pages that arrive together as one query
+ * (`Neo4jLineageStore.listTargets`). All pages must set the same filters. The sort property
+ * and the direction keyword are text, from the two tables above; every value is a parameter.
+ * Every matching target is counted and sorted, but only the page's are projected. OPTIONAL:
+ * a page that matches nothing still gives its row (total 0), which grouping by `pg` would drop.
  */
-export const listTargets = (f: TargetFilterParams, skip: number, limit: number, order: TargetOrder = { key: 'id', descending: false }): Query => {
+export const listTargets = (pages: readonly TargetPageParams[], order: TargetOrder = { key: 'id', descending: false }): Query => {
   const property = Object.hasOwn(SORT_PROPERTY, order.key) ? SORT_PROPERTY[order.key] : undefined;
   if (!property) throw new RangeError(`sort key must be one of ${TARGET_SORT_KEYS.join(', ')}`);
+  const shape = pages[0] && targetFilterShape(pages[0]);
+  if (shape === undefined || pages.some((p) => targetFilterShape(p) !== shape)) throw new RangeError('listTargets needs one or more pages that set the same filters');
   return {
   cypher: cy`
-    MATCH (t:ReleaseTarget) WHERE ${targetWhere(f)}
-    WITH t ORDER BY ${property} ${order.descending ? 'DESC' : 'ASC'}${order.key === 'id' ? '' : ', t.id'}
-    WITH collect(t) AS ts
-    RETURN size(ts) AS total, [t IN ts[$skip..($skip + $limit)] | ${targetList}] AS items`,
-  params: { ...f, search: f.search?.toLowerCase() ?? null, skip, limit },
+    UNWIND $pages AS pg
+    CALL {
+      WITH pg
+      OPTIONAL MATCH (t:ReleaseTarget) WHERE ${targetWhere(pages[0]!)}
+      WITH pg, t ORDER BY ${property} ${order.descending ? 'DESC' : 'ASC'}${order.key === 'id' ? '' : ', t.id'}
+      WITH pg, collect(t) AS ts
+      RETURN size(ts) AS total, [t IN ts[pg.skip..(pg.skip + pg.limit)] | ${targetList}] AS items
+    }
+    RETURN pg.i AS i, total, items`,
+  params: {
+    pages: pages.map((p, i) => ({
+      i,
+      projectId: p.projectId,
+      projectIds: p.projectIds,
+      line: p.line,
+      plant: p.plant,
+      search: p.search?.toLowerCase() ?? null,
+      skip: p.skip,
+      limit: p.limit,
+    })),
+  },
   };
 };
 

@@ -5,7 +5,8 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { join } from 'node:path';
-import { appError, offsetOf, type Logger, type PageRequest } from '@mlops/kit';
+import DataLoader from 'dataloader';
+import { appError, offsetOf, type Logger, type Page, type PageRequest } from '@mlops/kit';
 import { pageFromRow, type Query } from '../cypher/query.ts';
 import * as R from '../cypher/reads.ts';
 import * as W from '../cypher/writes.ts';
@@ -112,6 +113,18 @@ function expansionsOf(groups: readonly (readonly string[])[], rows: Record<strin
   return acc.map((a) => ({ nodes: [...a.nodes.values()].sort((x, y) => (x.id < y.id ? -1 : x.id > y.id ? 1 : 0)), edges: a.edges }));
 }
 
+/** One page of targets asked of `listTargets`, with its order. */
+interface TargetPageAsk {
+  page: R.TargetPageParams;
+  order: TargetOrder;
+}
+
+/**
+ * At most this many pages in one statement: a page sorts every target its filters match, so a
+ * statement's time (under the 5 s read limit) grows with it.
+ */
+const TARGET_PAGES_PER_STATEMENT = 16;
+
 const cut = <T>(xs: T[], limit: number) => ({ items: xs.slice(0, limit), cut: xs.length > limit });
 const sortStr = (xs: string[]) => [...xs].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
 
@@ -127,6 +140,18 @@ export class Neo4jLineageStore implements LineageStore {
   private readonly summarized = new Set<string>();
   private readonly parsed = new Map<string, { rev: number; rows: WalkRows }>();
   private readonly refreshing = new Map<string, Promise<unknown>>();
+  /**
+   * Pages of targets asked for in one turn of the event loop, by any request, go to Neo4j as
+   * one statement per filter shape (R.listTargets). Under the flagship load the pages arrive in
+   * bursts: 2 to 47 at once in one 40 s run, and a statement of four pages costs Neo4j about
+   * half as much per page as four statements (BENCHMARKS.md, 2026-11-25 16:10). Nothing is
+   * cached: each page is read when asked, and waits at most until the end of the current turn.
+   */
+  private readonly targetPages = new DataLoader<TargetPageAsk, Page<ReleaseTargetModel>>((asks) => this.targetPageBatch(asks), {
+    cache: false,
+    batchScheduleFn: (run) => setImmediate(run),
+    maxBatchSize: TARGET_PAGES_PER_STATEMENT,
+  });
 
   constructor(
     config: Neo4jConfig,
@@ -201,12 +226,38 @@ export class Neo4jLineageStore implements LineageStore {
     return ids.map((id) => m.get(id) ?? null);
   }
 
-  async listTargets(projectId: string | null, f: ReleaseTargetFilterInput, page: PageRequest, order?: TargetOrder) {
-    const skip = offsetOf(page);
-    const [rows] = await this.ex.read(
-      R.listTargets({ projectId, projectIds: f.projectIds ?? null, line: f.line ?? null, plant: f.plant ?? null, search: f.search ?? null }, skip, page.first, order),
+  listTargets(projectId: string | null, f: ReleaseTargetFilterInput, page: PageRequest, order: TargetOrder = { key: 'id', descending: false }) {
+    const filters = { projectId, projectIds: f.projectIds ?? null, line: f.line ?? null, plant: f.plant ?? null, search: f.search ?? null };
+    return this.targetPages.load({ page: { ...filters, skip: offsetOf(page), limit: page.first }, order });
+  }
+
+  /**
+   * The pages one `targetPages` batch asked for, one statement per filter shape and order: the
+   * pages come back in their own rows, and a statement that fails fails only its own pages.
+   */
+  private async targetPageBatch(asks: readonly TargetPageAsk[]): Promise<(Page<ReleaseTargetModel> | Error)[]> {
+    const groups = new Map<string, number[]>();
+    asks.forEach((a, i) => {
+      const key = `${a.order.key}:${a.order.descending}:${R.targetFilterShape(a.page)}`;
+      const g = groups.get(key);
+      if (g) g.push(i);
+      else groups.set(key, [i]);
+    });
+    const out: (Page<ReleaseTargetModel> | Error)[] = asks.map(() => new Error('no row came back for this page of targets'));
+    await Promise.all(
+      [...groups.values()].map(async (idx) => {
+        try {
+          const [rows] = await this.ex.read(R.listTargets(idx.map((i) => asks[i]!.page), asks[idx[0]!]!.order));
+          for (const r of rows!) {
+            const i = idx[r.i as number]!;
+            out[i] = pageFromRow(r, asks[i]!.page.skip, R.targetFromRow);
+          }
+        } catch (e) {
+          for (const i of idx) out[i] = e as Error;
+        }
+      }),
     );
-    return pageFromRow(rows![0], skip, R.targetFromRow);
+    return out;
   }
 
   async applyBatch(batch: GraphBatch) {
