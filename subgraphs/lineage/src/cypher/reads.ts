@@ -12,11 +12,11 @@ const liveNow = (r: string) => `${r}.to IS NULL`;
 /** A target as a map: the impact's derived-target rows, which impact summaries store in this shape. */
 const targetMap = 't{.id, .name, .projectId, .plant, .line, .environment}';
 /**
- * A target as a list in `targetRow`'s order, for lists of targets (pages, lookups by id): a map
+ * A target as a list in this order, for lists of targets (pages, lookups by id): a map
  * carries its six keys once per target, and Neo4j packs and the driver decodes them every time.
  * On a fresh server's first 16,000 flagship pages this and the static sort key of listTargets
  * cost Neo4j 1.34 instead of 1.59 ms and the lineage process 0.39 instead of 0.48 ms per page
- * (BENCHMARKS.md, 2026-11-25 16:00). Read back with `targetFromRow`.
+ * (BENCHMARKS.md, "Neo4j's share of the flagship", 2026-11-25). Read back with `targetFromRow`.
  */
 const targetList = '[t.id, t.name, t.projectId, t.plant, t.line, t.environment]';
 

@@ -142,10 +142,11 @@ export class Neo4jLineageStore implements LineageStore {
   private readonly refreshing = new Map<string, Promise<unknown>>();
   /**
    * Pages of targets asked for in one turn of the event loop, by any request, go to Neo4j as
-   * one statement per filter shape (R.listTargets). Under the flagship load the pages arrive in
-   * bursts: 2 to 47 at once in one 40 s run, and a statement of four pages costs Neo4j about
-   * half as much per page as four statements (BENCHMARKS.md, 2026-11-25 16:10). Nothing is
-   * cached: each page is read when asked, and waits at most until the end of the current turn.
+   * one statement per filter shape and order (R.listTargets). Under the flagship load they
+   * arrive in bursts (96% of pages with others, 12 at the median), and a statement of four
+   * pages costs Neo4j about half as much per page as four statements (BENCHMARKS.md, "Neo4j's
+   * share of the flagship", 2026-11-25). Nothing is cached: each page is read when asked, and
+   * waits at most for the end of the current turn.
    */
   private readonly targetPages = new DataLoader<TargetPageAsk, Page<ReleaseTargetModel>>((asks) => this.targetPageBatch(asks), {
     cache: false,
