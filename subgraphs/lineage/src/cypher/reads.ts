@@ -78,10 +78,6 @@ const targetWhere = (f: TargetFilterParams): string =>
     .filter(Boolean)
     .join(' AND ');
 
-/** Which filters a page sets, e.g. `projectId,projectIds`: pages of one statement share it. */
-export const targetFilterShape = (f: TargetFilterParams): string =>
-  (['projectId', 'projectIds', 'line', 'plant', 'search'] as const).filter((k) => f[k] != null).join(',');
-
 /**
  * The property each sort key orders by, as Cypher text from this table (never from the input):
  * `t[$sortKey]` kept the key a parameter, but a dynamic property read costs Neo4j more per
@@ -95,42 +91,44 @@ export interface TargetPageParams extends TargetFilterParams {
   limit: number;
 }
 
+/** The ORDER BY text of a sort key, from the table above; a RangeError for any other key. */
+function targetOrderBy(order: TargetOrder): string {
+  const property = Object.hasOwn(SORT_PROPERTY, order.key) ? SORT_PROPERTY[order.key] : undefined;
+  if (!property) throw new RangeError(`sort key must be one of ${TARGET_SORT_KEYS.join(', ')}`);
+  return `${property} ${order.descending ? 'DESC' : 'ASC'}${order.key === 'id' ? '' : ', t.id'}`;
+}
+
+/**
+ * The part of `listTargets`' text a page decides: which filters it sets, and its order. Pages
+ * of one statement share it; the store groups the pages it batches by it.
+ */
+export const targetPageShape = (page: TargetFilterParams, order: TargetOrder): string => `${targetWhere(page)} ORDER BY ${targetOrderBy(order)}`;
+
 /**
  * Pages of targets, one result row per page (`i`: the page's index in `pages`), in one
  * statement: the lineage store sends the flagship pages that arrive together as one query
- * (`Neo4jLineageStore.listTargets`). All pages must set the same filters. The sort property
- * and the direction keyword are text, from the two tables above; every value is a parameter.
- * Every matching target is counted and sorted, but only the page's are projected. OPTIONAL:
- * a page that matches nothing still gives its row (total 0), which grouping by `pg` would drop.
+ * (`Neo4jLineageStore.listTargets`). All pages must have the same `targetPageShape`. The sort
+ * property and the direction keyword are text, from the two tables above; every value is a
+ * parameter. Every matching target is counted and sorted, but only the page's are projected.
+ * OPTIONAL: a page that matches nothing still gives its row (total 0), which grouping by `pg`
+ * would drop.
  */
 export const listTargets = (pages: readonly TargetPageParams[], order: TargetOrder = { key: 'id', descending: false }): Query => {
-  const property = Object.hasOwn(SORT_PROPERTY, order.key) ? SORT_PROPERTY[order.key] : undefined;
-  if (!property) throw new RangeError(`sort key must be one of ${TARGET_SORT_KEYS.join(', ')}`);
-  const shape = pages[0] && targetFilterShape(pages[0]);
-  if (shape === undefined || pages.some((p) => targetFilterShape(p) !== shape)) throw new RangeError('listTargets needs one or more pages that set the same filters');
+  const orderBy = targetOrderBy(order);
+  const shape = pages[0] && targetPageShape(pages[0], order);
+  if (shape === undefined || pages.some((p) => targetPageShape(p, order) !== shape)) throw new RangeError('listTargets needs one or more pages that set the same filters');
   return {
   cypher: cy`
     UNWIND $pages AS pg
     CALL {
       WITH pg
       OPTIONAL MATCH (t:ReleaseTarget) WHERE ${targetWhere(pages[0]!)}
-      WITH pg, t ORDER BY ${property} ${order.descending ? 'DESC' : 'ASC'}${order.key === 'id' ? '' : ', t.id'}
+      WITH pg, t ORDER BY ${orderBy}
       WITH pg, collect(t) AS ts
       RETURN size(ts) AS total, [t IN ts[pg.skip..(pg.skip + pg.limit)] | ${targetList}] AS items
     }
     RETURN pg.i AS i, total, items`,
-  params: {
-    pages: pages.map((p, i) => ({
-      i,
-      projectId: p.projectId,
-      projectIds: p.projectIds,
-      line: p.line,
-      plant: p.plant,
-      search: p.search?.toLowerCase() ?? null,
-      skip: p.skip,
-      limit: p.limit,
-    })),
-  },
+  params: { pages: pages.map((p, i) => ({ ...p, i, search: p.search?.toLowerCase() ?? null })) },
   };
 };
 

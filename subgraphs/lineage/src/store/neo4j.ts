@@ -6,7 +6,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { join } from 'node:path';
 import DataLoader from 'dataloader';
-import { appError, offsetOf, type Logger, type Page, type PageRequest } from '@mlops/kit';
+import { appError, groupBy, offsetOf, type Logger, type Page, type PageRequest } from '@mlops/kit';
 import { pageFromRow, type Query } from '../cypher/query.ts';
 import * as R from '../cypher/reads.ts';
 import * as W from '../cypher/writes.ts';
@@ -113,10 +113,11 @@ function expansionsOf(groups: readonly (readonly string[])[], rows: Record<strin
   return acc.map((a) => ({ nodes: [...a.nodes.values()].sort((x, y) => (x.id < y.id ? -1 : x.id > y.id ? 1 : 0)), edges: a.edges }));
 }
 
-/** One page of targets asked of `listTargets`, with its order. */
+/** One page of targets asked of `listTargets`, with its order and `R.targetPageShape`. */
 interface TargetPageAsk {
   page: R.TargetPageParams;
   order: TargetOrder;
+  shape: string;
 }
 
 /**
@@ -227,23 +228,19 @@ export class Neo4jLineageStore implements LineageStore {
     return ids.map((id) => m.get(id) ?? null);
   }
 
-  listTargets(projectId: string | null, f: ReleaseTargetFilterInput, page: PageRequest, order: TargetOrder = { key: 'id', descending: false }) {
+  async listTargets(projectId: string | null, f: ReleaseTargetFilterInput, page: PageRequest, order: TargetOrder = { key: 'id', descending: false }) {
     const filters = { projectId, projectIds: f.projectIds ?? null, line: f.line ?? null, plant: f.plant ?? null, search: f.search ?? null };
-    return this.targetPages.load({ page: { ...filters, skip: offsetOf(page), limit: page.first }, order });
+    // Before the batch, so a refused sort key fails this call alone.
+    const shape = R.targetPageShape(filters, order);
+    return this.targetPages.load({ page: { ...filters, skip: offsetOf(page), limit: page.first }, order, shape });
   }
 
   /**
-   * The pages one `targetPages` batch asked for, one statement per filter shape and order: the
-   * pages come back in their own rows, and a statement that fails fails only its own pages.
+   * The pages one `targetPages` batch asked for, one statement per shape (filters and order):
+   * the pages come back in their own rows, and a statement that fails fails only its own pages.
    */
   private async targetPageBatch(asks: readonly TargetPageAsk[]): Promise<(Page<ReleaseTargetModel> | Error)[]> {
-    const groups = new Map<string, number[]>();
-    asks.forEach((a, i) => {
-      const key = `${a.order.key}:${a.order.descending}:${R.targetFilterShape(a.page)}`;
-      const g = groups.get(key);
-      if (g) g.push(i);
-      else groups.set(key, [i]);
-    });
+    const groups = groupBy([...asks.keys()], (i) => asks[i]!.shape);
     const out: (Page<ReleaseTargetModel> | Error)[] = asks.map(() => new Error('no row came back for this page of targets'));
     await Promise.all(
       [...groups.values()].map(async (idx) => {
