@@ -127,7 +127,7 @@ export async function startEmbedded(opts: EmbeddedOptions = {}): Promise<Embedde
   const deprecationClock = startDeprecationClock(backend.releases.deprecations, logger, opts.deprecationCheckMs ?? 0);
   const g = opts.gateway ?? {};
   const limits = { maxDepth: g.maxDepth ?? 16, maxAliases: g.maxAliases ?? 30, maxCost: g.maxCost ?? 200_000 };
-  // The apollo engine counts its subgraph requests and representations itself (gateway/src/datasource.ts); a router's
+  // The apollo engine counts its subgraph requests itself (gateway/src/datasource.ts); a router's
   // requests are counted where they arrive, so tests assert the same counts through either engine.
   const arrivals = createRequestCounter();
   const counted = g.engine === 'hive-router';
@@ -138,15 +138,7 @@ export async function startEmbedded(opts: EmbeddedOptions = {}): Promise<Embedde
     internalKey,
     limits,
     ...(opts.executor ? { executor: opts.executor } : {}),
-    ...(counted
-      ? {
-          onGraphQLRequest: () => arrivals.byService.set(name, (arrivals.byService.get(name) ?? 0) + 1),
-          onGraphQLBody: (body: unknown) => {
-            const reps = (body as { variables?: { representations?: unknown } } | null)?.variables?.representations;
-            if (Array.isArray(reps)) arrivals.representations.set(name, (arrivals.representations.get(name) ?? 0) + reps.length);
-          },
-        }
-      : {}),
+    ...(counted ? { onGraphQLRequest: () => arrivals.byService.set(name, (arrivals.byService.get(name) ?? 0) + 1) } : {}),
   });
   const subgraphs: Record<SubgraphName, Listening> = {
     training: await training.start(connectors.training, sub('training')),

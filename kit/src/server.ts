@@ -175,8 +175,6 @@ export async function listenSubgraph<C extends BaseContext>(
     internalKey: string;
     /** Called for each GraphQL request from the gateway (signed caller header verified): tests count them. */
     onGraphQLRequest?: () => void;
-    /** Called with each such request's parsed JSON body: tests count the entity representations a router sends. */
-    onGraphQLBody?: (body: unknown) => void;
   },
 ): Promise<Listening> {
   await server.start();
@@ -194,7 +192,6 @@ export async function listenSubgraph<C extends BaseContext>(
   });
   const graphql = graphqlHandler(server, {
     bodyLimitBytes: 5 * 1024 * 1024,
-    ...(opts.onGraphQLBody ? { onBody: opts.onGraphQLBody } : {}),
     // Only the gateway may ask: it vouches for the caller in a signed header. This also keeps
     // `_service` and `_entities` away from the world.
     authenticate: async (req, res) => {
@@ -301,8 +298,6 @@ export function graphqlHandler<C extends BaseContext, A>(
      * fails the same way here, never twice (the rate limit takes once per request).
      */
     fast?: (request: FastRequest, res: http.ServerResponse, context: () => Promise<C>) => Promise<boolean>;
-    /** Sees each parsed JSON body of an authenticated request (tests count what arrives). */
-    onBody?: (body: unknown) => void;
   },
 ): (req: http.IncomingMessage, res: http.ServerResponse) => Promise<void> {
   const fast = fastPaths.get(server);
@@ -327,7 +322,6 @@ export function graphqlHandler<C extends BaseContext, A>(
         } catch {
           return sendJson(res, 400, { error: 'request body is not valid JSON' });
         }
-        opts.onBody?.(body);
       }
       let ctx: Promise<C> | undefined;
       const context = () => (ctx ??= opts.context(req, caller, res));
@@ -432,7 +426,6 @@ export function defineSubgraph<B, C extends BaseContext>(def: {
       executor?: SubgraphExecutor;
       routes?: (app: express.Express) => void;
       onGraphQLRequest?: () => void;
-      onGraphQLBody?: (body: unknown) => void;
     },
   ): Promise<Listening> => {
     const { server, context } = createServer(backend, opts.logger, opts.limits, opts.executor);
@@ -449,7 +442,6 @@ export function defineSubgraph<B, C extends BaseContext>(def: {
       ...(def.health ? { health: () => def.health!(backend) } : {}),
       routes,
       ...(opts.onGraphQLRequest ? { onGraphQLRequest: opts.onGraphQLRequest } : {}),
-      ...(opts.onGraphQLBody ? { onGraphQLBody: opts.onGraphQLBody } : {}),
     });
   };
   return { createServer, start };

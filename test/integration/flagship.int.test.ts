@@ -4,8 +4,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { getScenario, healthOf } from '@mlops/kit';
-import { BuiltinTrainingConnector } from '@mlops/connectors/training';
+import { healthOf } from '@mlops/kit';
 import { startStack, type Stack } from '../helpers/start-stack.ts';
 
 const FLAGSHIP = readFileSync(new URL('../flagship.graphql', import.meta.url), 'utf8');
@@ -88,73 +87,6 @@ describe('flagship query', () => {
       expect(ten).toEqual(EXPECTED_FLAGSHIP_COUNTS);
     } finally {
       await big.stop();
-    }
-  });
-});
-
-describe('flagship query: each distinct entity asked once', () => {
-  // A page where one model version serves several targets (the scenario's fleet models), so
-  // the plan meets the same ModelVersion, run and datasets more than once.
-  const page = { projectId: 'pump-anomaly', first: 100 };
-  const scenario = getScenario({ targets: 300, seed: 42 });
-  const onPage = scenario.targets
-    .filter((t) => t.projectId === page.projectId)
-    .map((t) => t.id)
-    .sort()
-    .slice(0, page.first);
-  const serving = scenario.deployments.filter((d) => d.until === null && onPage.includes(d.targetId));
-  const counts = new Map<string, number>();
-  for (const d of serving) counts.set(d.modelVersionId, (counts.get(d.modelVersionId) ?? 0) + 1);
-  const shared = [...counts].find(([, n]) => n > 1)![0];
-  const badRun = scenario.index.modelVersion.get(shared)!.runId!;
-
-  it('sends each subgraph every distinct entity once, and the answer still has it at every place', async () => {
-    stack.resetCounts();
-    const res = await stack.query(FLAGSHIP, page);
-    expect(res.errors).toBeUndefined();
-    const deps = res.data.releaseTargets.nodes.flatMap((n: any) => n.currentDeployments);
-    const versions = new Set(deps.map((d: any) => d.modelVersion.id));
-    const datasets = new Set(deps.flatMap((d: any) => d.modelVersion.run.datasets.map((x: any) => x.id)));
-    // The page does repeat entities, or this test would prove nothing.
-    expect(versions.size).toBeLessThan(deps.length);
-    expect(deps.filter((d: any) => d.modelVersion.id === shared).length).toBe(counts.get(shared));
-    expect(Object.fromEntries(stack.gateway.subgraphRequests.representations)).toEqual({
-      inference: res.data.releaseTargets.nodes.length,
-      monitoring: deps.length,
-      training: versions.size,
-      catalog: datasets.size,
-    });
-  });
-
-  it('reports an error about a repeated entity at every place it stands', async () => {
-    // The runs platform fails for one run: the model version that serves several targets of
-    // the page has no run, and each of its places says why.
-    // (Only once the stack is up: the lineage sync reads the same connector when it starts.)
-    class OneRunFails extends BuiltinTrainingConnector {
-      down = false;
-      override async getRuns(ids: readonly string[]) {
-        const rows = await super.getRuns(ids);
-        return ids.map((id, i) => (this.down && id === badRun ? new Error('the run store is down') : rows[i])) as typeof rows;
-      }
-    }
-    const training = new OneRunFails(scenario);
-    const failing = await startStack({ training });
-    training.down = true;
-    try {
-      const res = await failing.query(FLAGSHIP, page);
-      const nodes = res.data.releaseTargets.nodes;
-      const places: (string | number)[][] = [];
-      nodes.forEach((n: any, i: number) =>
-        n.currentDeployments.forEach((d: any, j: number) => {
-          if (d.modelVersion.id === shared) places.push(['releaseTargets', 'nodes', i, 'currentDeployments', j, 'modelVersion', 'run']);
-          else expect(d.modelVersion.run).not.toBeNull();
-        }),
-      );
-      expect(places.length).toBe(counts.get(shared));
-      for (const p of places) expect(p.reduce((o: any, k) => o[k], res.data)).toBeNull();
-      expect((res.errors ?? []).map((e) => e.path).sort()).toEqual(places.sort());
-    } finally {
-      await failing.stop();
     }
   });
 });
