@@ -2,7 +2,7 @@
  * Lineage sync, old vs new (issue 11, goal 4).
  *
  *   npx tsx test/bench/sync.ts [--old <git-ref>] [--sizes 2000,10000] [--rounds 2] [--changed 100]
- *     [--systems old,new]
+ *     [--systems old,new,import,floor,floor-bare]
  *
  * `old` is the commit at --old (default 88c619a, where this work started), checked out with
  * `git worktree add` into test/bench/.worktrees/ (git-ignored); it needs no install of its own
@@ -21,6 +21,10 @@
  * CPU seconds for the full sync (from /proc): relationships per Neo4j CPU-second moves far less
  * than wall time when other work shares the cores. Rounds alternate the systems (old, new,
  * new, old, …) so machine noise lands on both; medians per size, ratio new/old. JSON to test/bench/results/sync-latest.json.
+ *
+ * `import` is the bulk-import first load (see its comment in `child`). `floor` and `floor-bare`
+ * are not syncs but the floor any transactional load has on this server (`floorLoad`): the same
+ * graph by CREATE only, two writers; `floor-bare` also without the secondary indexes.
  */
 import { execFileSync, spawn } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -28,7 +32,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
-import { scenarioProjects } from '@mlops/subgraph-lineage';
+import { scenarioProjects, type SyncSources } from '@mlops/subgraph-lineage';
 import { afterNewestChange, rollBackTargets } from '../helpers/rollbacks.ts';
 import { median } from './stats.ts';
 
@@ -53,10 +57,11 @@ interface Result {
   /** The machine's 1-minute load average when the full sync ended (2 cores). */
   loadAverage: number;
   changedDeployments: number;
-  incrementalMs: number;
+  /** null for the floor systems, which keep no watermarks. */
+  incrementalMs: number | null;
   incrementalRecords: number;
   incrementalWrites: number;
-  nextIncrementalMs: number;
+  nextIncrementalMs: number | null;
   nextIncrementalWrites: number;
 }
 
@@ -172,6 +177,24 @@ async function child(root: string, system: string, targets: number, changed: num
       adminImportSeconds = done ? Number(done[1] ?? 0) * 60 + Number(done[2]) + Number(done[3]) / 1000 : null;
       neo4jCpuSeconds = NaN;
       rmSync(importDir!, { recursive: true, force: true });
+    } else if (system.startsWith('floor')) {
+      const neo4j = (await import('neo4j-driver')).default;
+      const d = neo4j.driver(neo.uri, neo4j.auth.basic(neo.user, neo.password));
+      try {
+        // floor-bare: the unique constraints alone (the load's MATCHes need them), no secondary index to keep up.
+        if (system === 'floor-bare') {
+          const { records } = await d.executeQuery('SHOW INDEXES YIELD name, owningConstraint, type WHERE owningConstraint IS NULL AND type = "RANGE" RETURN name', {}, { database: 'neo4j' });
+          for (const r of records) await d.executeQuery(`DROP INDEX \`${r.get('name')}\``, {}, { database: 'neo4j' });
+        }
+        const c0 = jvmCpu();
+        const t0 = performance.now();
+        await floorLoad(d, src);
+        await awaitIndexes();
+        fullSeconds = (performance.now() - t0) / 1000;
+        neo4jCpuSeconds = jvmCpu() - c0;
+      } finally {
+        await d.close();
+      }
     } else {
       const c0 = jvmCpu();
       const t0 = performance.now();
@@ -184,6 +207,11 @@ async function child(root: string, system: string, targets: number, changed: num
     const endToEndSeconds = (performance.now() - tStart) / 1000;
     const counts = await store.counts();
 
+    // The floor systems write no watermarks: an incremental pass there would be a whole second load.
+    if (system.startsWith('floor')) {
+      await store.close();
+      return { system, targets, nodes: counts.nodes, relationships: counts.relationships, fullSeconds: Math.round(fullSeconds * 10) / 10, relationshipsPerSecond: Math.round(counts.relationships / fullSeconds), neo4jCpuSeconds: Math.round(neo4jCpuSeconds * 10) / 10, endToEndSeconds: Math.round(endToEndSeconds * 10) / 10, timedOutSplits: 0, adminImportSeconds: null, exportSeconds: null, loadAverage: Math.round(os.loadavg()[0]! * 10) / 10, changedDeployments: 0, incrementalMs: null, incrementalRecords: 0, incrementalWrites: 0, nextIncrementalMs: null, nextIncrementalWrites: 0 };
+    }
     // Roll back `changed` targets to a version they served before, a minute after the newest
     // change in the scenario, so the change feeds hand exactly these to the next pass. Twice:
     // the first pass after the full sync also pays for Neo4j replanning every write statement
@@ -228,6 +256,59 @@ async function child(root: string, system: string, targets: number, changed: num
   }
 }
 
+/**
+ * The floor of a transactional first load on this server: the graph the sync would write (the
+ * same reads and mappings, over the bulk export's in-memory GraphAccumulator), written with the
+ * cheapest Cypher there is. Every node by `UNWIND … CREATE (n:Label:Entity) SET n = row`, then
+ * every relationship by `MATCH` on both unique keys and `CREATE`: no MERGE, no existence check,
+ * no impact-revision bump, 2,000 rows a transaction, two writers at once (the machine's two
+ * cores). Not a way to load: it is not idempotent (a retried or repeated load would duplicate
+ * relationships) and keeps no watermarks. It answers "how fast could any transactional sync
+ * be here", so the transactional rows of the table can be read against it.
+ */
+async function floorLoad(driver: import('neo4j-driver').Driver, src: SyncSources): Promise<void> {
+  const { GraphAccumulator, syncOnce } = await import('@mlops/subgraph-lineage');
+  const acc = new GraphAccumulator();
+  await syncOnce(acc, src, { replanAfter: Infinity });
+  const ROWS = 2000;
+  const jobs: { cypher: string; rows: unknown[] }[] = [];
+  const chunks = (cypher: string, rows: unknown[]) => {
+    for (let i = 0; i < rows.length; i += ROWS) jobs.push({ cypher, rows: rows.slice(i, i + ROWS) });
+  };
+  // Labels and types come from the accumulator's own fixed lists (bulk-export.ts LABELS and the writes' types).
+  for (const [label, m] of acc.nodes) chunks(`UNWIND $rows AS r CREATE (n:${label}:Entity) SET n = r`, [...m].map(([id, p]) => ({ ...p, id })));
+  chunks('UNWIND $rows AS r CREATE (s:SyncState) SET s = r', [...acc.watermarks].map(([platform, w]) => ({ platform, ...w })));
+  const nodeJobs = jobs.splice(0);
+  const groups = new Map<string, { s: string; e: string; p: object }[]>();
+  for (const r of acc.rels.values()) {
+    const k = `${r.from}|${r.type}|${r.to}`;
+    (groups.get(k) ?? groups.set(k, []).get(k)!).push({ s: r.start, e: r.end, p: r.props });
+  }
+  for (const [k, rows] of groups) {
+    const [from, type, to] = k.split('|');
+    chunks(`UNWIND $rows AS r MATCH (a:${from} {id: r.s}) MATCH (b:${to} {id: r.e}) CREATE (a)-[x:${type}]->(b) SET x = r.p`, rows);
+  }
+  const run = async (list: typeof jobs) => {
+    let next = 0;
+    await Promise.all(
+      [0, 1].map(async () => {
+        const session = driver.session({ database: 'neo4j' });
+        try {
+          while (next < list.length) {
+            const j = list[next++]!;
+            await session.executeWrite((tx) => tx.run(j.cypher, { rows: j.rows }));
+          }
+        } finally {
+          await session.close();
+        }
+      }),
+    );
+  };
+  // Every node before any relationship: a relationship's MATCH must find both ends.
+  await run(nodeJobs);
+  await run(jobs);
+}
+
 function ensureWorktree(ref: string): string {
   const git = (...a: string[]) => execFileSync('git', ['-C', MAIN, ...a], { encoding: 'utf8' }).trim();
   const sha = git('rev-parse', '--verify', `${ref}^{commit}`);
@@ -259,7 +340,7 @@ function runChild(root: string, system: string, targets: number): Promise<Result
 
 async function parent() {
   const systems = args.systems!.split(',');
-  const roots: Record<string, string> = { new: MAIN, import: MAIN };
+  const roots: Record<string, string> = { new: MAIN, import: MAIN, floor: MAIN, 'floor-bare': MAIN };
   if (systems.includes('old')) roots.old = ensureWorktree(args.old!);
   const sizes = args.sizes!.split(',').map(Number);
   const rounds = Number(args.rounds);
@@ -313,12 +394,12 @@ async function parent() {
         adminImportSeconds: rs[0]!.adminImportSeconds === null ? null : median(rs.map((r) => r.adminImportSeconds!)),
         neo4jCpuSeconds: rs[0]!.neo4jCpuSeconds === null ? null : median(rs.map((r) => r.neo4jCpuSeconds)),
         loadAverage: median(rs.map((r) => r.loadAverage)),
-        incrementalMs: median(rs.map((r) => r.incrementalMs)),
+        incrementalMs: rs[0]!.incrementalMs === null ? null : median(rs.map((r) => r.incrementalMs!)),
         incrementalWrites: median(rs.map((r) => r.incrementalWrites)),
-        nextIncrementalMs: median(rs.map((r) => r.nextIncrementalMs)),
+        nextIncrementalMs: rs[0]!.nextIncrementalMs === null ? null : median(rs.map((r) => r.nextIncrementalMs!)),
       };
       summary.push(row);
-      lines.push(`| ${targets} | ${row.relationships} | ${system} | ${row.runs} | ${row.fullSeconds} | ${row.relationshipsPerSecond} | ${row.ratio ?? '–'} | ${row.endToEndSeconds} | ${row.exportSeconds ?? '–'} | ${row.adminImportSeconds ?? '–'} | ${row.neo4jCpuSeconds ?? '–'} | ${row.loadAverage} | ${row.incrementalMs} | ${row.nextIncrementalMs} | ${row.incrementalWrites} |`);
+      lines.push(`| ${targets} | ${row.relationships} | ${system} | ${row.runs} | ${row.fullSeconds} | ${row.relationshipsPerSecond} | ${row.ratio ?? '–'} | ${row.endToEndSeconds} | ${row.exportSeconds ?? '–'} | ${row.adminImportSeconds ?? '–'} | ${row.neo4jCpuSeconds ?? '–'} | ${row.loadAverage} | ${row.incrementalMs ?? '–'} | ${row.nextIncrementalMs ?? '–'} | ${row.incrementalMs === null ? '–' : row.incrementalWrites} |`);
     }
   }
   if (failures.length) lines.push('', `Failed runs: ${failures.map((f) => `${f.system} at ${f.targets} (round ${f.round})`).join(', ')}.`);
