@@ -2,7 +2,7 @@
  * Lineage sync, old vs new (issue 11, goal 4).
  *
  *   npx tsx test/bench/sync.ts [--old <git-ref>] [--sizes 2000,10000] [--rounds 2] [--changed 100]
- *     [--systems old,new,import,floor,floor-bare]
+ *     [--systems old,new,import,floor,floor-bare] [--warm yes]
  *
  * `old` is the commit at --old (default 88c619a, where this work started), checked out with
  * `git worktree add` into test/bench/.worktrees/ (git-ignored); it needs no install of its own
@@ -20,7 +20,7 @@
  * and connector call of the incremental passes with its time. Beside wall time, the Neo4j JVM's
  * CPU seconds for the full sync (from /proc): relationships per Neo4j CPU-second moves far less
  * than wall time when other work shares the cores. Rounds alternate the systems (old, new,
- * new, old, …) so machine noise lands on both; medians per size, ratio new/old. JSON to test/bench/results/sync-latest.json.
+ * new, old, …) so machine noise lands on both; medians per size, ratio new/old. JSON to test/bench/results/sync-latest.json (sync-warm-latest.json with --warm yes).
  *
  * `import` is the bulk-import first load (see its comment in `child`). `floor` and `floor-bare`
  * are not syncs but the floor any transactional load has on this server (`floorLoad`): the same
@@ -71,6 +71,9 @@ const { values: args } = parseArgs({
     sizes: { type: 'string', default: '2000,10000' },
     rounds: { type: 'string', default: '2' },
     changed: { type: 'string', default: '100' },
+    // yes: each transactional load (new, old, floor*) is timed on a server that has already made
+    // the same load once (then wiped): the JVM warm, as a long-running production server is.
+    warm: { type: 'string', default: 'no' },
     systems: { type: 'string', default: 'old,new' },
     child: { type: 'string' },
     system: { type: 'string' },
@@ -169,6 +172,33 @@ async function child(root: string, system: string, targets: number, changed: num
     let neo4jCpuSeconds: number;
     let adminImportSeconds: number | null = null;
     let splits = 0;
+    const withDriver = async <T>(f: (d: import('neo4j-driver').Driver) => Promise<T>): Promise<T> => {
+      const neo4j = (await import('neo4j-driver')).default;
+      const d = neo4j.driver(neo.uri, neo4j.auth.basic(neo.user, neo.password));
+      try {
+        return await f(d);
+      } finally {
+        await d.close();
+      }
+    };
+    // floor-bare: the unique constraints alone (the load's MATCHes need them), no secondary index to keep up.
+    if (system === 'floor-bare') {
+      await withDriver(async (d) => {
+        const { records } = await d.executeQuery('SHOW INDEXES YIELD name, owningConstraint, type WHERE owningConstraint IS NULL AND type = "RANGE" RETURN name', {}, { database: 'neo4j' });
+        for (const r of records) await d.executeQuery(`DROP INDEX \`${r.get('name')}\``, {}, { database: 'neo4j' });
+      });
+    }
+    const load = async () => {
+      if (system.startsWith('floor')) await withDriver((d) => floorLoad(d, src));
+      else splits = (await syncOnce(store, src)).reduce((n: number, r: { timedOutSplits?: number }) => n + (r.timedOutSplits ?? 0), 0);
+    };
+    // --warm yes: the same load once, untimed, then wiped (the schema stays).
+    if (args.warm === 'yes' && system !== 'import') {
+      const w0 = performance.now();
+      await load();
+      await store.wipe();
+      process.stderr.write(`  warm-up load and wipe ${((performance.now() - w0) / 1000).toFixed(1)} s\n`);
+    }
     if (system === 'import') {
       await awaitIndexes();
       fullSeconds = (performance.now() - tStart) / 1000;
@@ -177,29 +207,10 @@ async function child(root: string, system: string, targets: number, changed: num
       adminImportSeconds = done ? Number(done[1] ?? 0) * 60 + Number(done[2]) + Number(done[3]) / 1000 : null;
       neo4jCpuSeconds = NaN;
       rmSync(importDir!, { recursive: true, force: true });
-    } else if (system.startsWith('floor')) {
-      const neo4j = (await import('neo4j-driver')).default;
-      const d = neo4j.driver(neo.uri, neo4j.auth.basic(neo.user, neo.password));
-      try {
-        // floor-bare: the unique constraints alone (the load's MATCHes need them), no secondary index to keep up.
-        if (system === 'floor-bare') {
-          const { records } = await d.executeQuery('SHOW INDEXES YIELD name, owningConstraint, type WHERE owningConstraint IS NULL AND type = "RANGE" RETURN name', {}, { database: 'neo4j' });
-          for (const r of records) await d.executeQuery(`DROP INDEX \`${r.get('name')}\``, {}, { database: 'neo4j' });
-        }
-        const c0 = jvmCpu();
-        const t0 = performance.now();
-        await floorLoad(d, src);
-        await awaitIndexes();
-        fullSeconds = (performance.now() - t0) / 1000;
-        neo4jCpuSeconds = jvmCpu() - c0;
-      } finally {
-        await d.close();
-      }
     } else {
       const c0 = jvmCpu();
       const t0 = performance.now();
-      const reports: { timedOutSplits?: number }[] = await syncOnce(store, src);
-      splits = reports.reduce((n, r) => n + (r.timedOutSplits ?? 0), 0);
+      await load();
       await awaitIndexes();
       fullSeconds = (performance.now() - t0) / 1000;
       neo4jCpuSeconds = jvmCpu() - c0;
@@ -322,7 +333,7 @@ function ensureWorktree(ref: string): string {
 
 function runChild(root: string, system: string, targets: number): Promise<Result> {
   return new Promise((resolve, reject) => {
-    const p = spawn(process.execPath, ['--import', 'tsx', fileURLToPath(import.meta.url), '--child', root, '--system', system, '--targets', String(targets), '--changed', args.changed!], {
+    const p = spawn(process.execPath, ['--import', 'tsx', fileURLToPath(import.meta.url), '--child', root, '--system', system, '--targets', String(targets), '--changed', args.changed!, '--warm', args.warm!], {
       cwd: MAIN,
       stdio: ['ignore', 'pipe', 'inherit'],
     });
@@ -369,7 +380,7 @@ async function parent() {
   // Ratios against old when it ran, else against the transactional sync of this tree.
   const base = systems.includes('old') ? 'old' : 'new';
   const lines = [
-    `Machine: ${os.cpus().length} × ${os.cpus()[0]?.model.trim()}, ${Math.round(os.totalmem() / 2 ** 30)} GiB, Node ${process.version}, load average at start ${os.loadavg()[0]!.toFixed(1)}. Date: ${new Date().toISOString().slice(0, 10)}. Old: ${args.old}.`,
+    `Machine: ${os.cpus().length} × ${os.cpus()[0]?.model.trim()}, ${Math.round(os.totalmem() / 2 ** 30)} GiB, Node ${process.version}, load average at start ${os.loadavg()[0]!.toFixed(1)}. Date: ${new Date().toISOString().slice(0, 10)}. Old: ${args.old}. Warm server (--warm): ${args.warm}.`,
     '',
     `| targets | relationships | system | runs | full load s (median) | rel/s (median) | rel/s ratio to ${base} | server start + load s | export s | neo4j-admin s | Neo4j CPU s (median) | load avg | first incremental ms (median) | next incremental ms (median) | write transactions per incremental |`,
     '| ---: | ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
@@ -406,7 +417,8 @@ async function parent() {
   console.log(lines.join('\n'));
   const dir = path.join(HERE, 'results');
   mkdirSync(dir, { recursive: true });
-  writeFileSync(path.join(dir, 'sync-latest.json'), JSON.stringify({ date: new Date().toISOString(), old: args.old, summary, runs: all, failures }, null, 2));
+  // A warm run is another question than the table's cold first load: its own file.
+  writeFileSync(path.join(dir, args.warm === 'yes' ? 'sync-warm-latest.json' : 'sync-latest.json'), JSON.stringify({ date: new Date().toISOString(), old: args.old, warm: args.warm === 'yes', summary, runs: all, failures }, null, 2));
 }
 
 if (args.child) {
