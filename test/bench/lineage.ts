@@ -11,6 +11,8 @@ import { BuiltinInferenceConnector } from '@mlops/connectors/inference';
 import { BuiltinTrainingConnector } from '@mlops/connectors/training';
 import { readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
+import v8 from 'node:v8';
+import vm from 'node:vm';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
@@ -56,6 +58,20 @@ const IMPACT_1000_ITEMS = impactQuery(333);
 const TARGET = `query($id: ID!) { releaseTarget(id: $id) { id name } }`;
 const LINEAGE = `query($id: ID!) { lineage(rootId: $id, direction: BOTH, depth: 3, maxNodes: 200) {
   truncated nodes { id type label } edges { from to type } } }`;
+
+/**
+ * A full collection of this process's heap before each case. This process hosts both stacks
+ * (every subgraph and both gateways, each over its own in-memory 30,000-target platforms) and the
+ * direct store calls: a 2–2.7 GB heap whose major GC marks for about 1.5 s of CPU on the two
+ * cores. Left to itself, that cycle landed inside one case per run (a different one each run) and
+ * stalled every path of it at once, the store call included (2026-12-07: p99 113–196 ms on all
+ * paths of one case, against 17–24 ms in runs where it fell between cases). In production each
+ * service is its own process with a fraction of that heap, so the bench starts every case from a
+ * collected heap instead, the same for every path. (`--expose-gc` set at run time, so however
+ * this file is started.)
+ */
+v8.setFlagsFromString('--expose-gc');
+const fullGc = vm.runInNewContext('gc') as () => void;
 
 /**
  * `load: 'import'` builds the graph by the bulk import (npm run lineage:export + neo4j-admin,
@@ -151,6 +167,7 @@ async function measureLineage(
         },
       };
       if (routed) paths.router = async () => void (await routed.query(gql, { id }));
+      fullGc();
       const m = await measureAlternating(n, 10, paths);
       const { gateway, subgraph, direct: d, router: r } = m as Record<string, Summary> & { gateway: Summary; subgraph: Summary; direct: Summary; router?: Summary };
       const ratio = (s: Summary) => Math.round((s.p50 / d.p50) * 100) / 100;
