@@ -159,19 +159,6 @@ async function child(root: string, system: string, targets: number, changed: num
       const f = readFileSync(`/proc/${neo.pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
       return (Number(f[11]) + Number(f[12])) / 100;
     };
-    const awaitIndexes = async () => {
-      const neo4j = (await import('neo4j-driver')).default;
-      const d = neo4j.driver(neo.uri, neo4j.auth.basic(neo.user, neo.password));
-      try {
-        await d.executeQuery('CALL db.awaitIndexes(600)', {}, { database: 'neo4j' });
-      } finally {
-        await d.close();
-      }
-    };
-    let fullSeconds: number;
-    let neo4jCpuSeconds: number;
-    let adminImportSeconds: number | null = null;
-    let splits = 0;
     const withDriver = async <T>(f: (d: import('neo4j-driver').Driver) => Promise<T>): Promise<T> => {
       const neo4j = (await import('neo4j-driver')).default;
       const d = neo4j.driver(neo.uri, neo4j.auth.basic(neo.user, neo.password));
@@ -181,6 +168,11 @@ async function child(root: string, system: string, targets: number, changed: num
         await d.close();
       }
     };
+    const awaitIndexes = () => withDriver((d) => d.executeQuery('CALL db.awaitIndexes(600)', {}, { database: 'neo4j' }));
+    let fullSeconds: number;
+    let neo4jCpuSeconds: number;
+    let adminImportSeconds: number | null = null;
+    let splits = 0;
     // floor-bare: the unique constraints alone (the load's MATCHes need them), no secondary index to keep up.
     if (system === 'floor-bare') {
       await withDriver(async (d) => {
@@ -217,11 +209,26 @@ async function child(root: string, system: string, targets: number, changed: num
     }
     const endToEndSeconds = (performance.now() - tStart) / 1000;
     const counts = await store.counts();
+    // The first load's figures, the same for every system; the load average as of the call.
+    const loaded = () => ({
+      system,
+      targets,
+      nodes: counts.nodes,
+      relationships: counts.relationships,
+      fullSeconds: Math.round(fullSeconds * 10) / 10,
+      relationshipsPerSecond: Math.round(counts.relationships / fullSeconds),
+      neo4jCpuSeconds: Number.isNaN(neo4jCpuSeconds) ? (null as unknown as number) : Math.round(neo4jCpuSeconds * 10) / 10,
+      endToEndSeconds: Math.round(endToEndSeconds * 10) / 10,
+      timedOutSplits: splits,
+      adminImportSeconds,
+      exportSeconds: exportSeconds === null ? null : Math.round(exportSeconds * 10) / 10,
+      loadAverage: Math.round(os.loadavg()[0]! * 10) / 10,
+    });
 
     // The floor systems write no watermarks: an incremental pass there would be a whole second load.
     if (system.startsWith('floor')) {
       await store.close();
-      return { system, targets, nodes: counts.nodes, relationships: counts.relationships, fullSeconds: Math.round(fullSeconds * 10) / 10, relationshipsPerSecond: Math.round(counts.relationships / fullSeconds), neo4jCpuSeconds: Math.round(neo4jCpuSeconds * 10) / 10, endToEndSeconds: Math.round(endToEndSeconds * 10) / 10, timedOutSplits: 0, adminImportSeconds: null, exportSeconds: null, loadAverage: Math.round(os.loadavg()[0]! * 10) / 10, changedDeployments: 0, incrementalMs: null, incrementalRecords: 0, incrementalWrites: 0, nextIncrementalMs: null, nextIncrementalWrites: 0 };
+      return { ...loaded(), changedDeployments: 0, incrementalMs: null, incrementalRecords: 0, incrementalWrites: 0, nextIncrementalMs: null, nextIncrementalWrites: 0 };
     }
     // Roll back `changed` targets to a version they served before, a minute after the newest
     // change in the scenario, so the change feeds hand exactly these to the next pass. Twice:
@@ -243,18 +250,7 @@ async function child(root: string, system: string, targets: number, changed: num
     }
     await store.close();
     return {
-      system,
-      targets,
-      nodes: counts.nodes,
-      relationships: counts.relationships,
-      fullSeconds: Math.round(fullSeconds * 10) / 10,
-      relationshipsPerSecond: Math.round(counts.relationships / fullSeconds),
-      neo4jCpuSeconds: Number.isNaN(neo4jCpuSeconds) ? null as unknown as number : Math.round(neo4jCpuSeconds * 10) / 10,
-      endToEndSeconds: Math.round(endToEndSeconds * 10) / 10,
-      timedOutSplits: splits,
-      adminImportSeconds,
-      exportSeconds: exportSeconds === null ? null : Math.round(exportSeconds * 10) / 10,
-      loadAverage: Math.round(os.loadavg()[0]! * 10) / 10,
+      ...loaded(),
       changedDeployments: incremental[0]!.changed,
       incrementalMs: incremental[0]!.ms,
       incrementalRecords: incremental[0]!.records,
@@ -282,24 +278,24 @@ async function floorLoad(driver: import('neo4j-driver').Driver, src: SyncSources
   const acc = new GraphAccumulator();
   await syncOnce(acc, src, { replanAfter: Infinity });
   const ROWS = 2000;
-  const jobs: { cypher: string; rows: unknown[] }[] = [];
-  const chunks = (cypher: string, rows: unknown[]) => {
-    for (let i = 0; i < rows.length; i += ROWS) jobs.push({ cypher, rows: rows.slice(i, i + ROWS) });
+  type Job = { cypher: string; rows: unknown[] };
+  const chunks = (cypher: string, rows: unknown[]): Job[] => {
+    const out: Job[] = [];
+    for (let i = 0; i < rows.length; i += ROWS) out.push({ cypher, rows: rows.slice(i, i + ROWS) });
+    return out;
   };
   // Labels and types come from the accumulator's own fixed lists (bulk-export.ts LABELS and the writes' types).
-  for (const [label, m] of acc.nodes) chunks(`UNWIND $rows AS r CREATE (n:${label}:Entity) SET n = r`, [...m].map(([id, p]) => ({ ...p, id })));
-  chunks('UNWIND $rows AS r CREATE (s:SyncState) SET s = r', [...acc.watermarks].map(([platform, w]) => ({ platform, ...w })));
-  const nodeJobs = jobs.splice(0);
-  const groups = new Map<string, { s: string; e: string; p: object }[]>();
+  const nodeJobs = [...acc.nodes].flatMap(([label, m]) => chunks(`UNWIND $rows AS r CREATE (n:${label}:Entity) SET n = r`, [...m].map(([id, p]) => ({ ...p, id }))));
+  nodeJobs.push(...chunks('UNWIND $rows AS r CREATE (s:SyncState) SET s = r', [...acc.watermarks].map(([platform, w]) => ({ platform, ...w }))));
+  const groups = new Map<string, { cypher: string; rows: { s: string; e: string; p: object }[] }>();
   for (const r of acc.rels.values()) {
     const k = `${r.from}|${r.type}|${r.to}`;
-    (groups.get(k) ?? groups.set(k, []).get(k)!).push({ s: r.start, e: r.end, p: r.props });
+    let g = groups.get(k);
+    if (!g) groups.set(k, (g = { cypher: `UNWIND $rows AS r MATCH (a:${r.from} {id: r.s}) MATCH (b:${r.to} {id: r.e}) CREATE (a)-[x:${r.type}]->(b) SET x = r.p`, rows: [] }));
+    g.rows.push({ s: r.start, e: r.end, p: r.props });
   }
-  for (const [k, rows] of groups) {
-    const [from, type, to] = k.split('|');
-    chunks(`UNWIND $rows AS r MATCH (a:${from} {id: r.s}) MATCH (b:${to} {id: r.e}) CREATE (a)-[x:${type}]->(b) SET x = r.p`, rows);
-  }
-  const run = async (list: typeof jobs) => {
+  const relJobs = [...groups.values()].flatMap((g) => chunks(g.cypher, g.rows));
+  const run = async (list: Job[]) => {
     let next = 0;
     await Promise.all(
       [0, 1].map(async () => {
@@ -317,7 +313,7 @@ async function floorLoad(driver: import('neo4j-driver').Driver, src: SyncSources
   };
   // Every node before any relationship: a relationship's MATCH must find both ends.
   await run(nodeJobs);
-  await run(jobs);
+  await run(relJobs);
 }
 
 function ensureWorktree(ref: string): string {
